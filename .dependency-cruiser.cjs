@@ -1,0 +1,95 @@
+/**
+ * Layering rules, enforced in the test command (`npm run lint`). Folder names are the contract:
+ *  - src/common    pure TypeScript: no Node, no DOM, no Electron, no npm runtime; imports only common.
+ *  - src/main/electron  the only code that may import 'electron' (windows, tray, notifications, IPC).
+ *  - src/main/*    the core: plain Node; never imports electron, the renderer or the preload.
+ *  - src/preload   'electron' (contextBridge, ipcRenderer) and src/common only.
+ *  - src/renderer  DOM only: no Node builtins, no Electron, no core; talks to the core via the client.
+ *  - better-sqlite3 only in src/main/storage; @kubernetes/client-node only in src/main/kube.
+ * Do not relax these rules: they are what lets the core run and be tested in plain Node.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'core-imports-electron',
+      comment: 'Only src/main/electron may import electron; the core must run in plain Node.',
+      severity: 'error',
+      from: { path: '^src/main/', pathNot: '^src/main/electron/' },
+      to: { path: '^electron$|(^|/)node_modules/electron/' },
+    },
+    {
+      name: 'core-imports-ui',
+      comment: 'The core must not import the renderer or the preload.',
+      severity: 'error',
+      from: { path: '^src/main/' },
+      to: { path: '^src/(renderer|preload)/' },
+    },
+    {
+      name: 'common-is-pure',
+      comment: 'src/common imports nothing outside src/common (no Node builtins, no npm, no electron).',
+      severity: 'error',
+      from: { path: '^src/common/' },
+      to: { pathNot: '^src/common/' },
+    },
+    {
+      name: 'renderer-no-node',
+      comment: 'The renderer runs in a sandboxed browser context: no Node builtins, no electron, no core.',
+      severity: 'error',
+      from: { path: '^src/renderer/' },
+      to: {
+        path: ['^electron$', '(^|/)node_modules/electron/', '^src/main/', '^src/preload/', 'better-sqlite3', '@kubernetes/client-node'],
+      },
+    },
+    {
+      name: 'renderer-no-node-builtins',
+      comment: 'The renderer must not use Node builtins.',
+      severity: 'error',
+      from: { path: '^src/renderer/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'preload-minimal',
+      comment: 'The preload may import only electron and src/common.',
+      severity: 'error',
+      from: { path: '^src/preload/' },
+      to: { pathNot: ['^electron$', '(^|/)node_modules/electron/', '^src/common/', '^src/preload/'] },
+    },
+    {
+      name: 'sqlite-only-in-storage',
+      comment: 'better-sqlite3 is the storage subsystem\'s private business.',
+      severity: 'error',
+      from: { pathNot: '^src/main/storage/' },
+      to: { path: 'better-sqlite3' },
+    },
+    {
+      name: 'kube-client-only-in-kube',
+      comment: '@kubernetes/client-node is used only by src/main/kube.',
+      severity: 'error',
+      from: { pathNot: '^src/main/kube/' },
+      to: { path: '@kubernetes/client-node' },
+    },
+    {
+      name: 'promql-engine-not-sqlite',
+      comment: 'The PromQL engine reads through the storage interfaces only.',
+      severity: 'error',
+      from: { path: '^src/main/promql/' },
+      to: { path: '^src/main/storage/', pathNot: '^src/main/storage/interface\\.ts$' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.node.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json'],
+    },
+  },
+};

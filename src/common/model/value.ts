@@ -1,0 +1,64 @@
+/**
+ * Sample values, as in Prometheus's model/value: the staleness marker and its bit-exact test.
+ */
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+// Little-endian hosts are assumed everywhere (x86-64, arm64); checked once here.
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+if (!LITTLE_ENDIAN) throw new Error('vigil requires a little-endian host');
+
+/** STALE_NAN_HI and STALE_NAN_LO are the two 32-bit halves of the stale marker 0x7ff0000000000002. */
+export const STALE_NAN_HI = 0x7ff00000;
+export const STALE_NAN_LO = 0x00000002;
+
+/** StaleNaN is the special NaN (bits 0x7ff0000000000002) that marks a series as stale. */
+export const StaleNaN: number = (() => {
+  u32[0] = STALE_NAN_LO;
+  u32[1] = STALE_NAN_HI;
+  return f64[0]!;
+})();
+
+/**
+ * isStaleNaN reports whether v carries the exact stale-marker bit pattern. V8 keeps NaN payloads
+ * when values move through Float64Arrays and DataViews, which is how samples travel in Vigil; do
+ * not pass a stale marker through arithmetic, which may canonicalize it.
+ */
+export function isStaleNaN(v: number): boolean {
+  if (v === v) return false;
+  f64[0] = v;
+  return u32[0] === STALE_NAN_LO && u32[1] === STALE_NAN_HI;
+}
+
+/** float64Bits returns the IEEE-754 bits of v as [lo, hi] 32-bit halves. */
+export function float64Bits(v: number): [number, number] {
+  f64[0] = v;
+  return [u32[0]!, u32[1]!];
+}
+
+/** formatSampleValue renders a float as Prometheus's API does (strconv.FormatFloat(v, 'f', -1, 64)). */
+export function formatSampleValue(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  if (Object.is(v, -0)) return '-0';
+  // Go's 'f' with -1 precision prints the shortest repr without exponent.
+  const s = String(v);
+  if (!s.includes('e')) return s;
+  return expandExponent(s);
+}
+
+function expandExponent(s: string): string {
+  const neg = s.startsWith('-');
+  const body = neg ? s.slice(1) : s;
+  const [mant, expStr] = body.split('e') as [string, string];
+  const exp = parseInt(expStr, 10);
+  const [ip, fp = ''] = mant.split('.') as [string, string?];
+  const digits = ip + fp;
+  const point = ip.length + exp;
+  let out: string;
+  if (point <= 0) out = '0.' + '0'.repeat(-point) + digits;
+  else if (point >= digits.length) out = digits + '0'.repeat(point - digits.length);
+  else out = digits.slice(0, point) + '.' + digits.slice(point);
+  return (neg ? '-' : '') + out;
+}

@@ -1,0 +1,155 @@
+/**
+ * The storage contract, after Prometheus's storage/interface.go. The rest of Vigil reaches samples
+ * only through these interfaces: scrape and rules append through an Appender; the PromQL engine
+ * reads through a Queryable. Nothing outside src/main/storage imports better-sqlite3.
+ *
+ * All calls are synchronous: the store is in-process and SQLite (better-sqlite3) is synchronous.
+ * Timestamps are integer milliseconds; values are float64. A second sample kind (native
+ * histograms) travels through the same iterators as ValueType.Histogram.
+ */
+import type { Labels } from '../../common/model/labels';
+import type { Matcher } from '../../common/model/matcher';
+import type { FloatHistogram } from '../../common/model/histogram';
+
+/** SeriesRef is a store-assigned number for a series; 0 means "unknown, look up by labels". */
+export type SeriesRef = number;
+
+/** ValueType is the kind of sample an iterator is positioned at. */
+export enum ValueType {
+  None = 0,
+  Float = 1,
+  Histogram = 2,
+}
+
+/**
+ * SampleIterator walks one series' samples in time order, like chunkenc.Iterator.
+ * After next() or seek() returns Float, atT()/atF() give the sample; after Histogram, atT()/atFH().
+ */
+export interface SampleIterator {
+  /** next advances to the next sample and returns its kind, or None at the end. */
+  next(): ValueType;
+  /**
+   * seek advances to the first sample with timestamp >= t (never moves backwards; if the current
+   * sample already satisfies it, stays) and returns its kind, or None.
+   */
+  seek(t: number): ValueType;
+  atT(): number;
+  atF(): number;
+  atFH(): FloatHistogram;
+  /** err is the error that ended iteration early (e.g. a corrupt chunk), or null. */
+  err(): Error | null;
+}
+
+/** Series is one selected series. */
+export interface Series {
+  readonly labels: Labels;
+  /** iterator returns a fresh iterator over the series' samples within the querier's range. */
+  iterator(): SampleIterator;
+}
+
+/** SelectHints narrow a select, as Prometheus's storage.SelectHints (all optional). */
+export interface SelectHints {
+  start?: number;
+  end?: number;
+  step?: number;
+  func?: string;
+  range?: number;
+}
+
+/** Warnings accumulate non-fatal problems of a query (e.g. a corrupt chunk skipped). */
+export type Warnings = string[];
+
+/** SeriesSet is the result of a select: series sorted by labels when requested. */
+export interface SeriesSet {
+  readonly series: readonly Series[];
+  readonly warnings: Warnings;
+}
+
+/** LabelHints narrow label-name/value look-ups. */
+export interface LabelHints {
+  limit?: number;
+}
+
+/** Querier reads the samples between mint and maxt (inclusive, ms). */
+export interface Querier {
+  select(sortSeries: boolean, hints: SelectHints | null, matchers: readonly Matcher[]): SeriesSet;
+  /** labelValues returns the sorted values of name over series matching all matchers. */
+  labelValues(name: string, matchers: readonly Matcher[], hints?: LabelHints): string[];
+  /** labelNames returns the sorted label names over series matching all matchers. */
+  labelNames(matchers: readonly Matcher[], hints?: LabelHints): string[];
+  close(): void;
+}
+
+/** Queryable opens queriers over a time range. */
+export interface Queryable {
+  querier(mint: number, maxt: number): Querier;
+}
+
+/**
+ * Appender collects samples for one atomic commit (one scrape, one rule evaluation, one push).
+ * Nothing appended is visible to queriers until commit() returns; commit() is durable on return.
+ */
+export interface Appender {
+  /**
+   * append adds a float sample. Pass ref 0 and the labels for a series the caller has not seen;
+   * pass the ref returned earlier to skip the label look-up. Returns the series ref.
+   * Throws a StorageError (kind out_of_order, duplicate, out_of_bounds) for a rejected sample;
+   * the rest of the batch is unaffected.
+   */
+  append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef;
+  /** appendHistogram adds a native-histogram sample (later issue); same contract as append. */
+  appendHistogram(ref: SeriesRef, labels: Labels, t: number, h: FloatHistogram): SeriesRef;
+  commit(): void;
+  rollback(): void;
+}
+
+/** StorageErrorKind classifies rejected appends and failed operations. */
+export type StorageErrorKind =
+  | 'out_of_order'
+  | 'duplicate'
+  | 'out_of_bounds'
+  | 'too_old'
+  | 'io'
+  | 'corrupt'
+  | 'closed';
+
+/** StorageError is the typed error of the storage subsystem. */
+export class StorageError extends Error {
+  readonly kind: StorageErrorKind;
+  constructor(kind: StorageErrorKind, message: string) {
+    super(message);
+    this.name = 'StorageError';
+    this.kind = kind;
+  }
+}
+
+/** SeriesStats is one entry of the head-statistics lists (status/tsdb). */
+export interface StatEntry {
+  name: string;
+  value: number;
+}
+
+/** StorageStats backs /api/v1/status/tsdb and the self-metrics. */
+export interface StorageStats {
+  numSeries: number;
+  numChunks: number;
+  numSamples: number;
+  minTime: number;
+  maxTime: number;
+  bytesOnDisk: number;
+  seriesCountByMetricName: StatEntry[];
+  labelValueCountByLabelName: StatEntry[];
+  memoryInBytesByLabelName: StatEntry[];
+  seriesCountByLabelValuePair: StatEntry[];
+}
+
+/** Storage is the whole store: append, query, admin. */
+export interface Storage extends Queryable {
+  appender(): Appender;
+  /** deleteSeries removes samples of matching series in [mint, maxt]. */
+  deleteSeries(matchers: readonly Matcher[], mint: number, maxt: number): void;
+  stats(limit?: number): StorageStats;
+  /** selfMetrics renders the store's internal metrics in the Prometheus text format. */
+  selfMetrics(): string;
+  close(): void;
+}
