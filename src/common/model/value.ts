@@ -20,9 +20,12 @@ export const StaleNaN: number = (() => {
 })();
 
 /**
- * isStaleNaN reports whether v carries the exact stale-marker bit pattern. V8 keeps NaN payloads
- * when values move through Float64Arrays and DataViews, which is how samples travel in Vigil; do
- * not pass a stale marker through arithmetic, which may canonicalize it.
+ * isStaleNaN reports whether v carries the exact stale-marker bit pattern.
+ *
+ * V8 keeps a NaN's payload in variables, object fields, Maps, element stores into a Float64Array
+ * and DataView writes. It canonicalizes NaNs stored in plain double arrays (`number[]`, including
+ * `new Float64Array([x])` built from one) and may in arithmetic. Carry sample values that can be
+ * stale markers in typed arrays or objects, never in `number[]`.
  */
 export function isStaleNaN(v: number): boolean {
   if (v === v) return false;

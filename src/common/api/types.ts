@@ -1,0 +1,116 @@
+/**
+ * Prometheus HTTP API JSON shapes (docs/querying/api.md). Both transports of the client (HTTP in
+ * serve mode, IPC in the desktop app) carry exactly these envelopes.
+ */
+
+/** ErrorType is the `errorType` of a failed API call. */
+export type ApiErrorType =
+  | 'bad_data'
+  | 'execution'
+  | 'canceled'
+  | 'timeout'
+  | 'internal'
+  | 'not_found'
+  | 'not_acceptable'
+  | 'unavailable';
+
+/** ApiSuccess is a successful envelope. */
+export interface ApiSuccess<T> {
+  status: 'success';
+  data: T;
+  warnings?: string[];
+  infos?: string[];
+}
+
+/** ApiFailure is a failed envelope. */
+export interface ApiFailure {
+  status: 'error';
+  errorType: ApiErrorType;
+  error: string;
+  data?: unknown;
+  warnings?: string[];
+  infos?: string[];
+}
+
+/** ApiEnvelope is what every /api/v1 endpoint returns. */
+export type ApiEnvelope<T> = ApiSuccess<T> | ApiFailure;
+
+/** ApiMetric is a series' label set as a JSON object. */
+export type ApiMetric = Record<string, string>;
+
+/** ApiPoint is [unix seconds, "value"]. */
+export type ApiPoint = [number, string];
+
+/** ApiHistogram is a native histogram as the API renders it. */
+export interface ApiHistogram {
+  count: string;
+  sum: string;
+  buckets?: [number, string, string, string][];
+}
+
+/** ApiVectorSample is one element of a vector result. */
+export interface ApiVectorSample {
+  metric: ApiMetric;
+  value?: ApiPoint;
+  histogram?: [number, ApiHistogram];
+}
+
+/** ApiMatrixSeries is one series of a matrix result. */
+export interface ApiMatrixSeries {
+  metric: ApiMetric;
+  values?: ApiPoint[];
+  histograms?: [number, ApiHistogram][];
+}
+
+/** ApiQueryData is the data of /api/v1/query and /api/v1/query_range. */
+export type ApiQueryData = (
+  | { resultType: 'vector'; result: ApiVectorSample[] }
+  | { resultType: 'matrix'; result: ApiMatrixSeries[] }
+  | { resultType: 'scalar'; result: ApiPoint }
+  | { resultType: 'string'; result: ApiPoint }
+) & { stats?: unknown };
+
+/** ApiTarget is one active target of /api/v1/targets. */
+export interface ApiTarget {
+  discoveredLabels: ApiMetric;
+  labels: ApiMetric;
+  scrapePool: string;
+  scrapeUrl: string;
+  globalUrl: string;
+  lastError: string;
+  lastScrape: string;
+  lastScrapeDuration: number;
+  health: 'up' | 'down' | 'unknown';
+  scrapeInterval: string;
+  scrapeTimeout: string;
+}
+
+/** ApiDroppedTarget is one dropped target of /api/v1/targets. */
+export interface ApiDroppedTarget {
+  discoveredLabels: ApiMetric;
+  scrapePool?: string;
+}
+
+/** ApiTargetsData is the data of /api/v1/targets. */
+export interface ApiTargetsData {
+  activeTargets: ApiTarget[];
+  droppedTargets: ApiDroppedTarget[];
+  droppedTargetCounts?: Record<string, number>;
+}
+
+/** ApiBuildInfo is the data of /api/v1/status/buildinfo. */
+export interface ApiBuildInfo {
+  version: string;
+  revision: string;
+  branch: string;
+  buildUser: string;
+  buildDate: string;
+  goVersion: string;
+}
+
+/** ApiMetadataEntry is one metric's metadata. */
+export interface ApiMetadataEntry {
+  type: string;
+  help: string;
+  unit: string;
+}

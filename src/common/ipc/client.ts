@@ -1,0 +1,70 @@
+/**
+ * VigilClient: the typed client the renderer uses for everything. It is transport-agnostic; see
+ * contract.ts for the two transports.
+ */
+import type {
+  ApiBuildInfo,
+  ApiEnvelope,
+  ApiMetadataEntry,
+  ApiQueryData,
+  ApiTargetsData,
+} from '../api/types';
+import type { ApiParams, ApiRequest } from './contract';
+
+/** Transport carries one API request to the core and returns its envelope. */
+export interface Transport {
+  call<T>(req: ApiRequest): Promise<ApiEnvelope<T>>;
+}
+
+/** VigilClient is the renderer's view of the core. */
+export class VigilClient {
+  constructor(private readonly transport: Transport) {}
+
+  private call<T>(path: string, params: ApiParams = {}): Promise<ApiEnvelope<T>> {
+    return this.transport.call<T>({ path, params });
+  }
+
+  /** query runs an instant query at time (unix seconds; omitted = now). */
+  query(query: string, time?: number, stats = false): Promise<ApiEnvelope<ApiQueryData>> {
+    return this.call('/api/v1/query', { query, time: time === undefined ? undefined : String(time), stats: stats ? 'all' : undefined });
+  }
+
+  /** queryRange runs a range query; times in unix seconds, step in seconds. */
+  queryRange(query: string, start: number, end: number, step: number): Promise<ApiEnvelope<ApiQueryData>> {
+    return this.call('/api/v1/query_range', { query, start: String(start), end: String(end), step: String(step) });
+  }
+
+  /** labelNames lists label names. */
+  labelNames(match?: string[]): Promise<ApiEnvelope<string[]>> {
+    return this.call('/api/v1/labels', { 'match[]': match });
+  }
+
+  /** labelValues lists the values of one label. */
+  labelValues(name: string, match?: string[]): Promise<ApiEnvelope<string[]>> {
+    return this.call(`/api/v1/label/${encodeURIComponent(name)}/values`, { 'match[]': match });
+  }
+
+  /** series lists series matching selectors. */
+  series(match: string[], start?: number, end?: number): Promise<ApiEnvelope<Record<string, string>[]>> {
+    return this.call('/api/v1/series', {
+      'match[]': match,
+      start: start === undefined ? undefined : String(start),
+      end: end === undefined ? undefined : String(end),
+    });
+  }
+
+  /** metadata returns metric metadata by metric name. */
+  metadata(): Promise<ApiEnvelope<Record<string, ApiMetadataEntry[]>>> {
+    return this.call('/api/v1/metadata');
+  }
+
+  /** targets returns active and dropped scrape targets. */
+  targets(): Promise<ApiEnvelope<ApiTargetsData>> {
+    return this.call('/api/v1/targets');
+  }
+
+  /** buildInfo returns version information. */
+  buildInfo(): Promise<ApiEnvelope<ApiBuildInfo>> {
+    return this.call('/api/v1/status/buildinfo');
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The one contract between the UI and the core. The renderer calls the core's API through a
+ * Transport; in serve mode the transport is HTTP to the same /api/v1 routes Grafana uses, in the
+ * desktop app it is IPC through the preload bridge. Both carry the same request and envelope, so
+ * the core has one request handler and the renderer one client.
+ */
+
+/** ApiParams are query parameters; repeated parameters (match[]) are arrays. */
+export type ApiParams = Record<string, string | string[] | undefined>;
+
+/** ApiRequest is one call: a path under /api/v1 and its parameters. */
+export interface ApiRequest {
+  path: string;
+  params: ApiParams;
+}
+
+/** IPC_CHANNEL is the single IPC channel the preload exposes (invoke/handle). */
+export const IPC_CHANNEL = 'vigil:api';
+
+/** PRELOAD_GLOBAL is the name of the object the preload puts on window. */
+export const PRELOAD_GLOBAL = 'vigil';
+
+/** MAX_QUERY_BYTES bounds any single parameter value crossing IPC. */
+export const MAX_PARAM_BYTES = 64 * 1024;
+
+/** ALLOWED_PATHS are the read-only API routes the UI may call over IPC. */
+const ALLOWED_PATHS: readonly RegExp[] = [
+  /^\/api\/v1\/(query|query_range|query_exemplars|series|labels|metadata|targets|rules|alerts|format_query|parse_query|scrape_pools|alertmanagers)$/,
+  /^\/api\/v1\/label\/[^/]{1,512}\/values$/,
+  /^\/api\/v1\/targets\/metadata$/,
+  /^\/api\/v1\/status\/(buildinfo|runtimeinfo|tsdb|config|flags|walreplay)$/,
+  /^\/api\/v1\/vigil\/[a-z_]{1,64}$/,
+];
+
+/**
+ * validateApiRequest checks an untrusted request (from the renderer over IPC) and returns it
+ * normalized, or a reason it is refused.
+ */
+export function validateApiRequest(req: unknown): { ok: true; req: ApiRequest } | { ok: false; reason: string } {
+  if (typeof req !== 'object' || req === null) return { ok: false, reason: 'request is not an object' };
+  const { path, params } = req as { path?: unknown; params?: unknown };
+  if (typeof path !== 'string') return { ok: false, reason: 'path is not a string' };
+  if (!ALLOWED_PATHS.some((re) => re.test(path))) return { ok: false, reason: `path not allowed: ${path.slice(0, 100)}` };
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+    return { ok: false, reason: 'params is not an object' };
+  }
+  const out: ApiParams = {};
+  for (const [k, v] of Object.entries(params as Record<string, unknown>)) {
+    if (k.length > 256) return { ok: false, reason: 'parameter name too long' };
+    if (v === undefined) continue;
+    if (typeof v === 'string') {
+      if (v.length > MAX_PARAM_BYTES) return { ok: false, reason: `parameter ${k} too long` };
+      out[k] = v;
+    } else if (Array.isArray(v) && v.length <= 64 && v.every((x) => typeof x === 'string' && x.length <= MAX_PARAM_BYTES)) {
+      out[k] = v as string[];
+    } else {
+      return { ok: false, reason: `parameter ${k} has an invalid type` };
+    }
+  }
+  return { ok: true, req: { path, params: out } };
+}
+
+/** PreloadApi is what the preload exposes on window[PRELOAD_GLOBAL]. */
+export interface PreloadApi {
+  /** call invokes an API route in the core and resolves to its JSON envelope. */
+  call(req: ApiRequest): Promise<unknown>;
+  /** platform tells the UI it runs in the desktop shell. */
+  readonly platform: string;
+}

@@ -1,0 +1,254 @@
+/**
+ * The local HTTP server: the Prometheus API under /api/v1, health endpoints, Vigil's own metrics,
+ * and the UI's static files. It binds to loopback by default and guards against DNS rebinding
+ * (Host allowlist) and cross-site requests (Origin check), as reliability.md B7 17 asks.
+ */
+import * as http from 'node:http';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { ApiParams } from '../../common/ipc/contract';
+import { handleApiRequest, type ApiContext } from './router';
+
+/** ExtraRoute serves a non-API path (push endpoint, self metrics). Return false to fall through. */
+export type ExtraRoute = (req: http.IncomingMessage, res: http.ServerResponse, body: () => Promise<Buffer>) => Promise<boolean> | boolean;
+
+/** ServerOptions configure the HTTP server. */
+export interface ServerOptions {
+  host: string;
+  port: number;
+  api: ApiContext;
+  /** uiDir holds the built renderer (index.html + assets); null serves no UI. */
+  uiDir: string | null;
+  routes?: ExtraRoute[];
+  /** maxBodyBytes bounds request bodies (default 16 MiB). */
+  maxBodyBytes?: number;
+  logger?: (level: 'info' | 'warn' | 'error', msg: string) => void;
+}
+
+/** ApiServer is a running server. */
+export interface ApiServer {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/** isLoopbackHost reports whether a bind address is loopback-only. */
+export function isLoopbackHost(host: string): boolean {
+  return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/**
+ * hostAllowed implements the DNS-rebinding defence: with a loopback bind, the Host header must be
+ * localhost, 127.0.0.1 or [::1] with our port (or without a port).
+ */
+export function hostAllowed(hostHeader: string | undefined, port: number): boolean {
+  if (!hostHeader) return false;
+  const h = hostHeader.trim().toLowerCase();
+  const names = ['localhost', '127.0.0.1', '[::1]'];
+  for (const n of names) {
+    if (h === n || h === `${n}:${port}`) return true;
+  }
+  return false;
+}
+
+/** startServer listens and serves until close(). */
+export async function startServer(opts: ServerOptions): Promise<ApiServer> {
+  const log = opts.logger ?? (() => {});
+  const maxBody = opts.maxBodyBytes ?? 16 * 1024 * 1024;
+  const loopback = isLoopbackHost(opts.host);
+  let port = opts.port;
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      log('error', `http: ${req.method} ${req.url}: ${(e as Error).stack ?? e}`);
+      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 70_000;
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    if (loopback && !hostAllowed(req.headers.host, port)) {
+      send(res, 403, 'text/plain; charset=utf-8', 'forbidden: unexpected Host header\n');
+      return;
+    }
+    const method = req.method ?? 'GET';
+    const origin = req.headers.origin;
+    if (origin !== undefined && method !== 'GET' && method !== 'HEAD' && !originAllowed(origin, port)) {
+      send(res, 403, 'text/plain; charset=utf-8', 'forbidden: cross-origin request\n');
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    let bodyBuf: Buffer | null = null;
+    const body = async (): Promise<Buffer> => {
+      if (bodyBuf) return bodyBuf;
+      bodyBuf = await readBody(req, maxBody);
+      return bodyBuf;
+    };
+
+    if (url.pathname.startsWith('/api/v1/')) {
+      if (method !== 'GET' && method !== 'POST') {
+        sendJson(res, 405, { status: 'error', errorType: 'bad_data', error: `method ${method} not allowed` });
+        return;
+      }
+      const params = paramsFrom(url.searchParams);
+      if (method === 'POST') {
+        const ct = (req.headers['content-type'] ?? '').toLowerCase();
+        let buf: Buffer;
+        try {
+          buf = await body();
+        } catch (e) {
+          sendJson(res, 413, { status: 'error', errorType: 'bad_data', error: (e as Error).message });
+          return;
+        }
+        if (ct.startsWith('application/x-www-form-urlencoded')) {
+          const form = paramsFrom(new URLSearchParams(buf.toString('utf8')));
+          for (const [k, v] of Object.entries(form)) {
+            const prev = params[k];
+            params[k] = prev === undefined ? v : ([] as string[]).concat(prev, v as string | string[]);
+          }
+        }
+      }
+      const r = await handleApiRequest(opts.api, url.pathname, params);
+      sendJson(res, r.status, r.body);
+      return;
+    }
+    if (url.pathname === '/-/healthy') {
+      send(res, 200, 'text/plain; charset=utf-8', 'Vigil is Healthy.\n');
+      return;
+    }
+    if (url.pathname === '/-/ready') {
+      send(res, 200, 'text/plain; charset=utf-8', 'Vigil is Ready.\n');
+      return;
+    }
+    for (const r of opts.routes ?? []) {
+      if (await r(req, res, body)) return;
+    }
+    if ((method === 'GET' || method === 'HEAD') && opts.uiDir) {
+      serveStatic(opts.uiDir, url.pathname, res);
+      return;
+    }
+    send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const hostForUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host;
+  return {
+    url: `http://${hostForUrl}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function originAllowed(origin: string, port: number): boolean {
+  try {
+    const u = new URL(origin);
+    return u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname) && Number(u.port) === port;
+  } catch {
+    return false;
+  }
+}
+
+function paramsFrom(sp: URLSearchParams): ApiParams {
+  const out: ApiParams = {};
+  for (const [k, v] of sp) {
+    const prev = out[k];
+    out[k] = prev === undefined ? (k.endsWith('[]') ? [v] : v) : ([] as string[]).concat(prev, v);
+  }
+  return out;
+}
+
+function readBody(req: http.IncomingMessage, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let n = 0;
+    req.on('data', (c: Buffer) => {
+      n += c.length;
+      if (n > max) {
+        reject(new Error(`request body larger than ${max} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: http.ServerResponse, status: number, type: string, body: string | Buffer): void {
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  send(res, status, 'application/json', JSON.stringify(body));
+}
+
+function serveStatic(root: string, pathname: string, res: http.ServerResponse): void {
+  let rel: string;
+  try {
+    rel = decodeURIComponent(pathname);
+  } catch {
+    send(res, 400, 'text/plain; charset=utf-8', 'bad path\n');
+    return;
+  }
+  const resolvedRoot = path.resolve(root);
+  let file = path.resolve(resolvedRoot, '.' + path.posix.normalize('/' + rel));
+  if (!file.startsWith(resolvedRoot)) {
+    send(res, 403, 'text/plain; charset=utf-8', 'forbidden\n');
+    return;
+  }
+  let st: fs.Stats | null = null;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    st = null;
+  }
+  if (!st || st.isDirectory()) {
+    // Single-page app: unknown paths get index.html, the client router takes over.
+    file = path.join(resolvedRoot, 'index.html');
+    if (!fs.existsSync(file)) {
+      send(res, 404, 'text/plain; charset=utf-8', 'UI not built: run `npm run build`\n');
+      return;
+    }
+  }
+  const ext = path.extname(file);
+  const headers: Record<string, string> = {
+    'Content-Type': MIME[ext] ?? 'application/octet-stream',
+    'Content-Security-Policy': CSP,
+    'Cache-Control': file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+  };
+  const data = fs.readFileSync(file);
+  res.writeHead(200, { ...headers, 'Content-Length': data.length });
+  res.end(data);
+}

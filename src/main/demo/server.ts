@@ -1,0 +1,108 @@
+/**
+ * Demo mode: serves the simulated cluster's exporters over HTTP on loopback, and describes them as
+ * ordinary scrape configs, so demo data goes through exactly the path real targets take
+ * (config -> scrape manager -> parser -> storage).
+ */
+import * as http from 'node:http';
+import * as zlib from 'node:zlib';
+import type { AddressInfo } from 'node:net';
+import { DemoCluster } from './model';
+import { renderApp, renderCadvisor, renderKubeState, renderKubelet, renderNodeExporter } from './exporters';
+
+/** DemoServer is a running demo cluster. */
+export interface DemoServer {
+  readonly cluster: DemoCluster;
+  readonly baseUrl: string;
+  /** scrapeConfigYaml is a prometheus.yml `scrape_configs` list (YAML) for the demo's targets. */
+  scrapeConfigYaml(interval: string): string;
+  close(): Promise<void>;
+}
+
+/** startDemo starts the simulated cluster and its exporters. */
+export async function startDemo(opts: { now?: () => number; seed?: number } = {}): Promise<DemoServer> {
+  const now = opts.now ?? Date.now;
+  const cluster = new DemoCluster(now(), { seed: opts.seed });
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const body = render(cluster, url.pathname, now());
+    if (body === null) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    const headers: Record<string, string> = { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' };
+    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+      const gz = zlib.gzipSync(body, { level: 1 });
+      headers['Content-Encoding'] = 'gzip';
+      res.writeHead(200, headers).end(gz);
+    } else {
+      res.writeHead(200, headers).end(body);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const address = `127.0.0.1:${port}`;
+  return {
+    cluster,
+    baseUrl: `http://${address}`,
+    scrapeConfigYaml: (interval) => demoScrapeConfigs(cluster, address, interval),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function render(c: DemoCluster, path: string, now: number): string | null {
+  c.advance(now);
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'nodes' && parts.length === 4 && parts[3] === 'metrics') {
+    const node = c.nodes.find((n) => n.name === parts[1]);
+    if (!node) return null;
+    if (parts[2] === 'node-exporter') return renderNodeExporter(c, node);
+    if (parts[2] === 'cadvisor') return renderCadvisor(c, node);
+    if (parts[2] === 'kubelet') return renderKubelet(c, node);
+    return null;
+  }
+  if (parts[0] === 'kube-state-metrics' && parts[1] === 'metrics') return renderKubeState(c);
+  if (parts[0] === 'pods' && parts.length === 4 && parts[3] === 'metrics') {
+    const pod = c.pods.find((p) => p.namespace === parts[1] && p.name === parts[2]);
+    return pod && pod.metricsPort !== null ? renderApp(c, pod) : null;
+  }
+  return null;
+}
+
+function q(s: string): string {
+  return JSON.stringify(s);
+}
+
+/**
+ * demoScrapeConfigs describes the demo's exporters as static scrape configs. Target labels carry
+ * the Kubernetes-style labels Lens-compatible dashboards expect (node, kubernetes_node, namespace,
+ * pod, cluster), and `instance` names the simulated host rather than the loopback address.
+ */
+export function demoScrapeConfigs(c: DemoCluster, address: string, interval: string): string {
+  const lines: string[] = [];
+  const job = (name: string, metricsPath: string | null, targets: { path: string; labels: Record<string, string> }[]): void => {
+    lines.push(`- job_name: ${q(name)}`, `  scrape_interval: ${interval}`, `  scrape_timeout: ${interval}`);
+    if (metricsPath) lines.push(`  metrics_path: ${q(metricsPath)}`);
+    lines.push('  static_configs:');
+    for (const t of targets) {
+      lines.push(`  - targets: [${q(address)}]`, '    labels:');
+      lines.push(`      __metrics_path__: ${q(t.path)}`);
+      for (const [k, v] of Object.entries({ cluster: c.name, ...t.labels })) lines.push(`      ${k}: ${q(v)}`);
+    }
+  };
+  job('node-exporter', null, c.nodes.map((n) => ({ path: `/nodes/${n.name}/node-exporter/metrics`, labels: { instance: `${n.ip}:9100`, node: n.name, kubernetes_node: n.name } })));
+  job('kubelet', null, c.nodes.map((n) => ({ path: `/nodes/${n.name}/kubelet/metrics`, labels: { instance: n.name, node: n.name, metrics_path: '/metrics' } })));
+  job('cadvisor', null, c.nodes.map((n) => ({ path: `/nodes/${n.name}/cadvisor/metrics`, labels: { instance: n.name, node: n.name, metrics_path: '/metrics/cadvisor' } })));
+  job('kube-state-metrics', null, [{ path: '/kube-state-metrics/metrics', labels: { instance: 'kube-state-metrics.monitoring.svc:8080' } }]);
+  job(
+    'kubernetes-pods',
+    null,
+    c.pods
+      .filter((p) => p.metricsPort !== null && p.phase === 'Running')
+      .map((p) => ({ path: `/pods/${p.namespace}/${p.name}/metrics`, labels: { instance: `${p.ip}:${p.metricsPort}`, namespace: p.namespace, pod: p.name, app: p.app, node: p.node } })),
+  );
+  return lines.join('\n') + '\n';
+}
