@@ -1,0 +1,62 @@
+/** Parse-throughput part of bench:scrape (see bench/scrape.ts). */
+import { createParser, Entry } from '../src/common/textparse/index';
+import { nodeExporterBody } from './scrape-fixtures';
+
+interface Result {
+  samples: number;
+  seconds: number;
+  bytes: number;
+}
+
+function parseOnce(bytes: Uint8Array, contentType: string, withLabels: boolean): number {
+  const p = createParser(bytes, contentType);
+  let n = 0;
+  let acc = 0;
+  for (;;) {
+    const e = p.next();
+    if (e === Entry.EOF) break;
+    if (e !== Entry.Series) continue;
+    n++;
+    acc += p.series().length + p.value() + (p.timestamp() ?? 0);
+    if (withLabels) acc += p.labels().length;
+  }
+  if (acc === -1) console.log('');
+  return n;
+}
+
+function measure(bytes: Uint8Array, contentType: string, withLabels: boolean, minSeconds: number): Result {
+  // Warm up, then run whole parses until minSeconds have passed; report the best third.
+  for (let i = 0; i < 3; i++) parseOnce(bytes, contentType, withLabels);
+  const times: number[] = [];
+  let samples = 0;
+  const deadline = performance.now() + minSeconds * 1000;
+  while (performance.now() < deadline || times.length < 5) {
+    const t0 = performance.now();
+    samples = parseOnce(bytes, contentType, withLabels);
+    times.push((performance.now() - t0) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  const best = times.slice(0, Math.max(1, Math.floor(times.length / 3)));
+  const seconds = best.reduce((a, b) => a + b, 0) / best.length;
+  return { samples, seconds, bytes: bytes.length };
+}
+
+/** runParseBench prints the parse throughput table. */
+export function runParseBench(): void {
+  console.log('# Exposition parse throughput (one core, includes UTF-8 decoding of the body)');
+  console.log('format       body      mode     samples  MB      samples/s    MB/s');
+  for (const n of [10_000, 100_000]) {
+    for (const om of [false, true]) {
+      const body = Buffer.from(nodeExporterBody(n, 7, om));
+      const ct = om ? 'application/openmetrics-text; version=1.0.0' : 'text/plain; version=0.0.4';
+      for (const withLabels of [false, true]) {
+        const r = measure(body, ct, withLabels, n >= 100_000 ? 3 : 1.5);
+        const sps = r.samples / r.seconds;
+        console.log(
+          `${(om ? 'openmetrics' : 'text').padEnd(12)} ${(n / 1000 + 'k').padEnd(9)} ${(withLabels ? 'labels' : 'series').padEnd(8)} ${String(r.samples).padStart(7)}  ${(r.bytes / 1e6).toFixed(2).padStart(5)}  ${Math.round(sps).toLocaleString('en-US').padStart(11)}  ${(r.bytes / r.seconds / 1e6).toFixed(1).padStart(6)}`,
+        );
+      }
+    }
+  }
+  console.log('goal: >= 3,000,000 samples/s ("series" mode, as Prometheus BenchmarkParse no-decode-metric)');
+}
