@@ -22,6 +22,25 @@ export const F_NAME_QUOTED = 4;
 /** Stride of the per-label offsets array: nameStart, nameEnd, valueStart, valueEnd, flags. */
 export const L_STRIDE = 5;
 
+/**
+ * CHAR_CLASS classifies UTF-16 code units for the scanners: bit 1 [a-zA-Z_:] (metric name start),
+ * 2 [a-zA-Z0-9_:] (metric name), 4 [a-zA-Z_] (label name start), 8 [a-zA-Z0-9_] (label name),
+ * 16 a character that ends a text-format value token (space, tab, newline, '{', NUL).
+ */
+export const CHAR_CLASS: Uint8Array = (() => {
+  const t = new Uint8Array(65536);
+  for (let c = 0; c < 128; c++) {
+    const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+    const digit = c >= 48 && c <= 57;
+    if (letter || c === 58) t[c]! |= 1;
+    if (letter || digit || c === 58) t[c]! |= 2;
+    if (letter) t[c]! |= 4;
+    if (letter || digit) t[c]! |= 8;
+  }
+  for (const c of [32, 9, 10, 123, 0]) t[c]! |= 16;
+  return t;
+})();
+
 /** isMetricNameStart reports [a-zA-Z_:]. */
 export function isMetricNameStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58;

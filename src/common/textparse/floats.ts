@@ -26,8 +26,8 @@ export function parseGoFloat(s: string, start: number, end: number): number {
     c = s.charCodeAt(i);
   }
   // Fast path (Clinger): a decimal mantissa below 2^53 scaled by an exact power of ten <= 1e22 is
-  // computed with one correctly rounded division or multiplication. Every partial mantissa is
-  // smaller than the final one, so final <= 2^53 means all accumulation steps were exact.
+  // computed with one correctly rounded division or multiplication. Rounding is monotonic and
+  // 2^53 is representable, so a computed mantissa below 2^53 means every step was exact.
   let mant = 0;
   const intStart = i;
   while (c >= 48 && c <= 57) {
@@ -68,7 +68,7 @@ export function parseGoFloat(s: string, start: number, end: number): number {
     }
     if (eneg) exp = -exp;
   }
-  if (mant > 9007199254740992) return slowPath(s, start, end);
+  if (mant >= 9007199254740992) return slowPath(s, start, end);
   const e10 = exp - frac;
   let v: number;
   if (e10 === 0 || mant === 0) v = mant;
@@ -149,7 +149,8 @@ export function formatGoG(f: number): string {
   const sign = m[1]!;
   const digits = m[2]! + (m[3] ?? '');
   const exp = parseInt(m[4]!, 10);
-  if (exp < -4 || exp >= 21) {
+  // Go switches to %e when the exponent is < -4 or >= 6 for the shortest representation.
+  if (exp < -4 || exp >= 6) {
     // %e with the shortest digits and at least two exponent digits.
     const mant = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
     const ae = Math.abs(exp);

@@ -16,6 +16,7 @@ import type { Label } from '../model/labels';
 import { floatStatus, formatGoG, parseGoFloat } from './floats';
 import {
   BaseParser,
+  CHAR_CLASS,
   F_NAME_ESC,
   F_NAME_QUOTED,
   F_VALUE_ESC,
@@ -38,6 +39,7 @@ const isLabelNameChar_ = isLabelNameChar;
 const isLabelNameStart_ = isLabelNameStart;
 const isMetricNameChar_ = isMetricNameChar;
 const isMetricNameStart_ = isMetricNameStart;
+const CC = CHAR_CLASS;
 
 /** OpenMetricsOptions tune the OpenMetrics parser. */
 export interface OpenMetricsOptions {
@@ -119,7 +121,7 @@ export class OpenMetricsParser extends BaseParser {
     this.resetSeries();
     if (isMetricNameStart_(c)) {
       let e = pos + 1;
-      while (e < len && isMetricNameChar_(s.charCodeAt(e))) e++;
+      while (e < len && (CC[s.charCodeAt(e)]! & 2) !== 0) e++;
       this.nameStart = pos;
       this.nameEnd = e;
       this.seriesEnd = e;
@@ -146,7 +148,7 @@ export class OpenMetricsParser extends BaseParser {
     const c = p < len ? s.charCodeAt(p) : -1;
     if (c >= 0 && isMetricNameStart_(c)) {
       let e = p + 1;
-      while (e < len && isMetricNameChar_(s.charCodeAt(e))) e++;
+      while (e < len && (CC[s.charCodeAt(e)]! & 2) !== 0) e++;
       name = s.substring(p, e);
       nameEnd = e;
     } else if (c === 34) {
@@ -216,7 +218,7 @@ export class OpenMetricsParser extends BaseParser {
       if (isLabelNameStart_(c)) {
         ns = pos;
         pos++;
-        while (pos < len && isLabelNameChar_(s.charCodeAt(pos))) pos++;
+        while (pos < len && (CC[s.charCodeAt(pos)]! & 8) !== 0) pos++;
         ne = pos;
       } else if (c === 34) {
         const end = this.scanQuoted(pos, true);

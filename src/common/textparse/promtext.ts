@@ -16,6 +16,7 @@
 import { floatStatus, parseGoFloat } from './floats';
 import {
   BaseParser,
+  CHAR_CLASS,
   F_NAME_ESC,
   F_NAME_QUOTED,
   F_VALUE_ESC,
@@ -38,8 +39,18 @@ const isLabelNameChar_ = isLabelNameChar;
 const isLabelNameStart_ = isLabelNameStart;
 const isMetricNameChar_ = isMetricNameChar;
 const isMetricNameStart_ = isMetricNameStart;
+const CC = CHAR_CLASS;
 
-const MAX_INT64 = 9223372036854775807;
+const MAX_INT64 = '9223372036854775807';
+
+/** exceedsInt64 reports whether a string of decimal digits is above Go's int64 range. */
+function exceedsInt64(digits: string): boolean {
+  let d = digits;
+  let i = 0;
+  while (i < d.length - 1 && d.charCodeAt(i) === 48) i++;
+  d = d.slice(i);
+  return d.length > MAX_INT64.length || (d.length === MAX_INT64.length && d > MAX_INT64);
+}
 
 /** PromTextParser parses the Prometheus text format. */
 export class PromTextParser extends BaseParser {
@@ -65,7 +76,7 @@ export class PromTextParser extends BaseParser {
       this.resetSeries();
       if (isMetricNameStart_(c)) {
         let e = pos + 1;
-        while (e < len && isMetricNameChar_(s.charCodeAt(e))) e++;
+        while (e < len && (CC[s.charCodeAt(e)]! & 2) !== 0) e++;
         // Prometheus takes the name from the start of the line, leading blanks included.
         this.nameStart = this.start;
         this.nameEnd = e;
@@ -194,7 +205,7 @@ export class PromTextParser extends BaseParser {
       if (isLabelNameStart_(c)) {
         ns = pos;
         pos++;
-        while (pos < len && isLabelNameChar_(s.charCodeAt(pos))) pos++;
+        while (pos < len && (CC[s.charCodeAt(pos)]! & 8) !== 0) pos++;
         ne = pos;
       } else if (c === 34) {
         const end = this.scanQuoted(pos, true);
@@ -249,7 +260,7 @@ export class PromTextParser extends BaseParser {
     const vs = pos;
     while (pos < len) {
       c = s.charCodeAt(pos);
-      if (c === 32 || c === 9 || c === 10 || c === 123 || c === 0) break;
+      if ((CC[c]! & 16) !== 0) break;
       pos++;
     }
     if (pos === vs) throw this.parseError('expected value after metric', vs, Lex.Value);
@@ -269,7 +280,7 @@ export class PromTextParser extends BaseParser {
       while (pos < len && (c = s.charCodeAt(pos)) >= 48 && c <= 57) pos++;
       const tsStr = s.substring(ts0, pos);
       const ts = Number(tsStr);
-      if (ts > MAX_INT64) {
+      if (ts >= 9e18 && exceedsInt64(tsStr)) {
         throw this.errorAt(this.whileParsing(`strconv.ParseInt: parsing ${JSON.stringify(tsStr)}: value out of range`, pos), ts0);
       }
       this.ts = ts;
