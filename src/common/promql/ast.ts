@@ -18,10 +18,15 @@ export interface PositionRange {
 /** ValueType is the type a PromQL expression evaluates to. */
 export type ValueType = 'scalar' | 'vector' | 'matrix' | 'string';
 
-/** Binary operators in Prometheus's spelling. */
+/**
+ * Binary operators in Prometheus's spelling. `</` and `>/` (added by the parser helper) are
+ * v3.14's native-histogram trim operators TRIM_UPPER and TRIM_LOWER; they sit at the comparison
+ * operators' precedence but are not comparisons (no `bool`, no filtering).
+ */
 export type BinaryOp =
   | '+' | '-' | '*' | '/' | '%' | '^' | 'atan2'
   | '==' | '!=' | '>' | '<' | '>=' | '<='
+  | '</' | '>/'
   | 'and' | 'or' | 'unless';
 
 /** Aggregation operators. */
@@ -48,16 +53,31 @@ export interface VectorMatching {
   matchingLabels: string[];
   on: boolean;
   include: string[];
-  /** fill() modifiers (experimental): value to use for a missing left/right operand side. */
+  /**
+   * fill() modifiers (experimental): value to use for a missing left/right operand side. The
+   * parser sets this field only when a fill(), fill_left() or fill_right() modifier was written;
+   * a side without a fill value is null.
+   */
   fillValues?: { lhs: number | null; rhs: number | null };
 }
 
 /**
  * DurationExpr is an experimental duration expression (`[5m * 2]`, `offset (1h + step())`),
  * evaluated before the query runs. Plain durations are stored as numbers (ms) instead.
+ *
+ * Mapping from Prometheus's DurationExpr (documented by the parser helper):
+ *  - DurationLiteral is a NumberLiteral operand: `val` is its value in seconds exactly as
+ *    Prometheus holds it (a plain number like `2` in `[1m * 2]` is also seconds-valued, and
+ *    arithmetic is done on these values), `ms` is `val * 1000` (not rounded), and `duration`
+ *    tells whether it was written as a duration (`5m`) or as a number (`300`), for printing.
+ *  - DurationUnary is a unary minus (Prometheus drops a unary plus, so op is always '-').
+ *  - DurationCall `step()`/`range()` take no args; `min`/`max` are PromQL's `min_of(a, b)` and
+ *    `max_of(a, b)` with two args.
+ *  - DurationParen is Prometheus's `Wrapped` flag: parentheses kept for printing. It is only
+ *    produced around non-literal expressions, never nested, and its pos is the inner expression's.
  */
 export type DurationExpr =
-  | { kind: 'DurationLiteral'; ms: number; pos: PositionRange }
+  | { kind: 'DurationLiteral'; ms: number; val: number; duration: boolean; pos: PositionRange }
   | { kind: 'DurationBinary'; op: '+' | '-' | '*' | '/' | '%' | '^'; lhs: DurationExpr; rhs: DurationExpr; pos: PositionRange }
   | { kind: 'DurationUnary'; op: '+' | '-'; expr: DurationExpr; pos: PositionRange }
   | { kind: 'DurationCall'; func: 'step' | 'range' | 'min' | 'max'; args: DurationExpr[]; pos: PositionRange }
@@ -141,7 +161,10 @@ export interface ParenExpr {
   pos: PositionRange;
 }
 
-/** StringLiteral is a quoted string. */
+/**
+ * StringLiteral is a quoted string. Go strings are bytes: a byte that is not valid UTF-8 (from
+ * `"\xff"`) is kept as the lone surrogate U+DC80+byte (see gostrings.ts); goQuote prints it back.
+ */
 export interface StringLiteral {
   kind: 'StringLiteral';
   val: string;

@@ -1,0 +1,25 @@
+/**
+ * Vigil's PromQL front end (pure TypeScript): the parser, its AST, the function signature table,
+ * the printer and prettifier, the parse_query JSON translation, and the series-description
+ * language of the test scripts. Everything matches Prometheus v3.14.
+ */
+export * from './ast';
+export { ParseError, ParseErrors, startPosInput } from './errors';
+export { FUNCTION_LIST, FUNCTIONS, getFunction } from './functions';
+export { ALL_PARSER_FEATURES, type ParserOptions, parseExpr, parseMetricSelector, parseMetricSelectors } from './parser';
+export { checkAST, documentedType } from './check';
+export { durationExprString, exprToString, matcherString, prettify, shortString, MAX_CHARACTERS_PER_LINE } from './printer';
+export { type JSONValue, translateAST } from './json';
+export {
+  type SeriesDesc,
+  type SeriesDescOptions,
+  type SequenceValue,
+  type StartTimestampLine,
+  StartTimestampError,
+  isStartTimestampLine,
+  parseSeriesDesc,
+  parseStartTimestampLine,
+} from './seriesdesc';
+export { addHistograms, copyHistogram, CUSTOM_BUCKETS_SCHEMA } from './histogram_ops';
+export { decodeUTF8, goQuote, goQuoteRune, goUnquote, isValidUTF8, utf8Bytes, utf8Length } from './gostrings';
+export { formatFloatF, formatFloatG, formatModelDuration, goParseFloat, goParseNumber, parseModelDuration } from './gonumbers';
