@@ -49,8 +49,48 @@ export function translateRE2(pattern: string): { source: string; flags: string }
   }
   let out = '';
   let inClass = false;
+  // Scoped case-insensitivity, `(?i:...)` and a mid-pattern `(?i)`, which JavaScript lacks: letters
+  // in such a scope are rewritten to both cases. `ci` is the current state, `groups` the states to
+  // restore at each `)`.
+  const globalI = flags.includes('i');
+  let ci = false;
+  const groups: boolean[] = [];
+  const fold = (ch: string): string => {
+    const lo = ch.toLowerCase();
+    const up = ch.toUpperCase();
+    return lo === up ? ch : inClass ? lo + up : `[${lo}${up}]`;
+  };
   for (let i = 0; i < p.length; i++) {
     const c = p[i]!;
+    if (!inClass && c === '(' && p[i + 1] === '?') {
+      const fm = /^\(\?([imsU]*)(?:-([imsU]*))?([:)])/.exec(p.slice(i));
+      if (fm && (fm[1] || fm[2] !== undefined)) {
+        const on = fm[1]!.includes('i');
+        const off = (fm[2] ?? '').includes('i');
+        const next = on ? true : off ? false : ci;
+        if (fm[3] === ')') {
+          ci = next;
+        } else {
+          groups.push(ci);
+          ci = next;
+          out += '(?:';
+        }
+        i += fm[0].length - 1;
+        continue;
+      }
+    }
+    if (!inClass && c === '(') groups.push(ci);
+    if (!inClass && c === ')') ci = groups.pop() ?? false;
+    if (ci && !globalI && /[a-zA-Z]/.test(c)) {
+      if (inClass && p[i + 1] === '-' && p[i + 2] !== undefined && p[i + 2] !== ']' && /[a-zA-Z]/.test(p[i + 2]!)) {
+        const a = p[i + 2]!;
+        out += c.toLowerCase() + '-' + a.toLowerCase() + c.toUpperCase() + '-' + a.toUpperCase();
+        i += 2;
+        continue;
+      }
+      out += fold(c);
+      continue;
+    }
     if (c === '\\') {
       const n = p[i + 1];
       if (n === undefined) throw new RegexError('error parsing regexp: trailing backslash at end of expression: ``');
