@@ -1,0 +1,230 @@
+/**
+ * Engine: the PromQL engine (Prometheus v3.14 semantics) behind the PromQLEngine contract.
+ *
+ * A query is parsed (typed AST), validated, preprocessed (duration expressions, step invariance,
+ * `@ start()`/`@ end()`), its selectors' time ranges are computed, then it is evaluated over the
+ * Queryable by the evaluator (src/main/promql/eval). Limits (max samples, timeout, cancellation)
+ * raise typed QueryErrors. The engine never touches SQLite: it reads only through the Queryable.
+ */
+import type { Labels } from '../../common/model/labels';
+import { labelsCompare } from '../../common/model/labels';
+import { typeOf, type Expr, type ValueType } from '../../common/promql/ast';
+import type { Queryable } from '../storage/interface';
+import { annoSortInRangeQuery } from './eval/annotations';
+import { QueryContext, type EvalOptions } from './eval/context';
+import { Evaluator } from './eval/evaluator';
+import { containsCall, planSelectors, preprocessExpr, setOffsetForAtModifier, validateModifiers } from './eval/preprocess';
+import type { EMatrix } from './eval/types';
+import { SORT_FUNCTIONS } from './functions/index';
+import {
+  QueryError,
+  type EngineOpts,
+  type FPoint,
+  type HPoint,
+  type MatrixSeries,
+  type PromQLEngine,
+  type QueryOpts,
+  type QueryResult,
+  type QueryStats,
+  type Sample,
+  type Value,
+} from './value';
+
+/** ParserFlags are the experimental parser features the engine enables per its options. */
+export interface ParserFlags {
+  enableExperimentalFunctions: boolean;
+  enableDurationExpressions: boolean;
+  enableExtendedRangeSelectors: boolean;
+  enableBinopFillModifiers: boolean;
+}
+
+/**
+ * ExprParser parses a query into a type-checked AST, throwing an error with a message (and
+ * optionally a position) on syntax or type errors.
+ */
+export type ExprParser = (query: string, flags: ParserFlags) => Expr;
+
+/** DEFAULT_ENGINE_OPTS are Prometheus's defaults (experimental features off). */
+export const DEFAULT_ENGINE_OPTS: EngineOpts = {
+  maxSamples: 50_000_000,
+  timeoutMs: 120_000,
+  lookbackDeltaMs: 300_000,
+  noStepSubqueryIntervalMs: 60_000,
+  enableAtModifier: true,
+  enableNegativeOffset: true,
+  enableDelayedNameRemoval: false,
+  enableExperimentalFunctions: false,
+  enableDurationExpressions: false,
+  enableExtendedRangeSelectors: false,
+  enableBinopFillModifiers: false,
+  enableTypeAndUnitLabels: false,
+  enableStartTimestamps: false,
+};
+
+/** documentedType renders a value type as Prometheus's DocumentedType. */
+export function documentedType(t: ValueType): string {
+  switch (t) {
+    case 'vector':
+      return 'instant vector';
+    case 'matrix':
+      return 'range vector';
+    default:
+      return t;
+  }
+}
+
+function sortMatrix(m: MatrixSeries[]): MatrixSeries[] {
+  return m.sort((a, b) => labelsCompare(a.metric, b.metric));
+}
+
+function toFPoints(t: number[], f: number[]): FPoint[] {
+  const out: FPoint[] = new Array(t.length);
+  for (let i = 0; i < t.length; i++) out[i] = { t: t[i]!, f: f[i]! };
+  return out;
+}
+
+function toMatrix(m: EMatrix): MatrixSeries[] {
+  return m.map((s) => {
+    const hs: HPoint[] = s.hT.map((t, i) => ({ t, h: s.hH[i]! }));
+    return { metric: s.metric as Labels, floats: toFPoints(s.fT, s.fF), histograms: hs };
+  });
+}
+
+/** Engine evaluates PromQL queries. */
+export class Engine implements PromQLEngine {
+  readonly opts: EngineOpts;
+  private readonly parse: ExprParser;
+
+  constructor(parse: ExprParser, opts: Partial<EngineOpts> = {}) {
+    this.parse = parse;
+    this.opts = { ...DEFAULT_ENGINE_OPTS, ...opts };
+  }
+
+  /** parserFlags returns the parser features enabled by this engine's options. */
+  parserFlags(): ParserFlags {
+    return {
+      enableExperimentalFunctions: this.opts.enableExperimentalFunctions,
+      enableDurationExpressions: this.opts.enableDurationExpressions,
+      enableExtendedRangeSelectors: this.opts.enableExtendedRangeSelectors,
+      enableBinopFillModifiers: this.opts.enableBinopFillModifiers,
+    };
+  }
+
+  /** parseQuery parses a query string; syntax errors become QueryError('bad_data'). */
+  parseQuery(query: string): Expr {
+    try {
+      return this.parse(query, this.parserFlags());
+    } catch (e) {
+      if (e instanceof QueryError) throw e;
+      const err = e as Error & { position?: { start: number; end: number }; pos?: { start: number; end: number } };
+      throw new QueryError('bad_data', err.message, err.position ?? err.pos ?? null);
+    }
+  }
+
+  async instantQuery(q: Queryable, query: string, timeMs: number, opts: QueryOpts = {}): Promise<QueryResult> {
+    return this.execInstant(q, query, timeMs, opts);
+  }
+
+  async rangeQuery(q: Queryable, query: string, startMs: number, endMs: number, stepMs: number, opts: QueryOpts = {}): Promise<QueryResult> {
+    return this.execRange(q, query, startMs, endMs, stepMs, opts);
+  }
+
+  /** execInstant is the synchronous form of instantQuery. */
+  execInstant(q: Queryable, query: string, timeMs: number, opts: QueryOpts = {}): QueryResult {
+    const expr = this.parseQuery(query);
+    return this.execExpr(q, expr, timeMs, timeMs, 0, opts);
+  }
+
+  /** execRange is the synchronous form of rangeQuery. */
+  execRange(q: Queryable, query: string, startMs: number, endMs: number, stepMs: number, opts: QueryOpts = {}): QueryResult {
+    const expr = this.parseQuery(query);
+    return this.execExpr(q, expr, startMs, endMs, stepMs, opts);
+  }
+
+  /**
+   * execExpr evaluates an already parsed expression (the AST is modified in place; parse anew for
+   * every execution). stepMs 0 with start == end is an instant query.
+   */
+  execExpr(q: Queryable, expr: Expr, startMs: number, endMs: number, stepMs: number, opts: QueryOpts = {}): QueryResult {
+    const t0 = performance.now();
+    const isInstant = startMs === endMs && stepMs === 0;
+    if (!isInstant) {
+      const t = typeOf(expr);
+      if (t !== 'vector' && t !== 'scalar') {
+        throw new QueryError('bad_data', `invalid expression type "${documentedType(t)}" for range query, must be Scalar or instant Vector`);
+      }
+      if (stepMs <= 0) throw new QueryError('bad_data', 'zero or negative query resolution step widths are not accepted');
+      if (endMs < startMs) throw new QueryError('bad_data', 'end timestamp must not be before start time');
+    }
+    validateModifiers(expr, this.opts.enableAtModifier, this.opts.enableNegativeOffset);
+    const root = preprocessExpr(expr, startMs, endMs, stepMs);
+    const lookback = opts.lookbackDeltaMs !== undefined && opts.lookbackDeltaMs > 0 ? opts.lookbackDeltaMs : this.opts.lookbackDeltaMs;
+    const evalOpts: EvalOptions = {
+      maxSamples: this.opts.maxSamples,
+      lookbackDelta: lookback,
+      noStepSubqueryInterval: this.opts.noStepSubqueryIntervalMs,
+      enableDelayedNameRemoval: this.opts.enableDelayedNameRemoval,
+      enableTypeAndUnitLabels: this.opts.enableTypeAndUnitLabels,
+      enableStartTimestamps: this.opts.enableStartTimestamps,
+    };
+    const interval = isInstant ? 1 : stepMs;
+    const timeout = opts.timeoutMs !== undefined && opts.timeoutMs > 0 ? opts.timeoutMs : this.opts.timeoutMs;
+    const deadline = Date.now() + timeout;
+    const hintsCtx = new Map();
+    const [mint, maxt] = planSelectors(root, startMs, endMs, isInstant ? 0 : stepMs, lookback, this.opts.noStepSubqueryIntervalMs, hintsCtx);
+    const ctx = new QueryContext(evalOpts, q, mint, maxt, deadline, opts.signal);
+    for (const [k, v] of hintsCtx) ctx.hints.set(k, v);
+    ctx.queryStart = startMs;
+    ctx.queryEnd = endMs;
+    ctx.queryStep = isInstant ? 0 : stepMs;
+    ctx.checkNow();
+    const t1 = performance.now();
+    let value: Value;
+    try {
+      setOffsetForAtModifier(startMs, root);
+      const ev = new Evaluator(ctx, startMs, isInstant ? startMs : endMs, interval);
+      const v = ev.evalTop(root);
+      if (!Array.isArray(v)) {
+        value = { type: 'string', t: startMs, v: v.v };
+      } else if (isInstant) {
+        const t = typeOf(expr);
+        if (t === 'vector') {
+          const samples: Sample[] = v.map((s) =>
+            s.hH.length > 0 ? { metric: s.metric, t: startMs, f: 0, h: s.hH[0]! } : { metric: s.metric, t: startMs, f: s.fF[0]!, h: null },
+          );
+          value = { type: 'vector', samples };
+        } else if (t === 'scalar') {
+          value = { type: 'scalar', t: startMs, v: v[0]?.fF[0] ?? NaN };
+        } else {
+          value = { type: 'matrix', series: sortMatrix(toMatrix(v)) };
+        }
+      } else {
+        ctx.checkNow();
+        value = { type: 'matrix', series: sortMatrix(toMatrix(v)) };
+      }
+    } catch (e) {
+      if (e instanceof QueryError) throw e;
+      if (e instanceof RangeError) throw new QueryError('execution', `unexpected error: ${e.message}`);
+      throw e;
+    } finally {
+      ctx.close();
+    }
+    if (!isInstant && containsCall(expr, SORT_FUNCTIONS)) ctx.annos.warn(annoSortInRangeQuery());
+    const t2 = performance.now();
+    let stats: QueryStats | null = null;
+    if (opts.stats) {
+      stats = {
+        timings: {
+          evalTotalTime: (t2 - t0) / 1000,
+          resultSortTime: 0,
+          queryPreparationTime: (t1 - t0) / 1000,
+          innerEvalTime: (t2 - t1) / 1000,
+          execQueueTime: 0,
+          execTotalTime: (t2 - t0) / 1000,
+        },
+        samples: { totalQueryableSamples: ctx.stats.totalSamples, peakSamples: ctx.stats.peakSamples },
+      };
+    }
+    return { value, warnings: ctx.annos.warnings(), infos: ctx.annos.infos(), stats };
+  }
+}

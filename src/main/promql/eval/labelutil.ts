@@ -1,0 +1,160 @@
+/**
+ * Label helpers for the evaluator with small caches: label sets are immutable arrays, so derived
+ * values (the map key of a set, the set without its metadata labels) are memoized per object.
+ */
+import { MetricName, labelsKey, type Label, type Labels } from '../../../common/model/labels';
+
+/** TypeLabel and UnitLabel are the type-and-unit metadata labels (PROM-39). */
+export const TypeLabel = '__type__';
+export const UnitLabel = '__unit__';
+
+const keyCache = new WeakMap<Labels, string>();
+
+/** keyOf returns labelsKey(ls), memoized per label-set object. */
+export function keyOf(ls: Labels): string {
+  let k = keyCache.get(ls);
+  if (k === undefined) {
+    k = labelsKey(ls);
+    keyCache.set(ls, k);
+  }
+  return k;
+}
+
+/** isMetadataLabel reports whether name is __name__, __type__ or __unit__. */
+export function isMetadataLabel(name: string): boolean {
+  return name === MetricName || name === TypeLabel || name === UnitLabel;
+}
+
+const dropCache = new WeakMap<Labels, Labels>();
+
+/** dropMetadata returns ls without __name__, __type__ and __unit__ (DropReserved(IsMetadataLabel)). */
+export function dropMetadata(ls: Labels): Labels {
+  let r = dropCache.get(ls);
+  if (r !== undefined) return r;
+  let has = false;
+  for (let i = 0; i < ls.length; i++) {
+    if (isMetadataLabel(ls[i]!.name)) {
+      has = true;
+      break;
+    }
+  }
+  r = has ? ls.filter((l) => !isMetadataLabel(l.name)) : ls;
+  dropCache.set(ls, r);
+  return r;
+}
+
+/** dropMetricName returns ls without __name__ only. */
+export function dropMetricName(ls: Labels): Labels {
+  for (let i = 0; i < ls.length; i++) {
+    if (ls[i]!.name === MetricName) return ls.filter((l) => l.name !== MetricName);
+  }
+  return ls;
+}
+
+/** getMetricName returns the __name__ value or ''. */
+export function getMetricName(ls: Labels): string {
+  for (let i = 0; i < ls.length; i++) {
+    const l = ls[i]!;
+    if (l.name === MetricName) return l.value;
+    if (l.name > MetricName) return '';
+  }
+  return '';
+}
+
+/** getLabel returns the value of name or ''. */
+export function getLabel(ls: Labels, name: string): string {
+  for (let i = 0; i < ls.length; i++) {
+    const l = ls[i]!;
+    if (l.name === name) return l.value;
+  }
+  return '';
+}
+
+const SEP = '\xff';
+
+/** sigOn returns the key of only the named labels (names need not be sorted). */
+export function sigOn(ls: Labels, names: ReadonlySet<string>): string {
+  let s = '';
+  for (let i = 0; i < ls.length; i++) {
+    const l = ls[i]!;
+    if (names.has(l.name)) s += l.name + SEP + l.value + SEP;
+  }
+  return s;
+}
+
+/** sigWithout returns the key of all labels except the named ones. */
+export function sigWithout(ls: Labels, names: ReadonlySet<string>): string {
+  let s = '';
+  for (let i = 0; i < ls.length; i++) {
+    const l = ls[i]!;
+    if (!names.has(l.name)) s += l.name + SEP + l.value + SEP;
+  }
+  return s;
+}
+
+/** matchLabels is labels.MatchLabels: with on, only names; otherwise all but names and __name__. */
+export function matchLabels(ls: Labels, on: boolean, names: readonly string[]): Labels {
+  if (on) return ls.filter((l) => names.includes(l.name));
+  return ls.filter((l) => l.name !== MetricName && !names.includes(l.name));
+}
+
+/** LabelEditor is a small labels.Builder: set/delete then build a sorted label set. */
+export class LabelEditor {
+  private base: Labels;
+  private readonly changes = new Map<string, string>();
+
+  constructor(base: Labels) {
+    this.base = base;
+  }
+
+  /** reset starts over from base. */
+  reset(base: Labels): this {
+    this.base = base;
+    this.changes.clear();
+    return this;
+  }
+
+  set(name: string, value: string): this {
+    this.changes.set(name, value);
+    return this;
+  }
+
+  del(...names: string[]): this {
+    for (const n of names) this.changes.set(n, '');
+    return this;
+  }
+
+  get(name: string): string {
+    const c = this.changes.get(name);
+    if (c !== undefined) return c;
+    return getLabel(this.base, name);
+  }
+
+  /** keep removes every label not in names. */
+  keep(names: readonly string[]): this {
+    for (const l of this.base) if (!names.includes(l.name)) this.changes.set(l.name, '');
+    for (const n of [...this.changes.keys()]) if (!names.includes(n)) this.changes.set(n, '');
+    return this;
+  }
+
+  labels(): Labels {
+    if (this.changes.size === 0) return this.base;
+    const out: Label[] = [];
+    for (const l of this.base) if (!this.changes.has(l.name)) out.push(l);
+    for (const [name, value] of this.changes) if (value !== '') out.push({ name, value });
+    out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return out;
+  }
+}
+
+/** containsSameLabelset reports whether two label sets in the list are equal. */
+export function containsSameLabelset(list: readonly Labels[]): boolean {
+  if (list.length <= 1) return false;
+  const seen = new Set<string>();
+  for (const ls of list) {
+    const k = keyOf(ls);
+    if (seen.has(k)) return true;
+    seen.add(k);
+  }
+  return false;
+}

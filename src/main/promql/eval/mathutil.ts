@@ -1,0 +1,49 @@
+/**
+ * Numeric helpers shared by aggregations and functions: Kahan-Neumaier summation as Prometheus's
+ * kahansum.Inc and the quantile of a set of values.
+ */
+
+/** KS holds the result of the last kahanSumInc call (sum and compensation), to avoid allocation. */
+export const KS = { sum: 0, c: 0 };
+
+/**
+ * kahanSumInc adds inc to sum with compensation c (Neumaier's variant) and leaves the new sum and
+ * compensation in KS. When the sum becomes infinite the compensation is reset to 0.
+ */
+export function kahanSumInc(inc: number, sum: number, c: number): void {
+  const t = sum + inc;
+  if (t === Infinity || t === -Infinity) {
+    c = 0;
+  } else if (Math.abs(sum) >= Math.abs(inc)) {
+    c += sum - t + inc;
+  } else {
+    c += inc - t + sum;
+  }
+  KS.sum = t;
+  KS.c = c;
+}
+
+/** compareNaNFirst orders numbers ascending with NaN first (vectorByValueHeap's Less). */
+export function compareNaNFirst(a: number, b: number): number {
+  const an = a !== a;
+  const bn = b !== b;
+  if (an || bn) return an && bn ? 0 : an ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * quantile calculates the q-quantile of values (sorted in place), interpolating between
+ * neighbours: NaN for no values or q NaN, -Inf for q < 0, +Inf for q > 1.
+ */
+export function quantile(q: number, values: number[]): number {
+  if (values.length === 0 || Number.isNaN(q)) return NaN;
+  if (q < 0) return -Infinity;
+  if (q > 1) return Infinity;
+  values.sort(compareNaNFirst);
+  const n = values.length;
+  const rank = q * (n - 1);
+  const lowerIndex = Math.max(0, Math.floor(rank));
+  const upperIndex = Math.min(n - 1, lowerIndex + 1);
+  const weight = rank - Math.floor(rank);
+  return values[lowerIndex]! * (1 - weight) + values[upperIndex]! * weight;
+}

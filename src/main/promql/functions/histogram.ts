@@ -1,0 +1,439 @@
+/**
+ * Histogram functions: histogram_quantile, histogram_quantiles and histogram_fraction over classic
+ * histograms (buckets as `le`-labelled series, with Prometheus's monotonicity and precision fixes)
+ * and native histograms, and histogram_count/sum/avg/stddev/stdvar over native histograms.
+ */
+import type { FloatHistogram } from '../../../common/model/histogram';
+import { MetricName, type Labels } from '../../../common/model/labels';
+import type { Expr } from '../../../common/promql/ast';
+import {
+  annoBadBucketLabel,
+  annoHistogramQuantileForcedMonotonicity,
+  annoInvalidQuantile,
+  annoMixedClassicNativeHistograms,
+  annoNativeHistogramFractionNaNs,
+  annoNativeHistogramQuantileNaNResult,
+  annoNativeHistogramQuantileNaNSkew,
+} from '../eval/annotations';
+import { formatOpenMetricsFloat } from '../eval/format';
+import type { EvalNodeHelper, InstantFunction } from '../eval/helper';
+import { dropMetadata, dropMetricName, getLabel, getMetricName, keyOf, LabelEditor } from '../eval/labelutil';
+import { kahanSumInc, KS } from '../eval/mathutil';
+import type { ESample, EVector } from '../eval/types';
+import { allBuckets, usesCustomBuckets } from '../histogram/float_histogram';
+
+/** ClassicBucket is one bucket of a classic histogram: upper bound and cumulative count. */
+export interface ClassicBucket {
+  upperBound: number;
+  count: number;
+}
+
+const FLOAT_RE = /^[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|0[xX][0-9a-fA-F]+(?:\.[0-9a-fA-F]*)?(?:[pP][+-]?\d+)?)$/;
+
+/** parseGoFloat parses like Go's strconv.ParseFloat (decimal, hex, inf, infinity, nan); NaN marks failure via ok=false. */
+export function parseGoFloat(s: string): { ok: boolean; v: number } {
+  const l = s.toLowerCase();
+  const body = l.startsWith('+') || l.startsWith('-') ? l.slice(1) : l;
+  if (body === 'inf' || body === 'infinity') return { ok: true, v: l.startsWith('-') ? -Infinity : Infinity };
+  if (body === 'nan' && l === body) return { ok: true, v: NaN };
+  if (!FLOAT_RE.test(s)) return { ok: false, v: 0 };
+  if (/0[xX]/.test(s)) {
+    const neg = s.startsWith('-');
+    const h = s.replace(/^[+-]/, '').slice(2);
+    const [mant, expPart] = h.split(/[pP]/) as [string, string?];
+    const [ip, fp = ''] = mant.split('.') as [string, string?];
+    let v = parseInt(ip || '0', 16);
+    for (let i = 0; i < fp.length; i++) v += parseInt(fp[i]!, 16) / Math.pow(16, i + 1);
+    if (expPart !== undefined) v *= Math.pow(2, parseInt(expPart, 10));
+    return { ok: true, v: neg ? -v : v };
+  }
+  return { ok: true, v: Number(s) };
+}
+
+function coalesceBuckets(b: ClassicBucket[]): ClassicBucket[] {
+  let last = { ...b[0]! };
+  let i = 0;
+  for (let j = 1; j < b.length; j++) {
+    const x = b[j]!;
+    if (x.upperBound === last.upperBound) {
+      last.count += x.count;
+    } else {
+      b[i] = last;
+      last = { ...x };
+      i++;
+    }
+  }
+  b[i] = last;
+  b.length = i + 1;
+  return b;
+}
+
+function ensureMonotonic(b: ClassicBucket[]): boolean {
+  let forced = false;
+  let max = b[0]!.count;
+  for (let i = 1; i < b.length; i++) {
+    if (b[i]!.count > max) max = b[i]!.count;
+    else if (b[i]!.count < max) {
+      b[i]!.count = max;
+      forced = true;
+    }
+  }
+  return forced;
+}
+
+function correctPrecisionErrors(b: ClassicBucket[], tolerance: number): boolean {
+  let fixed = false;
+  let prev = b[0]!.count;
+  for (let i = 1; i < b.length; i++) {
+    const curr = b[i]!.count;
+    const delta = Math.abs(curr - prev);
+    if (delta === 0) continue;
+    if (delta / curr <= tolerance) {
+      b[i]!.count = prev;
+      fixed = true;
+    } else {
+      prev = curr;
+    }
+  }
+  return fixed;
+}
+
+function sortBuckets(b: ClassicBucket[]): void {
+  b.sort((x, y) => (x.upperBound < y.upperBound ? -1 : x.upperBound > y.upperBound ? 1 : 0));
+}
+
+/**
+ * bucketQuantile computes the q-quantile from classic buckets (sorted here), interpolating
+ * linearly within a bucket. Returns the value and whether monotonicity had to be forced.
+ */
+export function bucketQuantile(q: number, buckets: ClassicBucket[]): { v: number; forced: boolean } {
+  if (Number.isNaN(q)) return { v: NaN, forced: false };
+  if (q < 0) return { v: -Infinity, forced: false };
+  if (q > 1) return { v: Infinity, forced: false };
+  sortBuckets(buckets);
+  if (buckets[buckets.length - 1]!.upperBound !== Infinity) return { v: NaN, forced: false };
+  buckets = coalesceBuckets(buckets);
+  correctPrecisionErrors(buckets, 1e-12);
+  const forced = ensureMonotonic(buckets);
+  if (buckets.length < 2) return { v: NaN, forced: false };
+  const observations = buckets[buckets.length - 1]!.count;
+  if (observations === 0) return { v: NaN, forced: false };
+  let rank = q * observations;
+  let b = 0;
+  {
+    let lo = 0;
+    let hi = buckets.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (buckets[mid]!.count >= rank) hi = mid;
+      else lo = mid + 1;
+    }
+    b = lo;
+  }
+  if (b === buckets.length - 1) return { v: buckets[buckets.length - 2]!.upperBound, forced };
+  if (b === 0 && buckets[0]!.upperBound <= 0) return { v: buckets[0]!.upperBound, forced };
+  let bucketStart = 0;
+  const bucketEnd = buckets[b]!.upperBound;
+  let count = buckets[b]!.count;
+  if (b > 0) {
+    bucketStart = buckets[b - 1]!.upperBound;
+    count -= buckets[b - 1]!.count;
+    rank -= buckets[b - 1]!.count;
+  }
+  return { v: bucketStart + (bucketEnd - bucketStart) * (rank / count), forced };
+}
+
+/** bucketFraction estimates the fraction of observations in [lower, upper] from classic buckets. */
+export function bucketFraction(lower: number, upper: number, buckets: ClassicBucket[]): number {
+  if (buckets.length === 0) return NaN;
+  sortBuckets(buckets);
+  if (buckets[buckets.length - 1]!.upperBound !== Infinity) return NaN;
+  buckets = coalesceBuckets(buckets);
+  ensureMonotonic(buckets);
+  const count = buckets[buckets.length - 1]!.count;
+  if (count === 0 || Number.isNaN(lower) || Number.isNaN(upper)) return NaN;
+  if (lower >= upper) return 0;
+  let rank = 0;
+  let lowerRank = 0;
+  let upperRank = 0;
+  let lowerSet = false;
+  let upperSet = false;
+  for (let i = 0; i < buckets.length; i++) {
+    const b = buckets[i]!;
+    let lowerBound = i > 0 ? buckets[i - 1]!.upperBound : -Infinity;
+    const upperBound = b.upperBound;
+    if (i === 0 && upperBound > 0) lowerBound = 0;
+    const interpolate = (v: number): number => rank + ((b.count - rank) * (v - lowerBound)) / (upperBound - lowerBound);
+    if (!lowerSet && lowerBound >= lower) {
+      lowerRank = rank;
+      lowerSet = true;
+    }
+    if (!upperSet && lowerBound >= upper) {
+      upperRank = rank;
+      upperSet = true;
+    }
+    if (lowerSet && upperSet) break;
+    if (!lowerSet && lowerBound < lower && upperBound > lower) {
+      lowerRank = upperBound === Infinity ? rank : interpolate(lower);
+      lowerSet = true;
+    }
+    if (!upperSet && lowerBound < upper && upperBound > upper) {
+      upperRank = upperBound === Infinity ? rank : interpolate(upper);
+      upperSet = true;
+    }
+    if (lowerSet && upperSet) break;
+    rank = b.count;
+  }
+  if (!lowerSet || lowerRank > count) lowerRank = count;
+  if (!upperSet || upperRank > count) upperRank = count;
+  return (upperRank - lowerRank) / count;
+}
+
+/** histogramQuantile is the q-quantile of a native histogram (with NaN-observation infos). */
+export function histogramQuantile(q: number, h: FloatHistogram, metricName: string, enh: EvalNodeHelper): number {
+  if (q < 0) return -Infinity;
+  if (q > 1) return Infinity;
+  if (h.count === 0 || Number.isNaN(q)) return NaN;
+  const buckets = allBuckets(h);
+  const forward = Number.isNaN(h.sum) || q < 0.5;
+  let rank = forward ? q * h.count : (1 - q) * h.count;
+  const order = forward ? buckets : buckets.slice().reverse();
+  let count = 0;
+  let bucket = order[0] ?? { lower: 0, upper: 0, count: 0 };
+  let b = { lower: bucket.lower, upper: bucket.upper, count: bucket.count };
+  for (const x of order) {
+    b = { lower: x.lower, upper: x.upper, count: x.count };
+    count += x.count;
+    if (count >= rank) break;
+  }
+  if (Number.isNaN(h.sum)) {
+    const total = buckets.reduce((a, x) => a + x.count, 0);
+    if (rank > total) enh.annos.info(annoNativeHistogramQuantileNaNResult(metricName));
+    else if (total < h.count) enh.annos.info(annoNativeHistogramQuantileNaNSkew(metricName));
+  }
+  if (!usesCustomBuckets(h) && b.lower < 0 && b.upper > 0) {
+    if (h.negativeBuckets.length === 0 && h.positiveBuckets.length > 0) b.lower = 0;
+    else if (h.positiveBuckets.length === 0 && h.negativeBuckets.length > 0) b.upper = 0;
+  }
+  if (usesCustomBuckets(h) && b.lower === -Infinity && b.upper > 0) b.lower = 0;
+  if (count > h.count) count = h.count;
+  if (count < rank) return Number.isNaN(h.sum) && rank > count ? NaN : b.upper;
+  if (forward) rank -= count - b.count;
+  else rank = count - rank;
+  return b.lower + (b.upper - b.lower) * (rank / b.count);
+}
+
+/** histogramFraction estimates the fraction of observations of h in [lower, upper]. */
+export function histogramFraction(lower: number, upper: number, h: FloatHistogram, metricName: string, enh: EvalNodeHelper): number {
+  if (h.count === 0 || Number.isNaN(lower) || Number.isNaN(upper)) return NaN;
+  if (lower >= upper) return 0;
+  if (Number.isNaN(h.sum)) enh.annos.info(annoNativeHistogramFractionNaNs(metricName));
+  let rank = 0;
+  let lowerRank = 0;
+  let upperRank = 0;
+  let lowerSet = false;
+  let upperSet = false;
+  for (const x of allBuckets(h)) {
+    const b = { lower: x.lower, upper: x.upper, count: x.count };
+    if (b.lower < 0 && b.upper > 0) {
+      if (h.negativeBuckets.length === 0 && h.positiveBuckets.length > 0) b.lower = 0;
+      else if (h.positiveBuckets.length === 0 && h.negativeBuckets.length > 0) b.upper = 0;
+    }
+    if (!lowerSet && b.lower >= lower) {
+      lowerRank = rank;
+      lowerSet = true;
+    }
+    if (!upperSet && b.lower >= upper) {
+      upperRank = rank;
+      upperSet = true;
+    }
+    if (lowerSet && upperSet) break;
+    if (!lowerSet && b.lower < lower && b.upper > lower) {
+      lowerRank = rank + (b.count * (lower - b.lower)) / (b.upper - b.lower);
+      lowerSet = true;
+    }
+    if (!upperSet && b.lower < upper && b.upper > upper) {
+      upperRank = rank + (b.count * (upper - b.lower)) / (b.upper - b.lower);
+      upperSet = true;
+    }
+    if (lowerSet && upperSet) break;
+    rank += b.count;
+  }
+  if (!lowerSet || lowerRank > h.count) lowerRank = h.count;
+  if (!upperSet || upperRank > h.count) upperRank = h.count;
+  return (upperRank - lowerRank) / h.count;
+}
+
+interface MetricWithBuckets {
+  metric: Labels;
+  buckets: ClassicBucket[];
+}
+
+/** splitHistograms separates native histograms and classic buckets (resetHistograms). */
+function splitHistograms(inVec: EVector, enh: EvalNodeHelper): { natives: (ESample | null)[]; classic: Map<string, MetricWithBuckets> } {
+  const classic = new Map<string, MetricWithBuckets>();
+  const natives: (ESample | null)[] = [];
+  for (const s of inVec) {
+    if (s.h !== null) {
+      natives.push(s);
+      continue;
+    }
+    const le = getLabel(s.metric, 'le');
+    const p = parseGoFloat(le);
+    if (!p.ok) {
+      enh.annos.warn(annoBadBucketLabel(enh.enableDelayedNameRemoval ? getMetricName(s.metric) : '', le));
+      continue;
+    }
+    const withoutLe = s.metric.filter((l) => l.name !== 'le');
+    const key = keyOf(withoutLe);
+    let mb = classic.get(key);
+    if (mb === undefined) {
+      mb = { metric: withoutLe.filter((l) => l.name !== MetricName), buckets: [] };
+      classic.set(key, mb);
+    }
+    mb.buckets.push({ upperBound: p.v, count: s.f });
+  }
+  for (let i = 0; i < natives.length; i++) {
+    const s = natives[i]!;
+    const key = keyOf(s.metric);
+    const mb = classic.get(key);
+    if (mb !== undefined && mb.buckets.length > 0) {
+      enh.annos.warn(annoMixedClassicNativeHistograms(enh.enableDelayedNameRemoval ? getMetricName(s.metric) : ''));
+      classic.delete(key);
+      natives[i] = null;
+    }
+  }
+  return { natives, classic };
+}
+
+function validateQuantile(q: number, enh: EvalNodeHelper): void {
+  if (Number.isNaN(q) || q < 0 || q > 1) enh.annos.warn(annoInvalidQuantile(q));
+}
+
+function outMetric(ls: Labels, enh: EvalNodeHelper): Labels {
+  return enh.enableDelayedNameRemoval ? ls : dropMetadata(ls);
+}
+
+/** histogram_quantile(q scalar, v instant-vector). */
+export const funcHistogramQuantile: InstantFunction = (vals, _args, enh) => {
+  if (vals.length < 2 || vals[0]!.length === 0) return enh.out;
+  const q = vals[0]![0]!.f;
+  validateQuantile(q, enh);
+  const { natives, classic } = splitHistograms(vals[1]!, enh);
+  for (const s of natives) {
+    if (s === null) continue;
+    const v = histogramQuantile(q, s.h!, getMetricName(s.metric), enh);
+    enh.out.push({ metric: outMetric(s.metric, enh), t: 0, f: v, h: null, dropName: true });
+  }
+  for (const mb of classic.values()) {
+    if (mb.buckets.length === 0) continue;
+    const r = bucketQuantile(q, mb.buckets);
+    if (r.forced) enh.annos.info(annoHistogramQuantileForcedMonotonicity(enh.enableDelayedNameRemoval ? nameOf(vals[1]!, mb) : ''));
+    enh.out.push({ metric: outMetric(mb.metric, enh), t: 0, f: r.v, h: null, dropName: true });
+  }
+  return enh.out;
+};
+
+function nameOf(vec: EVector, mb: MetricWithBuckets): string {
+  // The classic group's labels no longer carry __name__; find it on one of its buckets.
+  const key = keyOf(mb.metric);
+  for (const s of vec) {
+    if (s.h !== null) continue;
+    const n = getMetricName(s.metric);
+    if (n === '') continue;
+    if (keyOf(dropMetricName(s.metric.filter((l) => l.name !== 'le'))) === key) return n;
+  }
+  return '';
+}
+
+/** histogram_quantiles(v instant-vector, label string, q scalar...). */
+export const funcHistogramQuantiles: InstantFunction = (vals, args, enh) => {
+  const inVec = vals[0]!;
+  const labelArg = args[1]!;
+  const quantileLabel = labelArg.kind === 'StringLiteral' ? labelArg.val : '';
+  const qs: number[] = [];
+  for (let i = 2; i < vals.length; i++) {
+    const q = vals[i]![0]!.f;
+    validateQuantile(q, enh);
+    qs.push(q);
+  }
+  const { natives, classic } = splitHistograms(inVec, enh);
+  const lb = new LabelEditor([]);
+  const withQ = (ls: Labels, q: number): Labels => lb.reset(ls).set(quantileLabel, formatOpenMetricsFloat(q)).labels();
+  for (const q of qs) {
+    for (const s of natives) {
+      if (s === null) continue;
+      const v = histogramQuantile(q, s.h!, getMetricName(s.metric), enh);
+      enh.out.push({ metric: withQ(outMetric(s.metric, enh), q), t: 0, f: v, h: null, dropName: true });
+    }
+    for (const mb of classic.values()) {
+      if (mb.buckets.length === 0) continue;
+      const r = bucketQuantile(q, mb.buckets.map((b) => ({ ...b })));
+      if (r.forced) enh.annos.info(annoHistogramQuantileForcedMonotonicity(enh.enableDelayedNameRemoval ? nameOf(inVec, mb) : ''));
+      enh.out.push({ metric: withQ(outMetric(mb.metric, enh), q), t: 0, f: r.v, h: null, dropName: true });
+    }
+  }
+  return enh.out;
+};
+
+/** histogram_fraction(lower scalar, upper scalar, v instant-vector). */
+export const funcHistogramFraction: InstantFunction = (vals, _args, enh) => {
+  if (vals.length < 3 || vals[0]!.length === 0 || vals[1]!.length === 0) return enh.out;
+  const lower = vals[0]![0]!.f;
+  const upper = vals[1]![0]!.f;
+  const { natives, classic } = splitHistograms(vals[2]!, enh);
+  for (const s of natives) {
+    if (s === null) continue;
+    const v = histogramFraction(lower, upper, s.h!, getMetricName(s.metric), enh);
+    enh.out.push({ metric: outMetric(s.metric, enh), t: 0, f: v, h: null, dropName: true });
+  }
+  for (const mb of classic.values()) {
+    if (mb.buckets.length === 0) continue;
+    enh.out.push({ metric: outMetric(mb.metric, enh), t: 0, f: bucketFraction(lower, upper, mb.buckets), h: null, dropName: true });
+  }
+  return enh.out;
+};
+
+function simpleHistogramFunc(vals: EVector[], enh: EvalNodeHelper, f: (h: FloatHistogram) => number): EVector {
+  for (const el of vals[0]!) {
+    if (el.h === null) continue;
+    enh.out.push({ metric: enh.enableDelayedNameRemoval ? el.metric : dropMetricName(el.metric), t: el.t, f: f(el.h), h: null, dropName: true });
+  }
+  return enh.out;
+}
+
+/** histogram_count(v) */
+export const funcHistogramCount: InstantFunction = (vals, _a, enh) => simpleHistogramFunc(vals, enh, (h) => h.count);
+/** histogram_sum(v) */
+export const funcHistogramSum: InstantFunction = (vals, _a, enh) => simpleHistogramFunc(vals, enh, (h) => h.sum);
+/** histogram_avg(v) */
+export const funcHistogramAvg: InstantFunction = (vals, _a, enh) => simpleHistogramFunc(vals, enh, (h) => h.sum / h.count);
+
+function histogramVariance(h: FloatHistogram): number {
+  const mean = h.sum / h.count;
+  let variance = 0;
+  let c = 0;
+  for (const b of allBuckets(h)) {
+    if (b.count === 0) continue;
+    let val: number;
+    if (usesCustomBuckets(h)) val = (b.upper + b.lower) / 2;
+    else if (b.lower <= 0 && b.upper >= 0) val = 0;
+    else {
+      val = Math.sqrt(b.upper * b.lower);
+      if (b.upper < 0) val = -val;
+    }
+    const delta = val - mean;
+    kahanSumInc(b.count * delta * delta, variance, c);
+    variance = KS.sum;
+    c = KS.c;
+  }
+  return (variance + c) / h.count;
+}
+
+/** histogram_stddev(v) */
+export const funcHistogramStdDev: InstantFunction = (vals, _a, enh) => simpleHistogramFunc(vals, enh, (h) => Math.sqrt(histogramVariance(h)));
+/** histogram_stdvar(v) */
+export const funcHistogramStdVar: InstantFunction = (vals, _a, enh) => simpleHistogramFunc(vals, enh, histogramVariance);
+
+/** exprUnused keeps the Expr import meaningful for documentation tools. */
+export type HistogramArgs = readonly Expr[];
