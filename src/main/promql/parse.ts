@@ -4,7 +4,7 @@
  */
 import type { Matcher } from '../../common/model/matcher';
 import type { Expr } from '../../common/promql/ast';
-import { parseExpr, parseMetricSelector } from '../../common/promql/parser';
+import { parseExpr, parseMetricSelector } from '../../common/promql';
 import type { ParserFlags } from './engine';
 
 /** parseQueryExpr parses a query with the given experimental features enabled. */

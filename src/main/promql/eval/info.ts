@@ -22,6 +22,14 @@ function matchersMatch(ms: readonly Matcher[], v: string): boolean {
   return true;
 }
 
+function isPositive(m: Matcher): boolean {
+  return m.type === '=' || m.type === '=~';
+}
+
+function hasPositive(ms: readonly Matcher[]): boolean {
+  return ms.some(isPositive);
+}
+
 function escapeRegex(s: string): string {
   return s.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
 }
@@ -46,7 +54,7 @@ export function evalInfo(ev: Evaluator, args: readonly Expr[]): EMatrix {
   const ignoreSeries = new Set<string>();
   for (const s of mat) {
     const name = getMetricName(s.metric);
-    if (infoNameMatchers.length > 0 && matchersMatch(infoNameMatchers, name)) ignoreSeries.add(keyOf(s.metric));
+    if (hasPositive(infoNameMatchers) && matchersMatch(infoNameMatchers, name)) ignoreSeries.add(keyOf(s.metric));
   }
   const hints = infoSelectHints(ev, args[0]!);
   const infoMat = fetchInfoSeries(ev, mat, ignoreSeries, dataLabelMatchers, hints);
@@ -113,14 +121,20 @@ function fetchInfoSeries(
     infoLabelMatchers.push(new Matcher('=~', name, [...vals].map(escapeRegex).join('|')));
   }
   let hasNameMatcher = false;
+  let hasPositiveNameMatcher = false;
   for (const ms of dataLabelMatchers.values()) {
     for (const m of ms) {
-      if (m.name === MetricName) hasNameMatcher = true;
+      if (m.name === MetricName) {
+        hasNameMatcher = true;
+        if (isPositive(m)) hasPositiveNameMatcher = true;
+      }
       infoLabelMatchers.push(m);
     }
   }
   removeNameMatchers(dataLabelMatchers);
   if (!hasNameMatcher) infoLabelMatchers.unshift(new Matcher('=', MetricName, TARGET_INFO));
+  // Only negative name matchers: still restrict the candidates to info metrics.
+  else if (!hasPositiveNameMatcher) infoLabelMatchers.unshift(new Matcher('=~', MetricName, '.+_info'));
   const infoSeries = ev.ctx.selectWith(hints, infoLabelMatchers);
   return ev.evalSeries(infoSeries, 0, true);
 }

@@ -163,7 +163,13 @@ export function bucketFraction(lower: number, upper: number, buckets: ClassicBuc
     let lowerBound = i > 0 ? buckets[i - 1]!.upperBound : -Infinity;
     const upperBound = b.upperBound;
     if (i === 0 && upperBound > 0) lowerBound = 0;
-    const interpolate = (v: number): number => rank + ((b.count - rank) * (v - lowerBound)) / (upperBound - lowerBound);
+    // A bucket of infinite width gives no basis for interpolation: its observations sit at its
+    // infinite end, so a finite bound inside it takes all (-Inf side) or none (+Inf side) of them.
+    const interpolate = (v: number): number => {
+      if (lowerBound === -Infinity) return b.count;
+      if (upperBound === Infinity) return rank;
+      return rank + ((b.count - rank) * (v - lowerBound)) / (upperBound - lowerBound);
+    };
     if (!lowerSet && lowerBound >= lower) {
       lowerRank = rank;
       lowerSet = true;
@@ -174,11 +180,11 @@ export function bucketFraction(lower: number, upper: number, buckets: ClassicBuc
     }
     if (lowerSet && upperSet) break;
     if (!lowerSet && lowerBound < lower && upperBound > lower) {
-      lowerRank = upperBound === Infinity ? rank : interpolate(lower);
+      lowerRank = interpolate(lower);
       lowerSet = true;
     }
     if (!upperSet && lowerBound < upper && upperBound > upper) {
-      upperRank = upperBound === Infinity ? rank : interpolate(upper);
+      upperRank = interpolate(upper);
       upperSet = true;
     }
     if (lowerSet && upperSet) break;

@@ -213,6 +213,10 @@ export const funcMadOverTime: RangeFunction = (w, _s, _a, enh) => {
   if (w.floats.n === 0) return false;
   mixedInfo(w, enh);
   const values = floatValues(w.floats);
+  if (values.some((v) => Number.isNaN(v))) {
+    enh.outF = NaN;
+    return true;
+  }
   const median = quantile(0.5, values.slice());
   const dev = values.map((v) => Math.abs(v - median));
   enh.outF = quantile(0.5, dev);

@@ -72,6 +72,8 @@ function extendedRate(w: RangeWindow, enh: EvalNodeHelper, isCounter: boolean, i
   let first = Math.max(0, searchFirst(last, (i) => T[i]! > rangeStart) - 1);
   if (enh.smoothed) last = searchFirst(last, (i) => T[i]! >= rangeEnd);
   if (T[last]! <= rangeStart) return false;
+  // No data at or before the end of the range (everything lies after it).
+  if (T[first]! > rangeEnd) return false;
   const left = enh.smoothed && T[first]! < rangeStart ? interpolate(T[first]!, F[first]!, T[first + 1]!, F[first + 1]!, rangeStart, isCounter) : F[first]!;
   const right =
     enh.smoothed && last > 0 && T[last]! > rangeEnd ? interpolate(T[last - 1]!, F[last - 1]!, T[last]!, F[last]!, rangeEnd, isCounter) : F[last]!;

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { translateRE2 } from '../../../common/model/regex';
 import { Engine } from '../engine';
-import { parseQueryExpr, parseSelector } from '../parse';
+import { parseQueryExpr } from '../parse';
 import { MemStore } from './memstore';
 import { CONFORMANCE_ENGINE_OPTS, execEval, loadInto, shouldSkipNative, type EvalContext } from './runner';
 import { parseScript, type ScriptParsers } from './script';
@@ -54,7 +54,6 @@ const parsers: ScriptParsers = {
   checkExpr: (e) => {
     parseQueryExpr(e, CONFORMANCE_FLAGS);
   },
-  parseSelector,
   compileRegex,
 };
 

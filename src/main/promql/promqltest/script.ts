@@ -6,7 +6,8 @@
 import type { Labels } from '../../../common/model/labels';
 import { labelsKey } from '../../../common/model/labels';
 import { parseDuration } from '../../../common/model/time';
-import { parseSeriesLine, type MetricSelectorParser, type SequenceValue } from './seriesdesc';
+import { parseStartTimestampLine } from '../../../common/promql';
+import { parseSeriesLine, type SequenceValue } from './seriesdesc';
 
 /** ExpectMatcher is one `expect warn|info|fail` line: an exact message or a regex. */
 export interface ExpectMatcher {
@@ -116,7 +117,6 @@ export type RegexCompiler = (pattern: string) => RegExp;
 export interface ScriptParsers {
   /** checkExpr parses a query and throws on a syntax error. */
   checkExpr: (expr: string) => void;
-  parseSelector: MetricSelectorParser;
   compileRegex: RegexCompiler;
 }
 
@@ -326,29 +326,27 @@ function parseLoad(lines: string[], i: number, p: ScriptParsers): [number, LoadC
     if (isSTLine(def)) {
       if (pendingST !== null) throw new LineError(pendingSTLine, '@st line has no following sample line');
       const sp = /[ \t]/.exec(def)!.index;
-      const metricPart = def.slice(0, sp).slice(0, -3);
-      let st: (number | null)[];
-      try {
-        st = parseSTSequence(def.slice(sp + 1));
-      } catch (e) {
-        throw new LineError(i + 1, `invalid @st sequence: ${(e as Error).message}`);
-      }
-      if (metricPart === '') {
-        defaultST = st;
+      if (def.slice(0, sp) === '@st') {
+        try {
+          defaultST = parseSTSequence(def.slice(sp + 1));
+        } catch (e) {
+          throw new LineError(i + 1, `invalid @st sequence: ${(e as Error).message}`);
+        }
         continue;
       }
       try {
-        pendingSTLabels = parseSeriesLine(metricPart + ' _', p.parseSelector).labels;
+        const st = parseStartTimestampLine(def);
+        pendingSTLabels = st.labels;
+        pendingST = st.offsets;
       } catch (e) {
-        throw new LineError(i + 1, `invalid @st line metric ${JSON.stringify(metricPart)}: ${(e as Error).message}`);
+        throw new LineError(i + 1, (e as Error).message);
       }
-      pendingST = st;
       pendingSTLine = i + 1;
       continue;
     }
     let parsed;
     try {
-      parsed = parseSeriesLine(def, p.parseSelector);
+      parsed = parseSeriesLine(def);
     } catch (e) {
       throw new LineError(i + 1, (e as Error).message);
     }
@@ -504,7 +502,7 @@ function parseEval(lines: string[], i: number, p: ScriptParsers): [number, EvalC
     }
     let parsed;
     try {
-      parsed = parseSeriesLine(def, p.parseSelector);
+      parsed = parseSeriesLine(def);
     } catch (e) {
       throw new LineError(i + 1, (e as Error).message);
     }
