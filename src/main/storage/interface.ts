@@ -111,7 +111,8 @@ export type StorageErrorKind =
   | 'too_old'
   | 'io'
   | 'corrupt'
-  | 'closed';
+  | 'closed'
+  | 'invalid';
 
 /** StorageError is the typed error of the storage subsystem. */
 export class StorageError extends Error {

@@ -1,0 +1,166 @@
+/**
+ * Backfill (`vigil import`, like promtool tsdb create-blocks-from openmetrics): samples of any
+ * series, in any order, are buffered per series, then sorted and written straight into block rows
+ * in large transactions, bypassing the head and the log. Data older than the head is accepted.
+ */
+import type { Labels } from '../../common/model/labels';
+import { SampleBuf } from './chunkenc/index';
+import { StorageError } from './interface';
+import type { BlockMeta, HeadSeries } from './head';
+
+/** ImportTarget is what the importer needs from the store (implemented by TSDB). */
+export interface ImportTarget {
+  /** seriesFor returns (creating if needed) the series with these labels. */
+  seriesFor(ls: Labels): HeadSeries;
+  /** seriesByRef returns a live series. */
+  seriesByRef(ref: number): HeadSeries | undefined;
+  /** importTx runs fn in one transaction with block bookkeeping; returns samples written. */
+  importTx(fn: (blockDelta: Map<number, BlockMeta>) => { s: HeadSeries; minT: number; maxT: number }[]): number;
+  /** writeImported merges sorted samples of one series into block rows. */
+  writeImported(s: HeadSeries, buf: SampleBuf, blockDelta: Map<number, BlockMeta>): number;
+  /** counters receives the imported sample count. */
+  readonly counters: { importedSamples: number };
+}
+
+/** ImportResult totals a backfill. */
+export interface ImportResult {
+  /** series is the number of distinct series imported. */
+  series: number;
+  /** samples is the number of samples written (new timestamps only). */
+  samples: number;
+  /** duplicates counts input samples dropped for repeating a timestamp of the same series (the later one wins). */
+  duplicates: number;
+}
+
+/** ImporterOptions tune a backfill. */
+export interface ImporterOptions {
+  /** maxBufferedSamples triggers a flush when this many samples are buffered (default 4,000,000, about 64 MB). */
+  maxBufferedSamples?: number;
+}
+
+/**
+ * Importer writes historical samples into the store.
+ *
+ * Contract:
+ *  - Resolve each series once with seriesRef(labels) (labels sorted by name, as everywhere), then
+ *    append(ref, t, v) its samples; add(labels, t, v) does both. Samples may arrive in any order,
+ *    across and within series. t is integer milliseconds.
+ *  - Nothing is visible to queriers until a flush: flush() writes everything buffered in one SQLite
+ *    transaction (atomic, durable on return); buffers also flush on their own when they reach
+ *    maxBufferedSamples. commit() flushes the rest and ends the import; abort() drops what is not
+ *    flushed yet (flushed batches stay).
+ *  - Within a flush, a repeated timestamp of a series keeps the last value added. Against data
+ *    already stored (earlier flushes, the head, compacted blocks), stored samples win.
+ *  - Imported data older than the retention time is deleted by the next retention pass.
+ *  - Errors: StorageError 'invalid' for a bad timestamp or label set, 'io' when writing fails (the
+ *    failed flush's samples are not stored; the importer can be flushed again), 'closed'.
+ */
+export class Importer {
+  private readonly bufs = new Map<number, { s: HeadSeries; buf: SampleBuf }>();
+  private buffered = 0;
+  private readonly maxBuffered: number;
+  private readonly seen = new Set<number>();
+  private samples = 0;
+  private duplicates = 0;
+  private done = false;
+
+  constructor(
+    private readonly db: ImportTarget,
+    opts: ImporterOptions = {},
+  ) {
+    this.maxBuffered = opts.maxBufferedSamples ?? 4_000_000;
+  }
+
+  /** seriesRef returns the ref of the series with these labels, creating the series if needed. */
+  seriesRef(labels: Labels): number {
+    this.check();
+    return this.db.seriesFor(labels).ref;
+  }
+
+  /** append buffers one sample of a series resolved with seriesRef. */
+  append(ref: number, t: number, v: number): void {
+    this.check();
+    if (!Number.isSafeInteger(t)) throw new StorageError('invalid', `import: timestamp ${t} is not an integer number of milliseconds`);
+    let e = this.bufs.get(ref);
+    if (e === undefined) {
+      const s = this.db.seriesByRef(ref);
+      if (s === undefined) throw new StorageError('invalid', `import: unknown series ref ${ref}`);
+      e = { s, buf: new SampleBuf(64) };
+      this.bufs.set(ref, e);
+    }
+    const b = e.buf;
+    if (b.n === b.t.length) b.ensure(b.n + 1);
+    b.t[b.n] = t;
+    b.v[b.n] = v;
+    b.n++;
+    if (++this.buffered >= this.maxBuffered) this.flush();
+  }
+
+  /** add buffers one sample of the series with these labels. */
+  add(labels: Labels, t: number, v: number): void {
+    this.append(this.seriesRef(labels), t, v);
+  }
+
+  /** flush writes the buffered samples in one transaction. */
+  flush(): void {
+    this.check();
+    if (this.buffered === 0) return;
+    const entries = [...this.bufs.values()];
+    const written = this.db.importTx((blockDelta) => {
+      const touched: { s: HeadSeries; minT: number; maxT: number }[] = [];
+      for (const { s, buf } of entries) {
+        if (buf.n === 0) continue;
+        const sorted = sortKeepLast(buf);
+        this.duplicates += buf.n - sorted.n;
+        this.db.writeImported(s, sorted, blockDelta);
+        touched.push({ s, minT: sorted.t[0]!, maxT: sorted.t[sorted.n - 1]! });
+      }
+      return touched;
+    });
+    for (const { s } of entries) this.seen.add(s.ref);
+    this.samples += written;
+    this.db.counters.importedSamples += written;
+    this.bufs.clear();
+    this.buffered = 0;
+  }
+
+  /** commit flushes the rest and returns the totals. */
+  commit(): ImportResult {
+    this.flush();
+    this.done = true;
+    return { series: this.seen.size, samples: this.samples, duplicates: this.duplicates };
+  }
+
+  /** abort drops everything not flushed yet. */
+  abort(): void {
+    this.bufs.clear();
+    this.buffered = 0;
+    this.done = true;
+  }
+
+  private check(): void {
+    if (this.done) throw new StorageError('closed', 'importer already committed or aborted');
+  }
+}
+
+/** sortKeepLast returns buf's samples sorted by timestamp, keeping the last added of equal timestamps. */
+function sortKeepLast(buf: SampleBuf): SampleBuf {
+  const n = buf.n;
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) if (buf.t[i]! <= buf.t[i - 1]!) sorted = false;
+  if (sorted) return buf;
+  const idx = Array.from({ length: n }, (_, i) => i);
+  idx.sort((a, b) => buf.t[a]! - buf.t[b]! || a - b);
+  const out = new SampleBuf(n);
+  let k = 0;
+  for (const i of idx) {
+    const t = buf.t[i]!;
+    if (k > 0 && out.t[k - 1] === t) k--; // a later duplicate replaces the earlier one
+    out.t[k] = t;
+    out.v32[2 * k] = buf.v32[2 * i]!;
+    out.v32[2 * k + 1] = buf.v32[2 * i + 1]!;
+    k++;
+  }
+  out.n = k;
+  return out;
+}
