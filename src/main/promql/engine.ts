@@ -9,6 +9,7 @@
 import type { Labels } from '../../common/model/labels';
 import { labelsCompare } from '../../common/model/labels';
 import { typeOf, type Expr, type ValueType } from '../../common/promql/ast';
+import { ParseError } from '../../common/promql';
 import type { Queryable } from '../storage/interface';
 import { annoSortInRangeQuery } from './eval/annotations';
 import { QueryContext, type EvalOptions } from './eval/context';
@@ -16,6 +17,7 @@ import { Evaluator } from './eval/evaluator';
 import { containsCall, planSelectors, preprocessExpr, setOffsetForAtModifier, validateModifiers } from './eval/preprocess';
 import type { EMatrix } from './eval/types';
 import { SORT_FUNCTIONS } from './functions/index';
+import { parseQueryExpr, type ExprParser, type ParserFlags } from './parse';
 import {
   QueryError,
   type EngineOpts,
@@ -29,20 +31,6 @@ import {
   type Sample,
   type Value,
 } from './value';
-
-/** ParserFlags are the experimental parser features the engine enables per its options. */
-export interface ParserFlags {
-  enableExperimentalFunctions: boolean;
-  enableDurationExpressions: boolean;
-  enableExtendedRangeSelectors: boolean;
-  enableBinopFillModifiers: boolean;
-}
-
-/**
- * ExprParser parses a query into a type-checked AST, throwing an error with a message (and
- * optionally a position) on syntax or type errors.
- */
-export type ExprParser = (query: string, flags: ParserFlags) => Expr;
 
 /** DEFAULT_ENGINE_OPTS are Prometheus's defaults (experimental features off). */
 export const DEFAULT_ENGINE_OPTS: EngineOpts = {
@@ -95,7 +83,8 @@ export class Engine implements PromQLEngine {
   readonly opts: EngineOpts;
   private readonly parse: ExprParser;
 
-  constructor(parse: ExprParser, opts: Partial<EngineOpts> = {}) {
+  /** The parser defaults to Vigil's PromQL parser; tests may inject another. */
+  constructor(opts: Partial<EngineOpts> = {}, parse: ExprParser = parseQueryExpr) {
     this.parse = parse;
     this.opts = { ...DEFAULT_ENGINE_OPTS, ...opts };
   }
@@ -116,8 +105,10 @@ export class Engine implements PromQLEngine {
       return this.parse(query, this.parserFlags());
     } catch (e) {
       if (e instanceof QueryError) throw e;
-      const err = e as Error & { position?: { start: number; end: number }; pos?: { start: number; end: number } };
-      throw new QueryError('bad_data', err.message, err.position ?? err.pos ?? null);
+      if (e instanceof ParseError) {
+        throw new QueryError('bad_data', e.format(), { start: e.positionRange.start, end: e.positionRange.end });
+      }
+      throw new QueryError('bad_data', (e as Error).message);
     }
   }
 

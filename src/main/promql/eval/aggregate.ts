@@ -20,12 +20,11 @@ import {
 } from './annotations';
 import { execError, tooManySamples } from './context';
 import { fmtG } from './format';
-import type { EvalNodeHelper } from './helper';
+import type { EvalNodeHelper, EvalHost } from './helper';
 import { getMetricName, keyOf, LabelEditor } from './labelutil';
 import { kahanSumInc, KS, quantile } from './mathutil';
 import { ESeries, type EMatrix, type ESample, type EVector } from './types';
 import { labelsHash } from './xxhash';
-import type { Evaluator } from './evaluator';
 
 const MAX_INT64 = 9223372036854774784;
 const MIN_INT64 = -9223372036854775808;
@@ -159,7 +158,7 @@ function addPoint(ss: ESeries, ts: number, f: number, h: FloatHistogram | null):
 }
 
 /** rangeEvalAgg evaluates an aggregation (other than count_values) over all steps. */
-export function rangeEvalAgg(ev: Evaluator, e: AggregateExpr, sortedGrouping: string[], input: EMatrix, params: FParams): EMatrix {
+export function rangeEvalAgg(ev: EvalHost, e: AggregateExpr, sortedGrouping: string[], input: EMatrix, params: FParams): EMatrix {
   const enh = ev.newEnh();
   const annos = enh.annos;
   const tempNumSamples = ev.currentSamples;
@@ -230,7 +229,7 @@ export function rangeEvalAgg(ev: Evaluator, e: AggregateExpr, sortedGrouping: st
 }
 
 function aggregation(
-  ev: Evaluator,
+  ev: EvalHost,
   e: AggregateExpr,
   q: number,
   input: EMatrix,
@@ -519,7 +518,7 @@ function addRatioSample(ratioLimit: number, s: ESample): boolean {
 }
 
 function aggregationK(
-  ev: Evaluator,
+  ev: EvalHost,
   e: AggregateExpr,
   fParam: number,
   input: EMatrix,

@@ -26,7 +26,7 @@ import { annoPossibleNonCounter, annoPossibleNonCounterLabel } from './annotatio
 import { vectorAnd, vectorBinop, vectorOr, vectorScalarBinop, vectorUnless, scalarBinop } from './binop';
 import { execError, tooManySamples, type QueryContext } from './context';
 import { goQuote, isValidLabelNameUTF8 } from './format';
-import { EvalNodeHelper } from './helper';
+import { EvalNodeHelper, type EvalHost } from './helper';
 import { evalInfo } from './info';
 import {
   ArrayIterator,
@@ -85,7 +85,7 @@ interface MatrixSource {
 }
 
 /** Evaluator evaluates expressions over one step grid. */
-export class Evaluator {
+export class Evaluator implements EvalHost {
   readonly ctx: QueryContext;
   readonly start: number;
   readonly end: number;

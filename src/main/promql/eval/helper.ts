@@ -6,7 +6,9 @@ import type { FloatHistogram } from '../../../common/model/histogram';
 import type { Labels } from '../../../common/model/labels';
 import type { Expr } from '../../../common/promql/ast';
 import type { Annotations } from './annotations';
-import type { ESample, EVector, RangeWindow } from './types';
+import type { QueryContext } from './context';
+import type { SeriesSource } from './iterators';
+import type { EMatrix, ESample, EVector, RangeWindow } from './types';
 
 /** EvalNodeHelper is passed to every function call and binary operation step. */
 export class EvalNodeHelper {
@@ -70,3 +72,19 @@ export type FunctionImpl =
   | { kind: 'range'; fn: RangeFunction }
   /** special functions are evaluated by the evaluator itself (label_replace, label_join, info, ...). */
   | { kind: 'special' };
+
+/**
+ * EvalHost is the part of the evaluator that aggregations, label functions and info() use (an
+ * interface, so that those modules do not depend on the evaluator module itself).
+ */
+export interface EvalHost {
+  readonly ctx: QueryContext;
+  readonly start: number;
+  readonly end: number;
+  readonly interval: number;
+  currentSamples: number;
+  newEnh(): EvalNodeHelper;
+  evalMatrix(e: Expr): EMatrix;
+  evalSeries(series: readonly SeriesSource[], offset: number, recordOrigT: boolean): EMatrix;
+  mergeSeriesWithSameLabelset(mat: EMatrix): EMatrix;
+}

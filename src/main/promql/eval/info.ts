@@ -7,8 +7,8 @@ import { MetricName, type Labels } from '../../../common/model/labels';
 import { Matcher } from '../../../common/model/matcher';
 import type { Expr } from '../../../common/promql/ast';
 import type { SelectHints } from '../../storage/interface';
+import type { EvalHost } from './helper';
 import { execError, tooManySamples } from './context';
-import type { Evaluator } from './evaluator';
 import { walk } from './preprocess';
 import { getLabel, getMetricName, keyOf, LabelEditor } from './labelutil';
 import { labelsString } from './labelstring';
@@ -35,7 +35,7 @@ function escapeRegex(s: string): string {
 }
 
 /** evalInfo implements info(v [, label-selector]). */
-export function evalInfo(ev: Evaluator, args: readonly Expr[]): EMatrix {
+export function evalInfo(ev: EvalHost, args: readonly Expr[]): EMatrix {
   const mat = ev.evalMatrix(args[0]!);
   const dataLabelMatchers = new Map<string, Matcher[]>();
   let infoNameMatchers: Matcher[] = [];
@@ -61,7 +61,7 @@ export function evalInfo(ev: Evaluator, args: readonly Expr[]): EMatrix {
   return combineWithInfoSeries(ev, mat, infoMat, ignoreSeries, dataLabelMatchers);
 }
 
-function infoSelectHints(ev: Evaluator, expr: Expr): SelectHints {
+function infoSelectHints(ev: EvalHost, expr: Expr): SelectHints {
   let nodeTimestamp: number | null = null;
   let offset = 0;
   let done = false;
@@ -92,7 +92,7 @@ function removeNameMatchers(dataLabelMatchers: Map<string, Matcher[]>): void {
 }
 
 function fetchInfoSeries(
-  ev: Evaluator,
+  ev: EvalHost,
   mat: EMatrix,
   ignoreSeries: Set<string>,
   dataLabelMatchers: Map<string, Matcher[]>,
@@ -140,7 +140,7 @@ function fetchInfoSeries(
 }
 
 function combineWithInfoSeries(
-  ev: Evaluator,
+  ev: EvalHost,
   mat: EMatrix,
   infoMat: EMatrix,
   ignoreSeries: Set<string>,

@@ -5,8 +5,8 @@
 import { MetricName } from '../../../common/model/labels';
 import { compileAnchoredRegex } from '../../../common/model/regex';
 import type { Expr } from '../../../common/promql/ast';
+import type { EvalHost } from './helper';
 import { execError } from './context';
-import type { Evaluator } from './evaluator';
 import { isValidLabelNameUTF8 } from './format';
 import { getLabel, LabelEditor } from './labelutil';
 import type { EMatrix } from './types';
@@ -80,7 +80,7 @@ export function expandTemplate(template: string, m: RegExpExecArray): string {
 }
 
 /** evalLabelReplace implements label_replace(v, dst, replacement, src, regex). */
-export function evalLabelReplace(ev: Evaluator, args: readonly Expr[]): EMatrix {
+export function evalLabelReplace(ev: EvalHost, args: readonly Expr[]): EMatrix {
   const dst = stringArg(args[1]!);
   const repl = stringArg(args[2]!);
   const src = stringArg(args[3]!);
@@ -109,7 +109,7 @@ export function evalLabelReplace(ev: Evaluator, args: readonly Expr[]): EMatrix 
 }
 
 /** evalLabelJoin implements label_join(v, dst, separator, src...). */
-export function evalLabelJoin(ev: Evaluator, args: readonly Expr[]): EMatrix {
+export function evalLabelJoin(ev: EvalHost, args: readonly Expr[]): EMatrix {
   const dst = stringArg(args[1]!);
   const sep = stringArg(args[2]!);
   const srcLabels: string[] = [];

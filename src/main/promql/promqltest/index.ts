@@ -68,7 +68,7 @@ const CONFORMANCE_FLAGS = {
 export function runScript(file: string, text: string, opts: { skipNativeHistograms: boolean; onlyLine?: number }): FileResult {
   const res: FileResult = { file, passed: 0, failed: 0, skipped: 0, failures: [] };
   const cmds = parseScript(text, parsers);
-  const engine = new Engine(parseQueryExpr, CONFORMANCE_ENGINE_OPTS);
+  const engine = new Engine(CONFORMANCE_ENGINE_OPTS);
   const ctx: EvalContext = { engine, store: new MemStore(), parse: (q) => parseQueryExpr(q, CONFORMANCE_FLAGS) };
   for (const cmd of cmds) {
     switch (cmd.kind) {

@@ -8,6 +8,7 @@ import type { FloatHistogram, Span } from '../../../common/model/histogram';
 import { labelsCompare, labelsKey, MetricName, type Labels } from '../../../common/model/labels';
 import { isStaleNaN } from '../../../common/model/value';
 import { children, type Expr } from '../../../common/promql/ast';
+import { ParseError } from '../../../common/promql';
 import { Engine } from '../engine';
 import { labelsString } from '../eval/labelstring';
 import { AT_MODIFIER_UNSAFE_FUNCTIONS } from '../functions/index';
@@ -320,7 +321,7 @@ function runQuery(ctx: EvalContext, expr: () => Expr, start: number, end: number
     return { res: ctx.engine.execExpr(ctx.store, expr(), start, end, step), err: null };
   } catch (e) {
     if (e instanceof QueryError) return { res: null, err: e };
-    if (e instanceof Error && e.name === 'ParseError') return { res: null, err: e };
+    if (e instanceof ParseError) return { res: null, err: e };
     return { res: null, err: new Error(`internal error: ${(e as Error).stack ?? String(e)}`) };
   }
 }
