@@ -8,7 +8,7 @@ import type { ApiParams } from '../../common/ipc/contract';
 import type { Matcher } from '../../common/model/matcher';
 import { labelsToRecord } from '../../common/model/labels';
 import { parseDurationOrSeconds, parseTime } from '../../common/model/time';
-import { parseMetricSelector, parseExpr, prettify, astToJson, ParseError } from '../../common/promql';
+import { parseMetricSelector, parseExpr, prettify, translateAST, ParseError, type ParserOptions } from '../../common/promql';
 import type { Storage } from '../storage/interface';
 import { QueryError, type PromQLEngine, type QueryOpts, type QueryResult } from '../promql/value';
 import { encodeValue } from './encode';
@@ -17,6 +17,8 @@ import { encodeValue } from './encode';
 export interface ApiContext {
   storage: Storage;
   engine: PromQLEngine;
+  /** parserOptions are the experimental parser features the engine runs with (format/parse_query use them too). */
+  parserOptions: ParserOptions;
   targets(state: 'active' | 'dropped' | 'any', scrapePool?: string): ApiTargetsData;
   metadata(metric?: string, limit?: number): Record<string, ApiMetadataEntry[]>;
   buildInfo: ApiBuildInfo;
@@ -145,9 +147,10 @@ function queryResponse(res: QueryResult, limit: number, withStats: boolean): Api
 
 function queryFailure(e: unknown): ApiResponse {
   if (e instanceof QueryError) {
-    // Parse and validation errors are errors of the "query" parameter, as Prometheus reports them;
-    // the position travels along so the UI can underline the place.
-    if (e.position) {
+    // Parse and type errors are errors of the "query" parameter, reported as Prometheus does
+    // (`invalid parameter "query": 1:5: parse error: ...`); the position travels along in data so
+    // the UI can underline the place.
+    if (e.position && e.errorType === 'bad_data') {
       return fail(e.errorType, `invalid parameter "query": ${e.message}`, { data: { position: e.position } });
     }
     return fail(e.errorType, e.message);
@@ -201,7 +204,7 @@ async function route(ctx: ApiContext, path: string, params: ApiParams): Promise<
     case '/api/v1/format_query': {
       const q = one(params, 'query') ?? '';
       try {
-        return ok(prettify(parseExpr(q, { enableExperimentalFunctions: true, enableDurationExpressions: true, enableExtendedRangeSelectors: true, enableBinopFillModifiers: true })));
+        return ok(prettify(parseExpr(q, ctx.parserOptions)));
       } catch (e) {
         throw new ApiError('bad_data', `invalid parameter "query": ${errorText(e)}`);
       }
@@ -209,7 +212,7 @@ async function route(ctx: ApiContext, path: string, params: ApiParams): Promise<
     case '/api/v1/parse_query': {
       const q = one(params, 'query') ?? '';
       try {
-        return ok(astToJson(parseExpr(q, { enableExperimentalFunctions: true, enableDurationExpressions: true, enableExtendedRangeSelectors: true, enableBinopFillModifiers: true })));
+        return ok(translateAST(parseExpr(q, ctx.parserOptions)));
       } catch (e) {
         throw new ApiError('bad_data', `invalid parameter "query": ${errorText(e)}`);
       }

@@ -1,0 +1,199 @@
+/**
+ * The composition root: wires configuration -> scrape manager -> storage -> PromQL engine -> API.
+ * `vigil serve`, the desktop app's core process and the tests all start the core through here.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseDocument, stringify } from 'yaml';
+import type { ApiTargetsData, ApiMetadataEntry } from '../../common/api/types';
+import type { ParserOptions } from '../../common/promql';
+import { loadConfig, loadConfigFile, staticTargetGroups, type VigilConfig } from '../config';
+import { openStorage, type StorageEngine } from '../storage';
+import { Engine } from '../promql/engine';
+import type { EngineOpts } from '../promql/value';
+import { ScrapeManager } from '../scrape';
+import { startServer, type ApiServer } from '../api/server';
+import type { ApiContext } from '../api/router';
+import { startDemo, type DemoServer } from '../demo/server';
+import { DATABASE_FILE } from '../util/paths';
+import { buildInfo } from '../util/version';
+import type { Logger } from '../util/log';
+import { selfMetricsRoute } from './self-metrics';
+
+/** CoreOptions configure a core. */
+export interface CoreOptions {
+  dataDir: string;
+  /** configFile is a prometheus.yml; null runs with the default config (Vigil scrapes itself). */
+  configFile: string | null;
+  host: string;
+  port: number;
+  demo: boolean;
+  /** uiDir holds the built renderer; null serves the API only. */
+  uiDir: string | null;
+  logger: Logger;
+  engine?: Partial<EngineOpts>;
+  /** demoInterval is the demo's scrape interval (default 5s). */
+  demoInterval?: string;
+}
+
+/** Core is a running core. */
+export interface Core {
+  readonly url: string;
+  readonly api: ApiContext;
+  readonly storage: StorageEngine;
+  readonly config: VigilConfig;
+  stop(): Promise<void>;
+}
+
+/** DEFAULT_CONFIG is used without --config: Vigil scrapes its own metrics, like Prometheus's example config. */
+export function defaultConfigYaml(selfAddress: string): string {
+  return [
+    'global:',
+    '  scrape_interval: 15s',
+    '  evaluation_interval: 15s',
+    'scrape_configs:',
+    '  - job_name: vigil',
+    '    static_configs:',
+    `      - targets: [${JSON.stringify(selfAddress)}]`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * withExtraScrapeConfigs appends scrape configs (YAML list text) to a config's YAML, keeping the
+ * user's file as written otherwise. Used by demo mode.
+ */
+export function withExtraScrapeConfigs(configYaml: string, extraListYaml: string): string {
+  const base = (parseDocument(configYaml).toJS() ?? {}) as Record<string, unknown>;
+  const extra = parseDocument(extraListYaml).toJS() as unknown;
+  if (!Array.isArray(extra)) throw new Error('internal: extra scrape configs are not a list');
+  const existing = Array.isArray(base.scrape_configs) ? (base.scrape_configs as unknown[]) : [];
+  return stringify({ ...base, scrape_configs: [...existing, ...extra] });
+}
+
+/** startCore starts everything and returns once the API answers. */
+export async function startCore(opts: CoreOptions): Promise<Core> {
+  const log = opts.logger;
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+  const storage = openStorage({
+    path: path.join(opts.dataDir, DATABASE_FILE),
+    logger: (level, msg) => log(level === 'info' ? 'info' : level, msg, { component: 'storage' }),
+  });
+  const stops: (() => Promise<void> | void)[] = [() => storage.close()];
+  const stopAll = async (): Promise<void> => {
+    for (const s of stops.reverse()) {
+      try {
+        await s();
+      } catch (e) {
+        log('error', `shutdown: ${(e as Error).message}`);
+      }
+    }
+  };
+  try {
+    const engine = new Engine(opts.engine ?? {});
+    const parserOptions: ParserOptions = engine.parserFlags();
+    let scrape: ScrapeManager | null = null;
+    let config: VigilConfig | null = null;
+    const startedAt = new Date();
+
+    const api: ApiContext = {
+      storage,
+      engine,
+      parserOptions,
+      targets: (state, pool) => targetsData(scrape, state, pool),
+      metadata: (metric, limit) => metadataData(scrape, metric, limit),
+      buildInfo: buildInfo(),
+      runtimeInfo: () => ({
+        startTime: startedAt.toISOString(),
+        CWD: process.cwd(),
+        reloadConfigSuccess: true,
+        lastConfigTime: startedAt.toISOString(),
+        corruptionCount: 0,
+        goroutineCount: 0,
+        GOMAXPROCS: 1,
+        GOGC: '',
+        GODEBUG: '',
+        storageRetention: '15d',
+        dataDir: opts.dataDir,
+      }),
+      config: () => config?.text ?? '',
+      flags: () => ({
+        'config.file': opts.configFile ?? '',
+        'storage.tsdb.path': opts.dataDir,
+        'web.listen-address': `${opts.host}:${opts.port}`,
+        'query.lookback-delta': `${(engine.opts.lookbackDeltaMs / 1000) | 0}s`,
+        'query.max-samples': String(engine.opts.maxSamples),
+        'query.timeout': `${(engine.opts.timeoutMs / 1000) | 0}s`,
+      }),
+      now: () => Date.now(),
+    };
+
+    const server: ApiServer = await startServer({
+      host: opts.host,
+      port: opts.port,
+      api,
+      uiDir: opts.uiDir,
+      routes: [selfMetricsRoute(() => [storage.selfMetrics(), scrape?.selfMetrics?.() ?? ''])],
+      logger: (level, msg) => log(level, msg, { component: 'web' }),
+    });
+    stops.push(() => server.close());
+    const selfAddress = new URL(server.url).host;
+
+    // Configuration: the user's file, or the default; demo mode adds the simulated cluster's jobs.
+    let demo: DemoServer | null = null;
+    if (opts.demo) {
+      demo = await startDemo();
+      stops.push(() => demo!.close());
+    }
+    let yamlText: string;
+    if (opts.configFile) {
+      // Load once on its own so errors point at the user's file and lines.
+      const userCfg = loadConfigFile(opts.configFile);
+      yamlText = userCfg.text;
+    } else {
+      yamlText = defaultConfigYaml(selfAddress);
+    }
+    if (demo) yamlText = withExtraScrapeConfigs(yamlText, demo.scrapeConfigYaml(opts.demoInterval ?? '5s'));
+    config = opts.configFile && !demo ? loadConfigFile(opts.configFile) : loadConfig(yamlText, opts.configFile ?? '');
+    for (const w of config.warnings) log('warn', `config: ${w.message}`, { line: w.line });
+
+    scrape = new ScrapeManager({ appendable: storage, logger: (level, msg) => log(level, msg, { component: 'scrape' }) });
+    stops.push(() => scrape!.stop());
+    scrape.applyConfig(config);
+    scrape.sync(staticTargetGroups(config));
+
+    return {
+      url: server.url,
+      api,
+      storage,
+      config,
+      stop: stopAll,
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
+
+function targetsData(scrape: ScrapeManager | null, state: 'active' | 'dropped' | 'any', pool?: string): ApiTargetsData {
+  if (!scrape) return { activeTargets: [], droppedTargets: [] };
+  const t = scrape.targets();
+  const inPool = <T extends { scrapePool?: string }>(x: T): boolean => pool === undefined || x.scrapePool === pool;
+  return {
+    activeTargets: state === 'dropped' ? [] : t.active.filter(inPool),
+    droppedTargets: state === 'active' ? [] : t.dropped.filter(inPool),
+  };
+}
+
+function metadataData(scrape: ScrapeManager | null, metric?: string, limit?: number): Record<string, ApiMetadataEntry[]> {
+  const all = scrape?.metadata?.() ?? {};
+  const out: Record<string, ApiMetadataEntry[]> = {};
+  let n = 0;
+  for (const [name, entries] of Object.entries(all)) {
+    if (metric !== undefined && metric !== '' && name !== metric) continue;
+    if (limit && limit > 0 && n >= limit) break;
+    out[name] = entries;
+    n++;
+  }
+  return out;
+}

@@ -1,0 +1,38 @@
+/**
+ * Vigil's own /metrics: storage, scrape and process metrics in the Prometheus text format, so a
+ * Vigil can scrape itself (the default config does).
+ */
+import type * as http from 'node:http';
+import type { ExtraRoute } from '../api/server';
+
+/** processMetrics renders the standard process_* and nodejs heap metrics. */
+export function processMetrics(): string {
+  const mem = process.memoryUsage();
+  const cpu = process.cpuUsage();
+  const lines = [
+    '# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.',
+    '# TYPE process_cpu_seconds_total counter',
+    `process_cpu_seconds_total ${(cpu.user + cpu.system) / 1e6}`,
+    '# HELP process_resident_memory_bytes Resident memory size in bytes.',
+    '# TYPE process_resident_memory_bytes gauge',
+    `process_resident_memory_bytes ${mem.rss}`,
+    '# HELP process_start_time_seconds Start time of the process since unix epoch in seconds.',
+    '# TYPE process_start_time_seconds gauge',
+    `process_start_time_seconds ${Math.floor((Date.now() - process.uptime() * 1000) / 1000)}`,
+    '# HELP nodejs_heap_used_bytes V8 heap in use.',
+    '# TYPE nodejs_heap_used_bytes gauge',
+    `nodejs_heap_used_bytes ${mem.heapUsed}`,
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** selfMetricsRoute serves GET /metrics from the given sources. */
+export function selfMetricsRoute(sources: () => string[]): ExtraRoute {
+  return (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') return false;
+    const body = [processMetrics(), ...sources()].map((s) => (s.endsWith('\n') || s === '' ? s : s + '\n')).join('');
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+    return true;
+  };
+}

@@ -1,0 +1,161 @@
+/**
+ * The `vigil` command line. Every command runs the same core the desktop app runs, in plain Node.
+ * Exit codes: 0 success, 1 failure (bad input, failed check), 2 usage error.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UsageError, formatFlags, parseArgs, type FlagSpec } from './args';
+import { VERSION } from '../util/version';
+import { defaultDataDir } from '../util/paths';
+
+type Out = (s: string) => void;
+
+interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  flags: FlagSpec[];
+  run(args: { flags: Record<string, string | boolean>; positional: string[] }, out: Out, err: Out): Promise<number>;
+}
+
+const DATA_FLAG: FlagSpec = { name: 'data', placeholder: 'DIR', help: `data folder (default: ${defaultDataDir()})` };
+
+const COMMANDS: Command[] = [
+  {
+    name: 'serve',
+    summary: 'run the core without a window: the UI in a browser and the Prometheus API',
+    usage: 'vigil serve [--config prometheus.yml] [--data DIR] [--listen 127.0.0.1:9797] [--demo]',
+    flags: [
+      { name: 'config', placeholder: 'FILE', help: 'Prometheus-style configuration file (global, scrape_configs, rule_files, ...)' },
+      DATA_FLAG,
+      { name: 'listen', placeholder: 'HOST:PORT', help: 'address of the UI and API (default 127.0.0.1:9797; port 0 picks a free one)' },
+      { name: 'demo', boolean: true, help: 'start a simulated cluster with live exporters and scrape it' },
+      { name: 'log-level', placeholder: 'LEVEL', help: 'debug, info, warn or error (default info)' },
+    ],
+    run: async ({ flags }, out, err) => (await import('./serve')).serveCommand(flags, out, err),
+  },
+  {
+    name: 'host',
+    summary: '(internal) run the core for the desktop shell, answering API calls over the parent port',
+    usage: 'vigil host [--config FILE] [--data DIR] [--demo]',
+    flags: [
+      { name: 'config', placeholder: 'FILE', help: 'configuration file' },
+      DATA_FLAG,
+      { name: 'listen', placeholder: 'HOST:PORT', help: 'address of the API for Grafana and promtool (default 127.0.0.1:9797)' },
+      { name: 'demo', boolean: true, help: 'demo mode' },
+      { name: 'log-level', placeholder: 'LEVEL', help: 'log level' },
+    ],
+    run: async ({ flags }, out, err) => (await import('./serve')).hostCommand(flags, out, err),
+  },
+  {
+    name: 'query',
+    summary: 'evaluate a PromQL expression against the store',
+    usage: 'vigil query EXPR [--time T | --start S --end E --step D] [--format json|csv|table] [--data DIR]',
+    flags: [
+      { name: 'time', placeholder: 'T', help: 'evaluation time (RFC 3339 or Unix seconds; default now)' },
+      { name: 'start', placeholder: 'S', help: 'range query start' },
+      { name: 'end', placeholder: 'E', help: 'range query end' },
+      { name: 'step', placeholder: 'D', help: 'range query step (duration or seconds)' },
+      { name: 'format', placeholder: 'FMT', help: 'json (the API envelope), csv or table (default table)' },
+      DATA_FLAG,
+    ],
+    run: async ({ flags, positional }, out, err) => (await import('./query')).queryCommand(flags, positional, out, err),
+  },
+  {
+    name: 'import',
+    summary: 'backfill an OpenMetrics file with timestamps into the store',
+    usage: 'vigil import FILE [--data DIR]',
+    flags: [DATA_FLAG],
+    run: async ({ flags, positional }, out, err) => (await import('./import')).importCommand(flags, positional, out, err),
+  },
+  {
+    name: 'conformance',
+    summary: "run PromQL test scripts (Prometheus's promqltest format)",
+    usage: 'vigil conformance DIR [--json] [--skip-native-histograms] [--filter TEXT]',
+    flags: [
+      { name: 'json', boolean: true, help: 'print results as JSON' },
+      { name: 'skip-native-histograms', boolean: true, help: 'skip evals that involve native histograms (counted separately)' },
+      { name: 'filter', placeholder: 'TEXT', help: 'only files whose name contains TEXT' },
+    ],
+    run: async ({ flags, positional }, out, err) => (await import('./conformance')).conformanceCommand(flags, positional, out, err),
+  },
+  {
+    name: 'check',
+    summary: 'validate a configuration or rule file: vigil check config FILE | vigil check rules FILE...',
+    usage: 'vigil check config FILE\n       vigil check rules FILE...',
+    flags: [],
+    run: async ({ positional }, out, err) => (await import('./check')).checkCommand(positional, out, err),
+  },
+];
+
+function globalHelp(): string {
+  const lines = [
+    `Vigil ${VERSION}: Prometheus's whole job for the clusters in your kubeconfig, from your laptop.`,
+    '',
+    'Usage: vigil COMMAND [flags]',
+    '',
+    'Commands:',
+    ...COMMANDS.filter((c) => c.name !== 'host').map((c) => `  ${c.name.padEnd(13)} ${c.summary}`),
+    '',
+    'Run `vigil COMMAND --help` for the flags of a command.',
+    '`npm start` opens the desktop app (or serve mode where no desktop is available).',
+  ];
+  return lines.join('\n') + '\n';
+}
+
+function commandHelp(c: Command): string {
+  return `Usage: ${c.usage}\n\n${c.summary}\n${c.flags.length ? `\nFlags:\n${formatFlags(c.flags)}\n` : ''}`;
+}
+
+/** main runs the CLI with argv (without node and script) and returns the exit code. */
+export async function main(argv: string[], out: Out = (s) => process.stdout.write(s), err: Out = (s) => process.stderr.write(s)): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    out(globalHelp());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === 'version') {
+    out(`vigil ${VERSION}\n`);
+    return 0;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
+  if (!cmd) {
+    err(`vigil: unknown command ${JSON.stringify(name)}\n\n${globalHelp()}`);
+    return 2;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs(rest, [...cmd.flags, { name: 'help', boolean: true, help: 'show this help' }]);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`vigil ${cmd.name}: ${e.message}\n\n${commandHelp(cmd)}`);
+      return 2;
+    }
+    throw e;
+  }
+  if (parsed.flags.help) {
+    out(commandHelp(cmd));
+    return 0;
+  }
+  try {
+    return await cmd.run(parsed, out, err);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`vigil ${cmd.name}: ${e.message}\n\n${commandHelp(cmd)}`);
+      return 2;
+    }
+    err(`vigil ${cmd.name}: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (process.env.VIGIL_DEBUG) err(`${(e as Error).stack}\n`);
+    return 1;
+  }
+}
+
+/** readInputFile reads a file named on the command line, with an error that names it. */
+export function readInputFile(file: string): string {
+  try {
+    return fs.readFileSync(path.resolve(file), 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ENOENT' ? `${file}: no such file` : `${file}: ${(e as Error).message}`);
+  }
+}

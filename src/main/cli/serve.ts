@@ -1,0 +1,121 @@
+/**
+ * `vigil serve` (the core with the UI over HTTP) and `vigil host` (the core inside the desktop
+ * app's utility process, answering the window's API calls over Electron's parent port).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UsageError } from './args';
+import { startCore, type Core } from '../app/core';
+import { handleApiRequest } from '../api/router';
+import { createLogger, type LogLevel } from '../util/log';
+import { defaultDataDir } from '../util/paths';
+import type { ApiRequest } from '../../common/ipc/contract';
+
+type Out = (s: string) => void;
+
+/** DEFAULT_LISTEN is where the UI and API are served unless --listen says otherwise. */
+export const DEFAULT_LISTEN = '127.0.0.1:9797';
+
+/** parseListen splits HOST:PORT (IPv6 in brackets). */
+export function parseListen(s: string): { host: string; port: number } {
+  const m = /^(\[[^\]]+\]|[^:]*):(\d{1,5})$/.exec(s);
+  if (!m) throw new UsageError(`--listen must be HOST:PORT, got ${JSON.stringify(s)}`);
+  const port = Number(m[2]);
+  if (port > 65535) throw new UsageError(`--listen port out of range: ${port}`);
+  const host = m[1]!.startsWith('[') ? m[1]!.slice(1, -1) : m[1] || '127.0.0.1';
+  return { host, port };
+}
+
+function uiDir(): string | null {
+  // out/main/cli.js (and its chunks) -> out/renderer
+  for (const d of [path.join(__dirname, '..', 'renderer'), path.join(__dirname, '..', '..', 'renderer')]) {
+    if (fs.existsSync(path.join(d, 'index.html'))) return d;
+  }
+  return null;
+}
+
+function logLevel(flags: Record<string, string | boolean>): LogLevel {
+  const l = (flags['log-level'] as string | undefined) ?? 'info';
+  if (!['debug', 'info', 'warn', 'error'].includes(l)) throw new UsageError(`--log-level must be debug, info, warn or error`);
+  return l as LogLevel;
+}
+
+async function start(flags: Record<string, string | boolean>, listen: string): Promise<Core> {
+  const { host, port } = parseListen(listen);
+  const configFile = typeof flags.config === 'string' ? flags.config : null;
+  if (configFile && !fs.existsSync(configFile)) throw new Error(`${configFile}: no such file`);
+  try {
+    return await startCore({
+      dataDir: typeof flags.data === 'string' ? path.resolve(flags.data) : defaultDataDir(),
+      configFile,
+      host,
+      port,
+      demo: flags.demo === true,
+      uiDir: uiDir(),
+      logger: createLogger('vigil', logLevel(flags)),
+    });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(`${listen} is already in use (is another Vigil running?). Choose another address with --listen, e.g. --listen 127.0.0.1:0`);
+    }
+    throw e;
+  }
+}
+
+function waitForSignal(core: Core, err: Out): Promise<number> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const stop = (sig: string): void => {
+      if (stopping) return;
+      stopping = true;
+      err(`vigil: ${sig} received, shutting down\n`);
+      void core.stop().then(() => resolve(0));
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}
+
+/** serveCommand runs until SIGINT/SIGTERM. */
+export async function serveCommand(flags: Record<string, string | boolean>, out: Out, err: Out): Promise<number> {
+  const listen = typeof flags.listen === 'string' ? flags.listen : DEFAULT_LISTEN;
+  const core = await start(flags, listen);
+  out(`Vigil is serving at ${core.url}\n`);
+  out(`  UI:  ${core.url}/\n  API: ${core.url}/api/v1/  (Prometheus-compatible: point Grafana or promtool here)\n`);
+  if (flags.demo) out('  Demo mode: a simulated cluster is being scraped; try `sum by (handler) (rate(http_requests_total[1m]))`.\n');
+  return waitForSignal(core, err);
+}
+
+interface ParentPort {
+  on(event: 'message', fn: (e: { data: unknown }) => void): void;
+  postMessage(msg: unknown): void;
+}
+
+/** hostCommand runs the core for the desktop shell. */
+export async function hostCommand(flags: Record<string, string | boolean>, out: Out, err: Out): Promise<number> {
+  const parent = (process as unknown as { parentPort?: ParentPort }).parentPort;
+  if (!parent) throw new Error('vigil host runs inside the desktop app only; use `vigil serve`');
+  let core: Core;
+  try {
+    core = await start(flags, typeof flags.listen === 'string' ? flags.listen : DEFAULT_LISTEN);
+  } catch (e) {
+    // The window still works over IPC when the API port is taken: fall back to a free port.
+    if (!/already in use/.test((e as Error).message)) throw e;
+    err(`vigil: ${(e as Error).message}; using a free port instead\n`);
+    core = await start(flags, '127.0.0.1:0');
+  }
+  out(`Vigil core is serving the API at ${core.url}\n`);
+  parent.on('message', (e) => {
+    const msg = e.data as { id?: number; req?: ApiRequest; shutdown?: boolean };
+    if (msg.shutdown) {
+      void core.stop().then(() => process.exit(0));
+      return;
+    }
+    if (typeof msg.id !== 'number' || !msg.req) return;
+    void handleApiRequest(core.api, msg.req.path, msg.req.params).then(
+      (r) => parent.postMessage({ id: msg.id, result: r.body }),
+      (x: unknown) => parent.postMessage({ id: msg.id, error: String(x) }),
+    );
+  });
+  return waitForSignal(core, err);
+}
