@@ -67,7 +67,7 @@ export function translateRE2(pattern: string): { source: string; flags: string }
       if (fm && (fm[1] || fm[2] !== undefined)) {
         const on = fm[1]!.includes('i');
         const off = (fm[2] ?? '').includes('i');
-        const next = on ? true : off ? false : ci;
+        const next: boolean = on ? true : off ? false : ci;
         if (fm[3] === ')') {
           ci = next;
         } else {
