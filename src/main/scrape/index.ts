@@ -1,0 +1,20 @@
+/**
+ * Scraping: the ScrapeManager (pools of per-target loops fed by target groups), the pluggable
+ * transport, and the pieces tests and other subsystems use directly.
+ */
+export { ScrapeManager } from './manager';
+export type { ScrapeManagerOptions, TargetInfo, DroppedTargetInfo, TargetsView, TargetMetadata } from './manager';
+export { ScrapePool, acceptHeader, fallbackMediaType, reusableCache } from './pool';
+export type { TransportResolver, PoolDeps } from './pool';
+export { ScrapeLoop, ERR_SAMPLE_LIMIT, REPORT_METRICS, EXTRA_REPORT_METRICS } from './loop';
+export type { Appendable, Scraper, ScrapeLoopOptions, AppendResult, ScrapeStats } from './loop';
+export { ScrapeCache } from './cache';
+export type { MetricMetadata } from './cache';
+export { TargetScraper, ScrapeError, ERR_BODY_SIZE_LIMIT, USER_AGENT, readBody } from './scraper';
+export type { ScrapeResult, ScraperOptions } from './scraper';
+export { HttpTransport, TransportError, tlsOptions } from './transport';
+export type { ScrapeTransport, ScrapeResponse, ScrapeFetchOptions } from './transport';
+export { Target, populateLabels, targetsFromGroup, globalUrl } from './target';
+export type { TargetHealth, PopulateResult } from './target';
+export type { TargetGroup } from '../config/types';
+export { staticTargetGroups } from '../config/load';

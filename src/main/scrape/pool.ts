@@ -1,0 +1,227 @@
+/**
+ * A scrape pool: the targets and loops of one scrape config (job), after Prometheus's scrapePool.
+ * sync() turns target groups into targets (target relabeling), starts loops for new targets and
+ * stops loops of vanished ones (which then mark their series stale); reload() applies a changed
+ * scrape config, reusing each target's cache when the change cannot alter series.
+ */
+import type { ScrapeConfig, ScrapeProtocol, TargetGroup } from '../config/types';
+import { SCRAPE_PROTOCOL_HEADERS } from '../config/types';
+import { Relabeler } from '../relabel/index';
+import type { Logger } from '../util/log';
+import { ScrapeLoop } from './loop';
+import type { Appendable } from './loop';
+import { TargetScraper } from './scraper';
+import { targetsFromGroup } from './target';
+import type { Target } from './target';
+import { HttpTransport } from './transport';
+import type { ScrapeTransport } from './transport';
+
+/** TransportResolver picks the transport of a target; null or undefined means the pool's HTTP transport. */
+export type TransportResolver = (t: { scrapePool: string; target: Target; config: ScrapeConfig }) => ScrapeTransport | null | undefined;
+
+/** PoolDeps are what a pool needs from its manager. */
+export interface PoolDeps {
+  appendable: Appendable;
+  logger: Logger;
+  now: () => number;
+  transportFor?: TransportResolver;
+  offsetSeed: number;
+  /** skipOffsetting starts loops without their phase offset (tests). */
+  skipOffsetting?: boolean;
+}
+
+/** acceptHeader builds the Accept header for the protocols, as Prometheus's acceptHeader (q-weights, escaping, final *\/*). */
+export function acceptHeader(protocols: readonly ScrapeProtocol[], escaping: string): string {
+  const vals: string[] = [];
+  let weight = Object.keys(SCRAPE_PROTOCOL_HEADERS).length + 1;
+  for (const p of protocols) {
+    let v = SCRAPE_PROTOCOL_HEADERS[p];
+    if (p === 'PrometheusText1.0.0' || p === 'OpenMetricsText1.0.0') v += `;escaping=${escaping}`;
+    vals.push(`${v};q=0.${weight}`);
+    weight--;
+  }
+  vals.push(`*/*;q=0.${weight}`);
+  return vals.join(',');
+}
+
+/** fallbackMediaType returns the media type of a fallback_scrape_protocol ('' for none). */
+export function fallbackMediaType(p: ScrapeProtocol | ''): string {
+  return p === '' ? '' : SCRAPE_PROTOCOL_HEADERS[p].split(';')[0]!;
+}
+
+/** reusableCache reports whether two configs produce the same series (so caches can be kept on reload). */
+export function reusableCache(a: ScrapeConfig, b: ScrapeConfig): boolean {
+  const zero = (c: ScrapeConfig): string => JSON.stringify({ ...c, scrapeInterval: 0, scrapeTimeout: 0, sampleLimit: 0, httpClient: null, staticConfigs: null, fileSDConfigs: null, kubernetesSDConfigs: null, unsupportedSDConfigs: null });
+  return zero(a) === zero(b);
+}
+
+/** ScrapePool scrapes the targets of one job. */
+export class ScrapePool {
+  cfg: ScrapeConfig;
+  private targetRelabeler: Relabeler;
+  private metricRelabeler: Relabeler;
+  private transport: HttpTransport;
+  private readonly loops = new Map<string, ScrapeLoop>();
+  private readonly active = new Map<string, Target>();
+  private droppedTargets: Target[] = [];
+  private droppedCount = 0;
+  private groups: TargetGroup[] = [];
+  private stopped = false;
+
+  constructor(
+    cfg: ScrapeConfig,
+    private readonly deps: PoolDeps,
+  ) {
+    this.cfg = cfg;
+    this.targetRelabeler = new Relabeler(cfg.relabelConfigs, cfg.metricNameValidationScheme);
+    this.metricRelabeler = new Relabeler(cfg.metricRelabelConfigs, cfg.metricNameValidationScheme);
+    this.transport = new HttpTransport(cfg.httpClient);
+    if (cfg.scrapeProtocols.includes('PrometheusProto')) {
+      deps.logger('warn', 'the protobuf exposition format is not supported yet; not offering it to targets', { scrape_pool: cfg.jobName });
+    }
+  }
+
+  get name(): string {
+    return this.cfg.jobName;
+  }
+
+  private newLoop(t: Target, cache?: ScrapeLoop['cache']): ScrapeLoop {
+    const c = this.cfg;
+    const { interval, timeout, error } = t.intervalAndTimeout(c.scrapeInterval, c.scrapeTimeout);
+    const transport = this.deps.transportFor?.({ scrapePool: c.jobName, target: t, config: c }) ?? this.transport;
+    const protocols = c.scrapeProtocols.filter((p) => p !== 'PrometheusProto');
+    const scraper = new TargetScraper({
+      url: t.url(),
+      transport,
+      timeoutMs: timeout,
+      bodySizeLimit: c.bodySizeLimit,
+      acceptHeader: acceptHeader(protocols.length > 0 ? protocols : ['PrometheusText0.0.4'], c.metricNameEscapingScheme),
+      enableCompression: c.enableCompression,
+      httpClient: c.httpClient,
+    });
+    const loop = new ScrapeLoop({
+      target: t,
+      scraper,
+      appendable: this.deps.appendable,
+      cache,
+      interval,
+      timeout,
+      sampleLimit: c.sampleLimit,
+      labelLimit: c.labelLimit,
+      labelNameLengthLimit: c.labelNameLengthLimit,
+      labelValueLengthLimit: c.labelValueLengthLimit,
+      honorLabels: c.honorLabels,
+      honorTimestamps: c.honorTimestamps,
+      trackTimestampsStaleness: c.trackTimestampsStaleness,
+      metricRelabeler: this.metricRelabeler,
+      validationScheme: c.metricNameValidationScheme,
+      fallbackMediaType: fallbackMediaType(c.fallbackScrapeProtocol),
+      reportExtraMetrics: c.extraScrapeMetrics,
+      logger: this.deps.logger,
+      now: this.deps.now,
+      offsetSeed: this.deps.offsetSeed,
+      skipOffsetting: this.deps.skipOffsetting,
+    });
+    if (error !== null) loop.setForcedError(new Error(error));
+    return loop;
+  }
+
+  /** sync replaces the pool's target groups. */
+  sync(groups: TargetGroup[]): void {
+    if (this.stopped) return;
+    this.groups = groups;
+    const all: Target[] = [];
+    this.droppedTargets = [];
+    this.droppedCount = 0;
+    const keep = this.cfg.keepDroppedTargets;
+    for (const tg of groups) {
+      const r = targetsFromGroup(tg, this.cfg, this.targetRelabeler);
+      for (const f of r.failures) this.deps.logger('error', 'Creating target failed', { scrape_pool: this.name, err: f });
+      all.push(...r.active);
+      for (const d of r.dropped) {
+        if (keep === 0 || this.droppedTargets.length < keep) this.droppedTargets.push(d);
+        this.droppedCount++;
+      }
+    }
+    this.syncTargets(all);
+  }
+
+  private syncTargets(targets: Target[]): void {
+    const seen = new Set<string>();
+    const fresh: ScrapeLoop[] = [];
+    for (const t of targets) {
+      const key = t.key();
+      if (seen.has(key)) continue; // A duplicated target.
+      seen.add(key);
+      if (!this.active.has(key)) {
+        const l = this.newLoop(t);
+        this.active.set(key, t);
+        this.loops.set(key, l);
+        fresh.push(l);
+      }
+    }
+    for (const [key, l] of this.loops) {
+      if (!seen.has(key)) {
+        void l.stop();
+        this.loops.delete(key);
+        this.active.delete(key);
+      }
+    }
+    this.applyTargetLimit();
+    for (const l of fresh) l.start();
+  }
+
+  private applyTargetLimit(): void {
+    const limit = this.cfg.targetLimit;
+    const n = this.active.size;
+    const err = limit > 0 && n > limit ? new Error(`target_limit exceeded (number of targets: ${n}, limit: ${limit})`) : null;
+    for (const l of this.loops.values()) l.setForcedError(err);
+  }
+
+  /** reload applies a changed scrape config to this pool. */
+  async reload(cfg: ScrapeConfig): Promise<void> {
+    const reuse = reusableCache(this.cfg, cfg);
+    this.cfg = cfg;
+    this.targetRelabeler = new Relabeler(cfg.relabelConfigs, cfg.metricNameValidationScheme);
+    this.metricRelabeler = new Relabeler(cfg.metricRelabelConfigs, cfg.metricNameValidationScheme);
+    const oldTransport = this.transport;
+    this.transport = new HttpTransport(cfg.httpClient);
+    // Restart every loop with the new config, keeping caches (and skipping end-of-run staleness)
+    // when series cannot change; then re-sync so changed relabeling applies to the targets.
+    const restarts: Promise<void>[] = [];
+    for (const [key, old] of [...this.loops]) {
+      if (reuse) old.disableEndOfRunStalenessMarkers();
+      const nl = this.newLoop(old.target, reuse ? old.cache : undefined);
+      this.loops.set(key, nl);
+      restarts.push(
+        old.stop().then(() => {
+          if (!this.stopped && this.loops.get(key) === nl) nl.start();
+        }),
+      );
+    }
+    await Promise.all(restarts);
+    oldTransport.close();
+    this.applyTargetLimit();
+    this.sync(this.groups);
+  }
+
+  /** stop shuts every loop down without staleness markers (the job was removed or Vigil stops). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const all = [...this.loops.values()];
+    this.loops.clear();
+    this.active.clear();
+    await Promise.all(all.map((l) => l.shutdown()));
+    this.transport.close();
+  }
+
+  /** activeTargets returns the loops of the active targets. */
+  activeLoops(): ScrapeLoop[] {
+    return [...this.loops.values()];
+  }
+
+  /** dropped returns the retained dropped targets and the count of all dropped targets. */
+  dropped(): { targets: Target[]; count: number } {
+    return { targets: this.droppedTargets, count: this.droppedCount };
+  }
+}
