@@ -122,6 +122,10 @@ export class ScrapeLoop {
   private mainDone: Promise<void> = Promise.resolve();
   private resolveMain: () => void = () => {};
   private runPromise: Promise<void> | null = null;
+  /** lastScrapeTime is the timestamp of this loop's last scrape (0 before the first). */
+  lastScrapeTime = 0;
+  /** inheritedLast is the last scrape of the loop this one replaced (config reload with a kept cache). */
+  private inheritedLast = 0;
 
   constructor(o: ScrapeLoopOptions) {
     this.o = o;
@@ -148,6 +152,24 @@ export class ScrapeLoop {
   disableEndOfRunStalenessMarkers(): void {
     this.disabledEndOfRunStaleness = true;
     if (this.parentWake) this.parentWake();
+  }
+
+  /**
+   * inherit makes this loop responsible for the staleness of the series of the loop it replaces
+   * (whose cache it took over), should it be stopped before scraping itself.
+   */
+  inherit(lastScrape: number): void {
+    this.inheritedLast = lastScrape;
+  }
+
+  /**
+   * staleOnly is for a loop stopped before it ever ran: it only writes the end-of-run stale markers
+   * for the series it inherited.
+   */
+  staleOnly(): void {
+    if (this.runPromise !== null) return;
+    this.stopped = true;
+    this.runPromise = this.disabledEndOfRunStaleness || this.parentStopped ? Promise.resolve() : this.endOfRunStaleness(this.inheritedLast).catch(() => {});
   }
 
   /** start runs the loop in the background. */
@@ -201,21 +223,22 @@ export class ScrapeLoop {
 
   private async run(): Promise<void> {
     const interval = this.o.interval;
+    let last = this.inheritedLast;
     try {
-      if (!this.o.skipOffsetting && !this.stopped) {
-        if (await this.sleep(this.target.offset(interval, this.o.offsetSeed ?? 0, Date.now()), false)) return;
+      let stoppedEarly = this.stopped;
+      if (!this.o.skipOffsetting && !stoppedEarly) {
+        stoppedEarly = await this.sleep(this.target.offset(interval, this.o.offsetSeed ?? 0, Date.now()), false);
       }
-      let last = 0;
       let aligned = this.now();
       let nextTick = Date.now() + interval;
       // Align timestamps within min(1% of the interval, 2 ms) of the schedule, for compression.
       const tolerance = Math.min(interval / 100, 2);
-      for (;;) {
-        if (this.stopped) break;
+      while (!stoppedEarly && !this.stopped) {
         let scrapeTime = this.now();
         while (scrapeTime - aligned >= interval) aligned += interval;
         if (scrapeTime - aligned <= tolerance) scrapeTime = aligned;
         last = await this.scrapeAndReport(scrapeTime);
+        this.lastScrapeTime = last;
         if (this.stopped) break;
         const nowWall = Date.now();
         if (nextTick <= nowWall) {

@@ -195,7 +195,11 @@ export class ScrapePool {
       this.loops.set(key, nl);
       restarts.push(
         old.stop().then(() => {
-          if (!this.stopped && this.loops.get(key) === nl) nl.start();
+          if (reuse) nl.inherit(old.lastScrapeTime);
+          if (this.stopped) return;
+          if (this.loops.get(key) === nl) nl.start();
+          // Removed by a sync while the old loop was finishing: mark its series stale.
+          else nl.staleOnly();
         }),
       );
     }
