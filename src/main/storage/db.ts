@@ -156,7 +156,8 @@ function integrity(db: SqliteDb, mode: 'quick' | 'full'): string | null {
   const rows = db.pragma(mode === 'full' ? 'integrity_check(20)' : 'quick_check(20)') as { integrity_check?: string; quick_check?: string }[];
   const msgs = rows.map((r) => r.integrity_check ?? r.quick_check ?? '');
   if (msgs.length === 1 && msgs[0] === 'ok') return null;
-  return msgs.join('; ');
+  const all = msgs.join('; ').replace(/\s+/g, ' ');
+  return all.length > 300 ? all.slice(0, 300) + '...' : all;
 }
 
 /**

@@ -14,8 +14,8 @@ export interface ImportTarget {
   seriesFor(ls: Labels): HeadSeries;
   /** seriesByRef returns a live series. */
   seriesByRef(ref: number): HeadSeries | undefined;
-  /** importTx runs fn in one transaction with block bookkeeping; returns samples written. */
-  importTx(fn: (blockDelta: Map<number, BlockMeta>) => { s: HeadSeries; minT: number; maxT: number }[]): number;
+  /** importTx runs fn in one transaction with block bookkeeping. */
+  importTx(fn: (blockDelta: Map<number, BlockMeta>) => { s: HeadSeries; minT: number; maxT: number }[]): void;
   /** writeImported merges sorted samples of one series into block rows. */
   writeImported(s: HeadSeries, buf: SampleBuf, blockDelta: Map<number, BlockMeta>): number;
   /** counters receives the imported sample count. */
@@ -106,17 +106,22 @@ export class Importer {
     this.check();
     if (this.buffered === 0) return;
     const entries = [...this.bufs.values()];
-    const written = this.db.importTx((blockDelta) => {
+    let written = 0;
+    let dups = 0;
+    this.db.importTx((blockDelta) => {
+      written = 0;
+      dups = 0;
       const touched: { s: HeadSeries; minT: number; maxT: number }[] = [];
       for (const { s, buf } of entries) {
         if (buf.n === 0) continue;
         const sorted = sortKeepLast(buf);
-        this.duplicates += buf.n - sorted.n;
-        this.db.writeImported(s, sorted, blockDelta);
+        dups += buf.n - sorted.n;
+        written += this.db.writeImported(s, sorted, blockDelta);
         touched.push({ s, minT: sorted.t[0]!, maxT: sorted.t[sorted.n - 1]! });
       }
       return touched;
     });
+    this.duplicates += dups;
     for (const { s } of entries) this.seen.add(s.ref);
     this.samples += written;
     this.db.counters.importedSamples += written;

@@ -915,8 +915,8 @@ export class TSDB implements Storage, StoreReader {
     try {
       const pc = this.db.pragma('page_count', { simple: true }) as number;
       const fl = this.db.pragma('freelist_count', { simple: true }) as number;
-      const reserve = Math.max(256, Math.floor(pc * 0.05));
-      if (fl > Math.max(512, pc * 0.1)) {
+      const reserve = Math.max(64, Math.floor(pc * 0.05));
+      if (fl > Math.max(128, pc * 0.1)) {
         const n = Math.min(fl - reserve, 16384);
         this.db.pragma(`incremental_vacuum(${n})`);
         this.counters.vacuumedPages += n;
@@ -1271,7 +1271,7 @@ export class TSDB implements Storage, StoreReader {
   }
 
   /** importTx runs fn in a transaction with the block bookkeeping of an import batch. */
-  importTx(fn: (blockDelta: Map<number, BlockMeta>) => { s: HeadSeries; minT: number; maxT: number }[]): number {
+  importTx(fn: (blockDelta: Map<number, BlockMeta>) => { s: HeadSeries; minT: number; maxT: number }[]): void {
     this.checkOpen();
     const blockDelta = new Map<number, BlockMeta>();
     let touched: { s: HeadSeries; minT: number; maxT: number }[] = [];
@@ -1287,13 +1287,10 @@ export class TSDB implements Storage, StoreReader {
     this.unpersisted = [];
     for (const d of blockDelta.values()) this.blocks.set(d.block, d);
     this.refreshBlockList();
-    let n = 0;
     for (const x of touched) {
       if (x.minT < x.s.minT) x.s.minT = x.minT;
       if (x.maxT > x.s.dataMaxT) x.s.dataMaxT = x.maxT;
     }
-    for (const d of blockDelta.values()) n += d.numSamples;
-    return n;
   }
 
   // ------------------------------------------------------------------------------------------

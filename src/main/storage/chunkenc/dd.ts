@@ -38,6 +38,7 @@ export const EncDD = 3;
 
 const TWO32 = 4294967296;
 const MAX_MANTISSA = 2 ** 51;
+const MAX_ENTRY = 2 ** 52;
 const MAX_WIDTH = 53;
 
 const POW10: number[] = [];
@@ -100,7 +101,7 @@ function planColumn(x: Float64Array, n: number, dod: boolean, base: number): Col
       runBits += 1 + gammaBits(run);
       run = 0;
     }
-    if (Math.abs(e) >= MAX_MANTISSA) return null;
+    if (Math.abs(e) >= MAX_ENTRY) return null;
     const w = widthOf(e);
     hist[w]!++;
     if (w > maxW) maxW = w;
