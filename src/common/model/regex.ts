@@ -103,6 +103,7 @@ export function translateRE2(pattern: string): { source: string; flags: string }
       }
       if (!inClass && n === 'z') { out += '$(?![\\s\\S])'; i++; continue; }
       if (!inClass && n === 'A') { out += '^'; i++; continue; }
+      if (!inClass && (n === 'b' || n === 'B') && '*+?{'.includes(p[i + 2] ?? '-')) { out += `(?:\\${n})`; i++; continue; }
       out += c + n;
       i++;
       continue;
@@ -128,6 +129,8 @@ export function translateRE2(pattern: string): { source: string; flags: string }
       continue;
     }
     if (c === '(' && p.startsWith('(?P<', i)) { out += '(?<'; i += 3; continue; }
+    // RE2 lets an assertion be repeated (`^*`, `$+`); JavaScript needs it in a group.
+    if ((c === '^' || c === '$') && '*+?{'.includes(p[i + 1] ?? '-')) { out += `(?:${c})`; continue; }
     out += c;
   }
   return { source: out, flags };

@@ -6,7 +6,7 @@
 export * from './ast';
 export { ParseError, ParseErrors, startPosInput } from './errors';
 export { FUNCTION_LIST, FUNCTIONS, getFunction } from './functions';
-export { ALL_PARSER_FEATURES, type ParserOptions, parseExpr, parseMetricSelector, parseMetricSelectors } from './parser';
+export { ALL_PARSER_FEATURES, MAX_NESTING_DEPTH, type ParserOptions, parseExpr, parseMetricSelector, parseMetricSelectors } from './parser';
 export { checkAST, documentedType } from './check';
 export { durationExprString, exprToString, matcherString, prettify, shortString, MAX_CHARACTERS_PER_LINE } from './printer';
 export { type JSONValue, translateAST } from './json';

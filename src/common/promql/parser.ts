@@ -53,6 +53,7 @@ import {
   itemTypeString,
 } from './lexer';
 import { Matcher, type MatchType } from '../model/matcher';
+import { re2SyntaxError } from './re2syntax';
 
 /**
  * ParserOptions switches the experimental parts of the language, each off by default as in
@@ -169,6 +170,14 @@ const MAYBE_LABEL_TOKENS: ReadonlySet<ItemType> = new Set([
   T.MAX_OF, T.MIN_OF,
 ]);
 
+/** startsExpr reports whether an item can begin an expression. */
+function startsExpr(t: ItemType): boolean {
+  return (
+    t === T.NUMBER || t === T.DURATION || t === T.STRING || t === T.LEFT_PAREN || t === T.LEFT_BRACE ||
+    t === T.ADD || t === T.SUB || METRIC_IDENTIFIER_TOKENS.has(t) || isAggregator(t)
+  );
+}
+
 const MATCH_OPS: ReadonlyMap<ItemType, MatchType> = new Map<ItemType, MatchType>([
   [T.EQL, '='], [T.NEQ, '!='], [T.EQL_REGEX, '=~'], [T.NEQ_REGEX, '!~'],
 ]);
@@ -178,6 +187,12 @@ const BINARY_OPS: ReadonlyMap<ItemType, BinaryOp> = new Map<ItemType, BinaryOp>(
   [T.EQLC, '=='], [T.NEQ, '!='], [T.GTR, '>'], [T.LSS, '<'], [T.GTE, '>='], [T.LTE, '<='],
   [T.TRIM_UPPER, '</'], [T.TRIM_LOWER, '>/'], [T.LAND, 'and'], [T.LOR, 'or'], [T.LUNLESS, 'unless'],
 ]);
+
+/**
+ * MAX_NESTING_DEPTH bounds how deeply a query may nest (a Vigil safeguard; Prometheus has no
+ * limit). Code that walks an AST recursively can rely on trees being no deeper than this.
+ */
+export const MAX_NESTING_DEPTH = 1000;
 
 const MAX_INT64_FLOAT = 9223372036854775807; // float64(math.MaxInt64) rounds to 2^63.
 
@@ -209,6 +224,7 @@ export class Parser {
   lastItem: Item = { typ: T.EOF, pos: 0, val: '' };
   readonly errors: ParseError[] = [];
   private frames: Frame[] = [];
+  private depth = 0;
 
   constructor(input: string, opts: ParserOptions = {}, seriesDesc = false) {
     this.input = input;
@@ -341,17 +357,36 @@ export class Parser {
 
   // ---- expressions ---------------------------------------------------------------------------
 
+  /**
+   * enter guards recursion: a query nesting deeper than MAX_NESTING_DEPTH levels gets a ParseError
+   * instead of exhausting the JavaScript stack (here, or later in code that walks the tree).
+   */
+  private enter(extra = 0): void {
+    if (++this.depth + extra > MAX_NESTING_DEPTH) {
+      const t = this.peek();
+      this.addErr(itemRange(t), `query nests too deeply (more than ${MAX_NESTING_DEPTH} levels)`);
+      throw new ParseAbort();
+    }
+  }
+
   /** parseExpr parses operators of precedence >= minPrec (precedence climbing). */
   parseExpr(minPrec: number): Expr {
-    let lhs = this.parseUnary();
-    for (;;) {
-      const t = this.peek();
-      const prec = binaryPrec(t.typ);
-      if (prec === 0 || prec < minPrec) return lhs;
-      this.next();
-      const mods = this.parseBinModifiers();
-      const rhs = this.parseExpr(t.typ === T.POW ? prec : prec + 1);
-      lhs = this.newBinary(lhs, t, mods, rhs);
+    this.enter();
+    try {
+      let lhs = this.parseUnary();
+      for (let chain = 1; ; chain++) {
+        const t = this.peek();
+        const prec = binaryPrec(t.typ);
+        if (prec === 0 || prec < minPrec) return lhs;
+        // A left-associative chain deepens the tree without recursing here.
+        if (this.depth + chain > MAX_NESTING_DEPTH) this.enter(chain);
+        this.next();
+        const mods = this.parseBinModifiers();
+        const rhs = this.parseExpr(t.typ === T.POW ? prec : prec + 1);
+        lhs = this.newBinary(lhs, t, mods, rhs);
+      }
+    } finally {
+      this.depth--;
     }
   }
 
@@ -513,7 +548,15 @@ export class Parser {
       if (t.typ === T.GROUP_LEFT || t.typ === T.GROUP_RIGHT) {
         this.next();
         m.card = t.typ === T.GROUP_LEFT ? 'many-to-one' : 'one-to-many';
-        if (this.is(T.LEFT_PAREN)) m.include = this.parseGroupingLabels();
+        const n = this.peek().typ;
+        if (n === T.LEFT_PAREN) {
+          m.include = this.parseGroupingLabels();
+        } else if (!startsExpr(n) && n !== T.FILL && n !== T.FILL_LEFT && n !== T.FILL_RIGHT) {
+          // The LR state after group_x can shift `error` for its grouping labels, so an item
+          // that can follow neither the labels nor the modifier is reported in that context.
+          this.pushFrame('grouping opts', '"("');
+          this.fail();
+        }
       }
     }
     t = this.peek();
@@ -703,8 +746,9 @@ export class Parser {
       }
       if (t.typ !== T.COMMA) this.fail();
       this.next();
-      const n = this.peek().typ;
-      if (n === T.RIGHT_PAREN || n === T.COMMA) {
+      // Anything that cannot start an expression reduces the trailing-comma rule first (it is the
+      // LR state's default action), so the comma is reported before the unexpected item.
+      if (!startsExpr(this.peek().typ)) {
         this.addErr(itemRange(t), 'trailing commas not allowed in function call args');
         continue;
       }
@@ -820,6 +864,14 @@ export class Parser {
 
   private newLabelMatcher(label: Item, type: MatchType, value: Item): Matcher | null {
     const val = this.unquote(value.val);
+    if (type === '=~' || type === '!~') {
+      // Report invalid patterns with Go's regexp/syntax wording, as Prometheus does.
+      const err = re2SyntaxError(val);
+      if (err !== null) {
+        this.addErr({ start: label.pos, end: value.pos + value.val.length }, err);
+        return null;
+      }
+    }
     try {
       return new Matcher(type, label.val, val);
     } catch (e) {
@@ -927,8 +979,13 @@ export class Parser {
 
   /** parseDurationExpr parses Prometheus's duration_expr with operators of precedence >= minPrec. */
   private parseDurationExpr(minPrec: number): DurNode {
-    const lhs = this.parseDurationPrimary();
-    return this.parseDurationRest(lhs, minPrec);
+    this.enter();
+    try {
+      const lhs = this.parseDurationPrimary();
+      return this.parseDurationRest(lhs, minPrec);
+    } finally {
+      this.depth--;
+    }
   }
 
   private parseDurationRest(lhs: DurNode, minPrec: number): DurNode {
