@@ -22,9 +22,12 @@ import { execError, tooManySamples } from './context';
 import { fmtG } from './format';
 import type { EvalNodeHelper, EvalHost } from './helper';
 import { getMetricName, keyOf, LabelEditor } from './labelutil';
-import { kahanSumInc, KS, quantile } from './mathutil';
+import { quantile, Kahan } from './mathutil';
 import { ESeries, type EMatrix, type ESample, type EVector } from './types';
 import { labelsHash } from './xxhash';
+
+/** KS is this module's Kahan summation scratch state. */
+const KS = new Kahan();
 
 const MAX_INT64 = 9223372036854774784;
 const MIN_INT64 = -9223372036854775808;
@@ -137,14 +140,43 @@ export function groupingLabels(metric: Labels, without: boolean, grouping: reado
   return [];
 }
 
-function nextValues(ts: number, s: ESeries): { ok: boolean; f: number; h: FloatHistogram | null } {
+/** NV receives the result of nextValues (reused to avoid an allocation per series and step). */
+const NV = { ok: false, f: 0, h: null as FloatHistogram | null };
+
+/** nextValues consumes the point of s at ts, if any, into NV. */
+function nextValues(ts: number, s: ESeries): typeof NV {
   if (s.fi < s.fT.length && s.fT[s.fi] === ts) {
-    return { ok: true, f: s.fF[s.fi++]!, h: null };
+    NV.ok = true;
+    NV.f = s.fF[s.fi++]!;
+    NV.h = null;
+  } else if (s.hi < s.hT.length && s.hT[s.hi] === ts) {
+    NV.ok = true;
+    NV.f = 0;
+    NV.h = s.hH[s.hi++]!;
+  } else {
+    NV.ok = false;
   }
-  if (s.hi < s.hT.length && s.hT[s.hi] === ts) {
-    return { ok: true, f: 0, h: s.hH[s.hi++]! };
-  }
-  return { ok: false, f: 0, h: null };
+  return NV;
+}
+
+/** resetGroup reinitialises a group for a new step without allocating. */
+function resetGroup(g: Group): void {
+  g.floatValue = 0;
+  g.histogramValue = null;
+  g.floatMean = 0;
+  g.floatKahanC = 0;
+  g.groupCount = 0;
+  g.heap = [];
+  g.values = [];
+  g.seen = false;
+  g.hasFloat = false;
+  g.hasHistogram = false;
+  g.incompatibleHistograms = false;
+  g.groupAggrComplete = false;
+  g.incrementalMean = false;
+  g.counterResetSeen = false;
+  g.notCounterResetSeen = false;
+  g.dropName = false;
 }
 
 function addPoint(ss: ESeries, ts: number, f: number, h: FloatHistogram | null): void {
@@ -249,7 +281,7 @@ function aggregation(
     const h = nv.h;
     const group = groups[seriesToResult[si]!]!;
     if (!group.seen) {
-      Object.assign(group, newGroup());
+      resetGroup(group);
       group.seen = true;
       group.floatValue = f;
       group.floatMean = f;
@@ -321,7 +353,7 @@ function aggregation(
           }
         } else {
           group.hasFloat = true;
-          kahanSumInc(f, group.floatValue, group.floatKahanC);
+          KS.inc(f, group.floatValue, group.floatKahanC);
           group.floatValue = KS.sum;
           group.floatKahanC = KS.c;
         }
@@ -351,7 +383,7 @@ function aggregation(
         } else {
           group.hasFloat = true;
           if (!group.incrementalMean) {
-            kahanSumInc(f, group.floatValue, group.floatKahanC);
+            KS.inc(f, group.floatValue, group.floatKahanC);
             if (Number.isFinite(KS.sum) || Number.isNaN(KS.sum)) {
               group.floatValue = KS.sum;
               group.floatKahanC = KS.c;
@@ -362,7 +394,7 @@ function aggregation(
             group.floatKahanC /= group.groupCount - 1;
           }
           const qq = (group.groupCount - 1) / group.groupCount;
-          kahanSumInc(f / group.groupCount, qq * group.floatMean, qq * group.floatKahanC);
+          KS.inc(f / group.groupCount, qq * group.floatMean, qq * group.floatKahanC);
           group.floatMean = KS.sum;
           group.floatKahanC = KS.c;
         }
@@ -562,7 +594,7 @@ function aggregationK(
     }
     const group = groups[seriesToResult[si]!]!;
     if (!group.seen) {
-      Object.assign(group, newGroup());
+      resetGroup(group);
       group.seen = true;
       switch (op) {
         case 'limit_ratio':

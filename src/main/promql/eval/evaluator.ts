@@ -9,6 +9,7 @@ import { MetricName, type Labels } from '../../../common/model/labels';
 import {
   typeOf,
   type AggregateExpr,
+  type BinaryOp,
   type BinaryExpr,
   type Call,
   type Expr,
@@ -23,7 +24,7 @@ import { FUNCTIONS, ANCHORED_SAFE_FUNCTIONS, SMOOTHED_SAFE_FUNCTIONS } from '../
 import { labelsForAbsent } from '../functions/label';
 import { aggregationCountValues, FParams, rangeEvalAgg } from './aggregate';
 import { annoPossibleNonCounter, annoPossibleNonCounterLabel } from './annotations';
-import { vectorAnd, vectorBinop, vectorOr, vectorScalarBinop, vectorUnless, scalarBinop } from './binop';
+import { changesMetricSchema, goPow, vectorAnd, vectorBinop, vectorOr, vectorScalarBinop, vectorUnless, scalarBinop } from './binop';
 import { execError, tooManySamples, type QueryContext } from './context';
 import { goQuote, isValidLabelNameUTF8 } from './format';
 import { EvalNodeHelper, type EvalHost } from './helper';
@@ -31,7 +32,6 @@ import { evalInfo } from './info';
 import {
   ArrayIterator,
   MemoizedIterator,
-  selectSingle,
   WindowFiller,
   type SelectedPoint,
   type SeriesSource,
@@ -200,7 +200,12 @@ export class Evaluator implements EvalHost {
       if (typeOf(e) !== 'string') matrixes.push(this.evalMatrix(e));
       else matrixes.push([]);
     }
-    const vectors: EVector[] = exprs.map(() => []);
+    return this.rangeEvalMatrices(matching, fn, matrixes, originalNumSamples);
+  }
+
+  /** rangeEvalMatrices is rangeEval over already evaluated inputs. */
+  private rangeEvalMatrices(matching: VectorMatching | null, fn: RangeEvalFn, matrixes: EMatrix[], originalNumSamples: number): EMatrix {
+    const vectors: EVector[] = matrixes.map(() => []);
     const enh = this.newEnh();
     const seriess = new Map<string, { s: ESeries; ts: number }>();
     let tempNumSamples = this.currentSamples;
@@ -326,7 +331,7 @@ export class Evaluator implements EvalHost {
       const it = new MemoizedIterator(src.iterator(), lb);
       const ss = new ESeries(src.labels);
       for (let ts = this.start; ts <= this.end; ts += this.interval) {
-        if (!selectSingle(it, offset, ts, lb, pt)) continue;
+        if (!it.select(offset, ts, lb, pt)) continue;
         if (pt.h === null) {
           ss.fT.push(ts);
           ss.fF.push(recordOrigT ? pt.t : pt.f);
@@ -701,7 +706,7 @@ export class Evaluator implements EvalHost {
         const offset = vs.timestamp !== null ? enh.ts - vs.timestamp : vs.offset;
         if (startTs) {
           for (let i = 0; i < series.length; i++) {
-            if (!selectSingle(its[i]!, offset, enh.ts, this.lookback, pt)) continue;
+            if (!its[i]!.select(offset, enh.ts, this.lookback, pt)) continue;
             let metric = series[i]!.labels;
             if (!this.delayed) metric = dropMetadata(metric);
             enh.out.push({ metric, t: pt.t, f: pt.st / 1000, h: null, dropName: true });
@@ -712,7 +717,7 @@ export class Evaluator implements EvalHost {
         }
         const vec: EVector = [];
         for (let i = 0; i < series.length; i++) {
-          if (!selectSingle(its[i]!, offset, enh.ts, this.lookback, pt)) continue;
+          if (!its[i]!.select(offset, enh.ts, this.lookback, pt)) continue;
           vec.push({ metric: series[i]!.labels, t: pt.t, f: 0, h: null, dropName: false });
           this.currentSamples++;
         }
@@ -773,13 +778,90 @@ export class Evaluator implements EvalHost {
           );
       }
     }
-    if (lt === 'vector' && rt === 'scalar') {
-      return this.rangeEval(null, (v, _s, enh) => vectorScalarBinop(op, v[0]!, v[1]![0]!.f, false, e.returnBool, enh), [e.lhs, e.rhs]);
-    }
-    if (lt === 'scalar' && rt === 'vector') {
-      return this.rangeEval(null, (v, _s, enh) => vectorScalarBinop(op, v[1]!, v[0]![0]!.f, true, e.returnBool, enh), [e.lhs, e.rhs]);
+    if ((lt === 'vector' && rt === 'scalar') || (lt === 'scalar' && rt === 'vector')) {
+      const swap = lt === 'scalar';
+      const originalNumSamples = this.currentSamples;
+      const l = this.evalMatrix(e.lhs);
+      const r = this.evalMatrix(e.rhs);
+      const fast = this.vectorScalarSeriesWise(op, swap ? r : l, swap ? l : r, swap, e.returnBool);
+      if (fast !== null) return fast;
+      if (swap) {
+        return this.rangeEvalMatrices(null, (v, _s, enh) => vectorScalarBinop(op, v[1]!, v[0]![0]!.f, true, e.returnBool, enh), [l, r], originalNumSamples);
+      }
+      return this.rangeEvalMatrices(null, (v, _s, enh) => vectorScalarBinop(op, v[0]!, v[1]![0]!.f, false, e.returnBool, enh), [l, r], originalNumSamples);
     }
     throw execError(`invalid binary operation between ${lt} and ${rt}`);
+  }
+
+  /**
+   * vectorScalarSeriesWise evaluates `vector op scalar` series by series instead of step by step
+   * when that gives the same result: float-only inputs, a scalar value at every step, and no two
+   * input series mapping to the same output labels. Returns null when the general path is needed.
+   */
+  private vectorScalarSeriesWise(op: BinaryOp, vec: EMatrix, sc: EMatrix, swap: boolean, returnBool: boolean): EMatrix | null {
+    if (op === '</' || op === '>/') return null;
+    const steps = this.numSteps();
+    if (sc.length !== 1 || sc[0]!.fT.length !== steps || sc[0]!.hT.length !== 0) return null;
+    const scal = sc[0]!.fF;
+    const schema = changesMetricSchema(op);
+    const dropName = schema || returnBool;
+    const keys = new Set<string>();
+    const metrics: Labels[] = [];
+    for (const s of vec) {
+      if (s.hT.length > 0) return null;
+      const m = dropName && !this.delayed ? dropMetadata(s.metric) : s.metric;
+      const k = keyOf(m);
+      if (keys.has(k)) return null;
+      keys.add(k);
+      metrics.push(m);
+    }
+    const start = this.start;
+    const interval = this.interval;
+    const out: EMatrix = [];
+    for (let i = 0; i < vec.length; i++) {
+      const s = vec[i]!;
+      const ss = new ESeries(metrics[i]!, dropName ? true : s.dropName);
+      const T = s.fT;
+      const F = s.fF;
+      const oT = ss.fT;
+      const oF = ss.fF;
+      for (let j = s.fi; j < T.length; j++) {
+        const t = T[j]!;
+        const sv = scal[Math.round((t - start) / interval)]!;
+        const a = swap ? sv : F[j]!;
+        const b = swap ? F[j]! : sv;
+        let v: number;
+        let keep = true;
+        switch (op) {
+          case '+': v = a + b; break;
+          case '-': v = a - b; break;
+          case '*': v = a * b; break;
+          case '/': v = a / b; break;
+          case '%': v = a % b; break;
+          case '^': v = goPow(a, b); break;
+          case 'atan2': v = Math.atan2(a, b); break;
+          case '==': keep = a === b; v = F[j]!; break;
+          case '!=': keep = a !== b; v = F[j]!; break;
+          case '>': keep = a > b; v = F[j]!; break;
+          case '<': keep = a < b; v = F[j]!; break;
+          case '>=': keep = a >= b; v = F[j]!; break;
+          case '<=': keep = a <= b; v = F[j]!; break;
+          default:
+            return null;
+        }
+        if (returnBool) {
+          v = keep ? 1 : 0;
+          keep = true;
+        }
+        if (!keep) continue;
+        oT.push(t);
+        oF.push(v);
+      }
+      if (oT.length > 0) out.push(ss);
+    }
+    this.currentSamples += matrixSamples(out);
+    if (this.currentSamples > this.ctx.opts.maxSamples) throw tooManySamples();
+    return out;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -104,6 +104,49 @@ export class MemoizedIterator {
     return this.vt;
   }
 
+  /**
+   * select evaluates an instant selector for this series at ts (vectorSelectorSingle): the newest
+   * sample in (ts - offset - lookback, ts - offset], unless it is a stale marker. Writes into out.
+   */
+  select(offset: number, ts: number, lookback: number, out: SelectedPoint): boolean {
+    const refTime = ts - offset;
+    const vt = this.seek(refTime);
+    let t = 0;
+    let f = 0;
+    let h: FloatHistogram | null = null;
+    let st = 0;
+    if (vt !== ValueType.None) {
+      t = this.lastT;
+      f = this.curF;
+      h = this.curH;
+      st = this.curST;
+    }
+    if (vt === ValueType.None || t > refTime) {
+      if (this.prevT === -Infinity) {
+        out.ok = false;
+        return false;
+      }
+      t = this.prevT;
+      f = this.prevF;
+      h = this.prevH;
+      st = this.prevST;
+      if (t <= refTime - lookback) {
+        out.ok = false;
+        return false;
+      }
+    }
+    if (h === null ? f !== f && isStaleNaN(f) : h.sum !== h.sum && isStaleNaN(h.sum)) {
+      out.ok = false;
+      return false;
+    }
+    out.ok = true;
+    out.t = t;
+    out.f = f;
+    out.h = h;
+    out.st = st;
+    return true;
+  }
+
   /** atT/atF/atH/atST give the current sample. */
   atT(): number {
     return this.lastT;
@@ -128,47 +171,9 @@ export interface SelectedPoint {
   st: number;
 }
 
-/**
- * selectSingle evaluates an instant selector for one series at ts (vectorSelectorSingle): the newest
- * sample in (ts - offset - lookback, ts - offset], unless it is a stale marker. Writes into out.
- */
+/** selectSingle is it.select(offset, ts, lookback, out). */
 export function selectSingle(it: MemoizedIterator, offset: number, ts: number, lookback: number, out: SelectedPoint): boolean {
-  const refTime = ts - offset;
-  const vt = it.seek(refTime);
-  let t = 0;
-  let f = 0;
-  let h: FloatHistogram | null = null;
-  let st = 0;
-  if (vt !== ValueType.None) {
-    t = it.atT();
-    f = it.atF();
-    h = it.atH();
-    st = it.atST();
-  }
-  if (vt === ValueType.None || t > refTime) {
-    if (it.prevT === -Infinity) {
-      out.ok = false;
-      return false;
-    }
-    t = it.prevT;
-    f = it.prevF;
-    h = it.prevH;
-    st = it.prevST;
-    if (t <= refTime - lookback) {
-      out.ok = false;
-      return false;
-    }
-  }
-  if (h === null ? isStaleNaN(f) : isStaleNaN(h.sum)) {
-    out.ok = false;
-    return false;
-  }
-  out.ok = true;
-  out.t = t;
-  out.f = f;
-  out.h = h;
-  out.st = st;
-  return true;
+  return it.select(offset, ts, lookback, out);
 }
 
 /**
@@ -219,27 +224,33 @@ export class WindowFiller {
     } else if (this.vt !== ValueType.None && it.atT() <= mint) {
       this.vt = it.seek(mint + 1);
     }
-    while (this.vt !== ValueType.None) {
+    let vt = this.vt;
+    let lastRead = this.lastRead;
+    const floats = this.floats;
+    const withST = this.withST;
+    while (vt !== ValueType.None) {
       const t = it.atT();
       if (t > maxt) break;
-      if (t > mint && t > this.lastRead) {
-        if (this.vt === ValueType.Float) {
+      if (t > mint && t > lastRead) {
+        if (vt === ValueType.Float) {
           const f = it.atF();
-          if (!isStaleNaN(f)) {
-            if (this.withST) this.floats.pushST(t, f, (it as SampleIteratorWithST).atST());
-            else this.floats.push(t, f);
+          if (f === f || !isStaleNaN(f)) {
+            if (withST) floats.pushST(t, f, (it as SampleIteratorWithST).atST());
+            else floats.push(t, f);
           }
         } else {
           const h = it.atFH();
-          if (!isStaleNaN(h.sum)) {
-            if (this.withST) this.hists.push(t, h, (it as SampleIteratorWithST).atST());
+          if (h.sum === h.sum || !isStaleNaN(h.sum)) {
+            if (withST) this.hists.push(t, h, (it as SampleIteratorWithST).atST());
             else this.hists.push(t, h);
           }
         }
-        this.lastRead = t;
+        lastRead = t;
       }
-      this.vt = it.next();
+      vt = it.next();
     }
+    this.vt = vt;
+    this.lastRead = lastRead;
     if (this.vt === ValueType.None) {
       const e = it.err();
       if (e) throw e;

@@ -3,24 +3,29 @@
  * kahansum.Inc and the quantile of a set of values.
  */
 
-/** KS holds the result of the last kahanSumInc call (sum and compensation), to avoid allocation. */
-export const KS = { sum: 0, c: 0 };
-
 /**
- * kahanSumInc adds inc to sum with compensation c (Neumaier's variant) and leaves the new sum and
- * compensation in KS. When the sum becomes infinite the compensation is reset to 0.
+ * Kahan performs Kahan-Neumaier summation steps (Prometheus's kahansum.Inc). Each module keeps one
+ * instance and reads the result of the last step from sum and c, so no object is allocated per
+ * step and hot loops call a method rather than an imported function.
  */
-export function kahanSumInc(inc: number, sum: number, c: number): void {
-  const t = sum + inc;
-  if (t === Infinity || t === -Infinity) {
-    c = 0;
-  } else if (Math.abs(sum) >= Math.abs(inc)) {
-    c += sum - t + inc;
-  } else {
-    c += inc - t + sum;
+export class Kahan {
+  /** sum and c are the new sum and compensation after the last inc. */
+  sum = 0;
+  c = 0;
+
+  /** inc adds x to sum with compensation c; an infinite sum resets the compensation to 0. */
+  inc(x: number, sum: number, c: number): void {
+    const t = sum + x;
+    if (t === Infinity || t === -Infinity) {
+      c = 0;
+    } else if (Math.abs(sum) >= Math.abs(x)) {
+      c += sum - t + x;
+    } else {
+      c += x - t + sum;
+    }
+    this.sum = t;
+    this.c = c;
   }
-  KS.sum = t;
-  KS.c = c;
 }
 
 /** compareNaNFirst orders numbers ascending with NaN first (vectorByValueHeap's Less). */

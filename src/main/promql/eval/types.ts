@@ -114,15 +114,27 @@ export class PointBuf {
 
   /** dropBefore removes points with t <= mint from the front, keeping the rest at index 0. */
   dropUpTo(mint: number): void {
+    const t = this.t;
+    const n = this.n;
     let d = 0;
-    while (d < this.n && this.t[d]! <= mint) d++;
+    while (d < n && t[d]! <= mint) d++;
     if (d === 0) return;
-    if (d < this.n) {
-      this.t.copyWithin(0, d, this.n);
-      this.f.copyWithin(0, d, this.n);
-      if (this.st !== null) this.st.copyWithin(0, d, this.n);
+    const rest = n - d;
+    if (rest > 64) {
+      t.copyWithin(0, d, n);
+      this.f.copyWithin(0, d, n);
+      if (this.st !== null) this.st.copyWithin(0, d, n);
+    } else if (rest > 0) {
+      // A plain loop beats copyWithin's call overhead for the usual small windows.
+      const f = this.f;
+      for (let i = 0; i < rest; i++) {
+        t[i] = t[i + d]!;
+        f[i] = f[i + d]!;
+      }
+      const st = this.st;
+      if (st !== null) for (let i = 0; i < rest; i++) st[i] = st[i + d]!;
     }
-    this.n -= d;
+    this.n = rest;
   }
 
   /** reset empties the buffer. */

@@ -18,9 +18,12 @@ import {
 import { formatOpenMetricsFloat } from '../eval/format';
 import type { EvalNodeHelper, InstantFunction } from '../eval/helper';
 import { dropMetadata, dropMetricName, getLabel, getMetricName, keyOf, LabelEditor } from '../eval/labelutil';
-import { kahanSumInc, KS } from '../eval/mathutil';
+import { Kahan } from '../eval/mathutil';
 import type { ESample, EVector } from '../eval/types';
 import { allBuckets, usesCustomBuckets } from '../histogram/float_histogram';
+
+/** KS is this module's Kahan summation scratch state. */
+const KS = new Kahan();
 
 /** ClassicBucket is one bucket of a classic histogram: upper bound and cumulative count. */
 export interface ClassicBucket {
@@ -429,7 +432,7 @@ function histogramVariance(h: FloatHistogram): number {
       if (b.upper < 0) val = -val;
     }
     const delta = val - mean;
-    kahanSumInc(b.count * delta * delta, variance, c);
+    KS.inc(b.count * delta * delta, variance, c);
     variance = KS.sum;
     c = KS.c;
   }

@@ -14,10 +14,13 @@ import {
 import { execError } from '../eval/context';
 import type { EvalNodeHelper, RangeFunction } from '../eval/helper';
 import { getMetricName } from '../eval/labelutil';
-import { kahanSumInc, KS, quantile } from '../eval/mathutil';
+import { quantile, Kahan } from '../eval/mathutil';
 import type { PointBuf, RangeWindow } from '../eval/types';
 import { addHistograms, compactHistogram, HistogramError } from '../histogram/arith';
 import { copyHistogram, divHistogram } from '../histogram/float_histogram';
+
+/** KS is this module's Kahan summation scratch state. */
+const KS = new Kahan();
 
 function mixedInfo(w: RangeWindow, enh: EvalNodeHelper): void {
   if (w.hists.n > 0) enh.annos.info(annoHistogramIgnoredInMixedRange(getMetricName(w.metric)));
@@ -77,7 +80,7 @@ export const funcAvgOverTime: RangeFunction = (w, _s, _a, enh) => {
     const f = F[i]!;
     count = i + 1;
     if (!incremental) {
-      kahanSumInc(f, sum, kahanC);
+      KS.inc(f, sum, kahanC);
       if (KS.sum !== Infinity && KS.sum !== -Infinity) {
         sum = KS.sum;
         kahanC = KS.c;
@@ -88,7 +91,7 @@ export const funcAvgOverTime: RangeFunction = (w, _s, _a, enh) => {
       kahanC /= count - 1;
     }
     const q = (count - 1) / count;
-    kahanSumInc(f / count, q * mean, q * kahanC);
+    KS.inc(f / count, q * mean, q * kahanC);
     mean = KS.sum;
     kahanC = KS.c;
   }
@@ -112,7 +115,7 @@ export const funcSumOverTime: RangeFunction = (w, _s, _a, enh) => {
   let sum = 0;
   let c = 0;
   for (let i = 0; i < fl.n; i++) {
-    kahanSumInc(fl.f[i]!, sum, c);
+    KS.inc(fl.f[i]!, sum, c);
     sum = KS.sum;
     c = KS.c;
   }
@@ -236,10 +239,10 @@ function varianceOverTime(w: RangeWindow, enh: EvalNodeHelper, sqrt: boolean): b
     const f = fl.f[i]!;
     count++;
     const delta = f - (mean + cMean);
-    kahanSumInc(delta / count, mean, cMean);
+    KS.inc(delta / count, mean, cMean);
     mean = KS.sum;
     cMean = KS.c;
-    kahanSumInc(delta * (f - (mean + cMean)), aux, cAux);
+    KS.inc(delta * (f - (mean + cMean)), aux, cAux);
     aux = KS.sum;
     cAux = KS.c;
   }
@@ -283,16 +286,16 @@ export function linearRegression(fl: PointBuf, interceptTime: number): [number, 
     if (constY && i > 0 && v !== initY) constY = false;
     n += 1;
     const x = (fl.t[i]! - interceptTime) / 1e3;
-    kahanSumInc(x, sumX, cX);
+    KS.inc(x, sumX, cX);
     sumX = KS.sum;
     cX = KS.c;
-    kahanSumInc(v, sumY, cY);
+    KS.inc(v, sumY, cY);
     sumY = KS.sum;
     cY = KS.c;
-    kahanSumInc(x * v, sumXY, cXY);
+    KS.inc(x * v, sumXY, cXY);
     sumXY = KS.sum;
     cXY = KS.c;
-    kahanSumInc(x * x, sumX2, cX2);
+    KS.inc(x * x, sumX2, cX2);
     sumX2 = KS.sum;
     cX2 = KS.c;
   }

@@ -27,7 +27,8 @@ class MemSeries {
   t: Float64Array = new Float64Array(8);
   v: Float64Array = new Float64Array(8);
   st: Float64Array = new Float64Array(8);
-  h: (FloatHistogram | null)[] = [];
+  /** h holds the histogram of each sample (null for floats); allocated on the first histogram. */
+  h: (FloatHistogram | null)[] | null = null;
   n = 0;
   hasHistogram = false;
 
@@ -46,6 +47,7 @@ class MemSeries {
 
   /** add inserts a sample in time order; a sample at an existing timestamp replaces it. */
   add(t: number, v: number, h: FloatHistogram | null, st: number): void {
+    if (h !== null && this.h === null) this.h = new Array<FloatHistogram | null>(this.n).fill(null);
     if (h !== null) this.hasHistogram = true;
     let i = this.n;
     if (i > 0 && this.t[i - 1]! >= t) {
@@ -59,7 +61,7 @@ class MemSeries {
       i = lo;
       if (i < this.n && this.t[i] === t) {
         this.v[i] = v;
-        this.h[i] = h;
+        if (this.h !== null) this.h[i] = h;
         this.st[i] = st;
         return;
       }
@@ -69,8 +71,8 @@ class MemSeries {
       this.t.copyWithin(i + 1, i, this.n);
       this.v.copyWithin(i + 1, i, this.n);
       this.st.copyWithin(i + 1, i, this.n);
-      this.h.splice(i, 0, h);
-    } else {
+      if (this.h !== null) this.h.splice(i, 0, h);
+    } else if (this.h !== null) {
       this.h[i] = h;
     }
     this.t[i] = t;
@@ -107,7 +109,8 @@ class MemIterator implements SampleIteratorWithST {
 
   private kind(): ValueType {
     if (this.i >= this.end) return ValueType.None;
-    return this.s.h[this.i] ? ValueType.Histogram : ValueType.Float;
+    const h = this.s.h;
+    return h !== null && h[this.i] ? ValueType.Histogram : ValueType.Float;
   }
 
   next(): ValueType {
@@ -135,7 +138,7 @@ class MemIterator implements SampleIteratorWithST {
   }
 
   atFH(): FloatHistogram {
-    return this.s.h[this.i]!;
+    return this.s.h![this.i]!;
   }
 
   atST(): number {
