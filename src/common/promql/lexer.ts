@@ -219,7 +219,7 @@ function isDurationKeywordStartChar(r: number): boolean {
   return c === 115 || c === 114 || c === 109;
 }
 
-/** isSpaceChar reports whether the UTF-16 code unit at s[i] is PromQL whitespace. */
+/** isSpaceAt reports whether the UTF-16 code unit at s[i] is PromQL whitespace (space, tab, CR, LF). */
 export function isSpaceAt(s: string, i: number): boolean {
   return isSpace(s.charCodeAt(i));
 }

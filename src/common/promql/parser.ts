@@ -31,7 +31,6 @@ import {
   type MatrixSelector,
   type NumberLiteral,
   type PositionRange,
-  type StartOrEnd,
   type SubqueryExpr,
   type VectorMatchCardinality,
   type VectorSelector,
@@ -1307,9 +1306,6 @@ export class Parser {
     if (vs.anchored && vs.smoothed) this.addErr(e.pos, 'anchored and smoothed modifiers cannot be used together');
   }
 }
-
-/** StartOrEndValue re-exports the `@ start()`/`@ end()` type for callers. */
-export type StartOrEndValue = StartOrEnd;
 
 /**
  * parseExpr parses a PromQL expression and type-checks it (Prometheus's ParseExpr). Throws

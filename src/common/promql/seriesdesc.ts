@@ -25,7 +25,11 @@ export type SequenceValue =
       counterResetHintSet: boolean;
     };
 
-/** SeriesDesc is a parsed series description: the series' labels and its expanded values. */
+/**
+ * SeriesDesc is a parsed series description: the series' labels and its expanded values. Labels
+ * with an empty value (`{a=""}`) are dropped, since in Vigil an empty value means "absent";
+ * Prometheus keeps them in this one place.
+ */
 export interface SeriesDesc {
   labels: Labels;
   values: SequenceValue[];
@@ -79,10 +83,15 @@ class SeriesParser {
       const labels = this.parseMetric();
       p.pushFrame('series values', '');
       const values: SequenceValue[] = [];
-      for (;;) {
+      for (let first = true; ; first = false) {
         const t = p.peek();
         if (t.typ === T.EOF) break;
-        if (t.typ !== T.SPACE) p.fail();
+        // Right after the metric the LR state can shift `error` itself, so the error is reported
+        // in the "series values" context; later boundaries reduce first (see failAtBoundary).
+        if (t.typ !== T.SPACE) {
+          if (first) p.fail();
+          this.failAtBoundary();
+        }
         p.next();
         if (p.is(T.EOF)) break;
         for (const v of this.parseItem()) values.push(v);
@@ -167,6 +176,16 @@ class SeriesParser {
     }
   }
 
+  /**
+   * failAtBoundary reports a syntax error where the value list could have ended (after a whole
+   * item or a space). There the LR parser first reduces the whole description by default and
+   * only then finds the error, outside the "series values" context, so the message has none.
+   */
+  private failAtBoundary(): never {
+    this.p.pushFrame('', '');
+    return this.p.fail();
+  }
+
   private reserve(n: number): void {
     this.count += n;
     if (this.count > this.maxValues) {
@@ -235,7 +254,7 @@ class SeriesParser {
     } else if (t.typ === T.NUMBER || t.typ === T.DURATION || t.typ === T.ADD || t.typ === T.SUB) {
       v = this.parseSignedOrUnsigned();
     } else {
-      return p.fail();
+      return this.failAtBoundary();
     }
     const n = p.peek();
     if (n.typ === T.TIMES) {
@@ -393,13 +412,35 @@ class SeriesParser {
         p.next();
         return out;
       }
-      if (t.typ !== T.SPACE) p.fail();
+      if (t.typ !== T.SPACE) {
+        this.recoverBucketList();
+        continue;
+      }
       p.next();
-      if (p.is(T.RIGHT_BRACKET)) {
+      const n = p.peek().typ;
+      if (n === T.RIGHT_BRACKET) {
         p.next();
         return out;
       }
+      if (n !== T.NUMBER && n !== T.DURATION && n !== T.ADD && n !== T.SUB) {
+        this.recoverBucketList();
+        continue;
+      }
       out.push(this.parseSignedOrUnsigned());
+    }
+  }
+
+  /**
+   * recoverBucketList mirrors the grammar's silent `bucket_set_list error` rule: Prometheus skips
+   * items until a space or `]` and goes on without reporting anything.
+   */
+  private recoverBucketList(): void {
+    const p = this.p;
+    for (;;) {
+      const t = p.peek();
+      if (t.typ === T.SPACE || t.typ === T.RIGHT_BRACKET) return;
+      if (t.typ === T.EOF || t.typ === T.ERROR) p.fail();
+      p.next();
     }
   }
 

@@ -115,7 +115,8 @@ export function compareWithOracle(rec: OracleRecord, copts: CompareOptions = {})
   } else if (mode === 'selector') {
     if (canon(other) !== canon(rec.matchers)) diffs.push(`matchers: want ${canon(rec.matchers)} got ${canon(other)}`);
   } else {
-    const want = { labels: rec.labels ?? {}, values: rec.values ?? [] };
+    const labels = Object.fromEntries(Object.entries(rec.labels ?? {}).filter(([, v]) => v !== ''));
+    const want = { labels, values: rec.values ?? [] };
     if (canon(other) !== canon(want)) diffs.push(`series:\n  want ${canon(want)}\n  got  ${canon(other)}`);
   }
   return diffs;
@@ -186,7 +187,9 @@ export function checkFixture(rec: FixtureRecord): string[] {
   } else if (mode === 'selector') {
     if (canon(result) !== canon(rec.matchers)) diffs.push(`matchers: want ${canon(rec.matchers)} got ${canon(result)}`);
   } else {
-    const want = { labels: rec.labels ?? {}, values: rec.values ?? [] };
+    // Vigil's label sets never hold empty values (empty means absent), so `{a=""}` loses `a`.
+    const labels = Object.fromEntries(Object.entries(rec.labels ?? {}).filter(([, v]) => v !== ''));
+    const want = { labels, values: rec.values ?? [] };
     if (canon(result) !== canon(want)) diffs.push(`series:\n  want ${canon(want)}\n  got  ${canon(result)}`);
   }
   return diffs;

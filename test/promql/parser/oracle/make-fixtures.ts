@@ -112,6 +112,16 @@ function main(): void {
     seen.add(key);
     fuzz.push({ q, mode: 'expr', opts });
   }
+  // Broken series descriptions and selectors.
+  const seriesLines = scriptSeriesLines();
+  for (let n = 0; n < 1500; ) {
+    const q = mutateQuery(r, seriesLines[Math.floor(r() * seriesLines.length)]!, seriesLines);
+    if (/x\d{5,}/.test(q) || seen.has('series\u0000' + q)) continue;
+    seen.add('series\u0000' + q);
+    fuzz.push({ q, mode: 'series', opts: 'all' });
+    n++;
+  }
+  for (let n = 0; n < 300; n++) fuzz.push({ q: mutateQuery(r, 'foo{a="b", c=~"d.*", "e.f"!="g"}'), mode: 'selector', opts: 'all' });
   const fuzzRecs = runOracle(bin, fuzz);
   // Keep the errors (what this set is for) and a share of the successes.
   const kept = fuzzRecs.filter((rec, i) => rec.error !== undefined || i % 8 === 0);
