@@ -195,6 +195,12 @@ describe('engine: annotations, stats and options', () => {
     expect(r.stats!.samples.totalQueryableSamples).toBe(3);
     expect(r.stats!.samples.peakSamples).toBeGreaterThanOrEqual(3);
     expect((await new Engine().rangeQuery(st, 'm', 0, 2 * M, M)).stats).toBeNull();
+    const all = await new Engine().rangeQuery(st, 'count_over_time(m[90s])', 0, 2 * M, M, { stats: 'all' });
+    expect(all.stats!.samples.totalQueryableSamplesPerStep).toEqual([
+      [0, 1],
+      [M, 2],
+      [2 * M, 2],
+    ]);
   });
 
   it('removes __name__ late only with delayed name removal', async () => {

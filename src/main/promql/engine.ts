@@ -168,6 +168,7 @@ export class Engine implements PromQLEngine {
     ctx.queryStart = startMs;
     ctx.queryEnd = endMs;
     ctx.queryStep = isInstant ? 0 : stepMs;
+    if (opts.stats === 'all') ctx.stats.perStep = new Float64Array(isInstant ? 1 : Math.floor((endMs - startMs) / stepMs) + 1);
     ctx.checkNow();
     const t1 = performance.now();
     let value: Value;
@@ -215,6 +216,12 @@ export class Engine implements PromQLEngine {
         },
         samples: { totalQueryableSamples: ctx.stats.totalSamples, peakSamples: ctx.stats.peakSamples },
       };
+      const ps = ctx.stats.perStep;
+      if (ps !== null) {
+        const perStep: [number, number][] = [];
+        for (let i = 0; i < ps.length; i++) perStep.push([startMs + i * (isInstant ? 0 : stepMs), ps[i]!]);
+        stats.samples.totalQueryableSamplesPerStep = perStep;
+      }
     }
     return { value, warnings: ctx.annos.warnings(), infos: ctx.annos.infos(), stats };
   }

@@ -23,6 +23,8 @@ export interface EvalOptions {
 export interface QueryStatsCounter {
   totalSamples: number;
   peakSamples: number;
+  /** perStep counts the samples read at each step of the query (stats=all), or is null. */
+  perStep: Float64Array | null;
 }
 
 /** execError builds the typed error of a failed evaluation (errorType "execution"). */
@@ -39,7 +41,7 @@ export function tooManySamples(): QueryError {
 export class QueryContext {
   readonly opts: EvalOptions;
   readonly annos = new Annotations();
-  readonly stats: QueryStatsCounter = { totalSamples: 0, peakSamples: 0 };
+  readonly stats: QueryStatsCounter = { totalSamples: 0, peakSamples: 0, perStep: null };
   private readonly deadline: number;
   private readonly signal: AbortSignal | undefined;
   private readonly queryable: Queryable;
@@ -91,6 +93,15 @@ export class QueryContext {
   checkNow(): void {
     if (this.signal?.aborted) throw new QueryError('canceled', 'query was canceled in expression evaluation');
     if (Date.now() > this.deadline) throw new QueryError('timeout', 'query timed out in expression evaluation');
+  }
+
+  /** countSamples records n samples read at evaluation time ts (for stats). */
+  countSamples(ts: number, n: number): void {
+    this.stats.totalSamples += n;
+    const ps = this.stats.perStep;
+    if (ps === null) return;
+    const step = this.queryStep === 0 ? 0 : Math.round((ts - this.queryStart) / this.queryStep);
+    if (step >= 0 && step < ps.length) ps[step] += n;
   }
 
   /** select returns the series a selector matches (selected once per query, like populateSeries). */

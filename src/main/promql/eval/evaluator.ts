@@ -326,12 +326,14 @@ export class Evaluator implements EvalHost {
     const mat: EMatrix = [];
     const pt: SelectedPoint = { ok: false, t: 0, f: 0, h: null, st: 0 };
     const lb = this.lookback;
+    const countStats = this.ctx.stats.perStep !== null;
     for (const src of series) {
       this.ctx.check();
       const it = new MemoizedIterator(src.iterator(), lb);
       const ss = new ESeries(src.labels);
       for (let ts = this.start; ts <= this.end; ts += this.interval) {
         if (!it.select(offset, ts, lb, pt)) continue;
+        if (countStats) this.ctx.countSamples(ts, 1);
         if (pt.h === null) {
           ss.fT.push(ts);
           ss.fF.push(recordOrigT ? pt.t : pt.f);
@@ -344,7 +346,7 @@ export class Evaluator implements EvalHost {
         }
         if (this.currentSamples > this.ctx.opts.maxSamples) throw tooManySamples();
       }
-      this.ctx.stats.totalSamples += ss.fT.length + ss.hT.length;
+      if (!countStats) this.ctx.stats.totalSamples += ss.fT.length + ss.hT.length;
       if (ss.fT.length + ss.hT.length > 0) mat.push(ss);
     }
     if (this.currentSamples > this.ctx.stats.peakSamples) this.ctx.stats.peakSamples = this.currentSamples;
@@ -422,7 +424,7 @@ export class Evaluator implements EvalHost {
         if (ss.fT.length > 0) extendFloats(ss, matrixMint, matrixMaxt, vs.smoothed);
       }
       const n = ss.fT.length + ss.hT.length;
-      this.ctx.stats.totalSamples += n;
+      this.ctx.countSamples(this.start, n);
       if (n > 0) mat.push(ss);
       this.addSamples(n);
     }
@@ -644,7 +646,7 @@ export class Evaluator implements EvalHost {
             ss.hH.push(enh.outH);
           }
         }
-        this.ctx.stats.totalSamples += filler.floats.n + filler.hists.n;
+        this.ctx.countSamples(ts, filler.floats.n + filler.hists.n);
       }
       const n = seriesSamples(ss);
       if (n > 0) {
