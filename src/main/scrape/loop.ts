@@ -12,11 +12,12 @@
  *  - staleness: series missing from a successful scrape, every series of a failed or empty scrape,
  *    and (two intervals after the loop stops) every series of a removed target get a stale marker;
  *    series with explicit timestamps do not, unless track_timestamps_staleness;
- *  - duplicate series within a scrape keep the first sample and are reported.
+ *  - duplicate series within a scrape keep the first sample and are reported (a repeated series
+ *    text is caught here; other spellings of one series by the storage's duplicate check).
  * Long parses yield to the event loop so other targets keep scraping on time.
  */
 import type { Label, Labels } from '../../common/model/labels';
-import { labelsKey, labelsToString, MetricName } from '../../common/model/labels';
+import { labelsToString, MetricName } from '../../common/model/labels';
 import { isStaleNaN, StaleNaN } from '../../common/model/value';
 import { createParser, Entry } from '../../common/textparse/index';
 import type { Parser } from '../../common/textparse/index';
@@ -391,7 +392,7 @@ export class ScrapeLoop {
     let numDup = 0;
     let numOOO = 0;
     let numOOB = 0;
-    let newKeys: Set<string> | null = null;
+    const countOnly = o.metricRelabeler.empty && o.labelLimit === 0 && o.labelNameLengthLimit === 0 && o.labelValueLengthLimit === 0 && o.validationScheme === 'utf8';
     let err: Error | null = null;
     let sinceCheck = 0;
     let sliceStart = performance.now();
@@ -441,6 +442,15 @@ export class ScrapeLoop {
           ce.lastIter = cache.iter;
           ref = ce.ref;
           lset = ce.lset;
+        } else if (sampleLimitErr !== null && countOnly) {
+          // Over the sample limit the scrape has failed: only the counts are still needed, and
+          // without metric relabeling or label limits the labels cannot change them.
+          if (!this.namesPresent(p)) {
+            err = new Error(`invalid metric name or label names: ${labelsToString(p.labels())}`);
+            break;
+          }
+          added++;
+          continue;
         } else {
           const m = this.mutateSampleLabels(p);
           if (m === null) {
@@ -458,13 +468,6 @@ export class ScrapeLoop {
         let drop: 'dup' | 'ooo' | 'oob' | 'limit' | null = null;
         const v = p.value();
         if (alreadyScraped && parsedTs === null) drop = 'dup';
-        else if (ce === undefined && parsedTs === null) {
-          // Two different spellings of one series in one scrape: keep the first.
-          const k = labelsKey(lset);
-          if (newKeys === null) newKeys = new Set();
-          if (newKeys.has(k)) drop = 'dup';
-          else newKeys.add(k);
-        }
         if (drop === null && sampleLimit > 0 && (ref === 0 || !isStaleNaN(v)) && ++limitCount > sampleLimit) drop = 'limit';
         if (drop === null && t > maxTime) drop = 'oob';
         if (drop === null) {
@@ -483,7 +486,7 @@ export class ScrapeLoop {
         if (drop === null && ce !== undefined && (parsedTs === null || trackTs)) cache.trackStaleness(ce.ref, ce);
         switch (drop) {
           case 'limit':
-            sampleLimitErr = new Error(ERR_SAMPLE_LIMIT);
+            if (sampleLimitErr === null) sampleLimitErr = new Error(ERR_SAMPLE_LIMIT);
             break;
           case 'dup':
             numDup++;
@@ -581,6 +584,13 @@ export class ScrapeLoop {
     if (!this.o.metricRelabeler.processBuilder(lb)) return null;
     const out = lb.labels();
     return out.length === 0 ? null : out;
+  }
+
+  /** namesPresent reports whether the current series has a metric name and no empty label name. */
+  private namesPresent(p: Parser): boolean {
+    if (p.metricName() === '') return false;
+    for (let i = 0; i < p.labelCount(); i++) if (p.labelName(i) === '') return false;
+    return true;
   }
 
   /** checkLabels applies the metric-name, validity, uniqueness and label-limit checks of a new series. */
