@@ -44,7 +44,7 @@ import {
   type Item,
   type ItemType,
   Lexer,
-  T,
+  T as ITEM_TYPES,
   isAggregator,
   isAggregatorWithParam,
   isExperimentalAggregator,
@@ -53,6 +53,9 @@ import {
 } from './lexer';
 import { Matcher, type MatchType } from '../model/matcher';
 import { re2SyntaxError } from './re2syntax';
+
+/** T is a module-local alias of the item types (one binding lookup, not one per use). */
+const T = ITEM_TYPES;
 
 /**
  * ParserOptions switches the experimental parts of the language, each off by default as in

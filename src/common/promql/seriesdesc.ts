@@ -11,8 +11,11 @@ import { ParseError, ParseErrors } from './errors';
 import { GoNumberError, parseModelDuration } from './gonumbers';
 import { goQuote } from './gostrings';
 import { addHistograms } from './histogram_ops';
-import { type Item, T } from './lexer';
+import { type Item, T as ITEM_TYPES } from './lexer';
 import { ParseAbort, Parser } from './parser';
+
+/** T is a module-local alias of the item types. */
+const T = ITEM_TYPES;
 
 /** SequenceValue is one expanded step of a series description: no sample, a float, or a histogram. */
 export type SequenceValue =
