@@ -248,7 +248,7 @@ export function rangeEvalAgg(ev: EvalHost, e: AggregateExpr, sortedGrouping: str
       const r = aggregationK(ev, e, fParam, input, seriesToResult, groups, enh, seriess!);
       if (ev.start === ev.end) return r;
     } else {
-      aggregation(ev, e, fParam, input, result, seriesToResult, groups, enh);
+      aggregation(e, fParam, input, result, seriesToResult, groups, enh);
     }
     if (ev.currentSamples > ev.ctx.opts.maxSamples) throw tooManySamples();
   }
@@ -261,7 +261,6 @@ export function rangeEvalAgg(ev: EvalHost, e: AggregateExpr, sortedGrouping: str
 }
 
 function aggregation(
-  ev: EvalHost,
   e: AggregateExpr,
   q: number,
   input: EMatrix,

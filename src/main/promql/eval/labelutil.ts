@@ -4,8 +4,9 @@
  */
 import { MetricName, labelsKey, type Label, type Labels } from '../../../common/model/labels';
 
-/** TypeLabel and UnitLabel are the type-and-unit metadata labels (PROM-39). */
+/** TypeLabel is the type metadata label (PROM-39 type-and-unit labels). */
 export const TypeLabel = '__type__';
+/** UnitLabel is the unit metadata label. */
 export const UnitLabel = '__unit__';
 
 const keyCache = new WeakMap<Labels, string>();

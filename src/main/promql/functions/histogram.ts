@@ -5,7 +5,6 @@
  */
 import type { FloatHistogram } from '../../../common/model/histogram';
 import { MetricName, type Labels } from '../../../common/model/labels';
-import type { Expr } from '../../../common/promql/ast';
 import {
   annoBadBucketLabel,
   annoHistogramQuantileForcedMonotonicity,
@@ -208,8 +207,8 @@ export function histogramQuantile(q: number, h: FloatHistogram, metricName: stri
   let rank = forward ? q * h.count : (1 - q) * h.count;
   const order = forward ? buckets : buckets.slice().reverse();
   let count = 0;
-  let bucket = order[0] ?? { lower: 0, upper: 0, count: 0 };
-  let b = { lower: bucket.lower, upper: bucket.upper, count: bucket.count };
+  const first = order[0] ?? { lower: 0, upper: 0, count: 0 };
+  let b = { lower: first.lower, upper: first.upper, count: first.count };
   for (const x of order) {
     b = { lower: x.lower, upper: x.upper, count: x.count };
     count += x.count;
@@ -323,7 +322,7 @@ function outMetric(ls: Labels, enh: EvalNodeHelper): Labels {
   return enh.enableDelayedNameRemoval ? ls : dropMetadata(ls);
 }
 
-/** histogram_quantile(q scalar, v instant-vector). */
+/** funcHistogramQuantile implements histogram_quantile(q scalar, v instant-vector). */
 export const funcHistogramQuantile: InstantFunction = (vals, _args, enh) => {
   if (vals.length < 2 || vals[0]!.length === 0) return enh.out;
   const q = vals[0]![0]!.f;
@@ -355,7 +354,7 @@ function nameOf(vec: EVector, mb: MetricWithBuckets): string {
   return '';
 }
 
-/** histogram_quantiles(v instant-vector, label string, q scalar...). */
+/** funcHistogramQuantiles implements histogram_quantiles(v instant-vector, label string, q scalar...). */
 export const funcHistogramQuantiles: InstantFunction = (vals, args, enh) => {
   const inVec = vals[0]!;
   const labelArg = args[1]!;
@@ -385,7 +384,7 @@ export const funcHistogramQuantiles: InstantFunction = (vals, args, enh) => {
   return enh.out;
 };
 
-/** histogram_fraction(lower scalar, upper scalar, v instant-vector). */
+/** funcHistogramFraction implements histogram_fraction(lower scalar, upper scalar, v instant-vector). */
 export const funcHistogramFraction: InstantFunction = (vals, _args, enh) => {
   if (vals.length < 3 || vals[0]!.length === 0 || vals[1]!.length === 0) return enh.out;
   const lower = vals[0]![0]!.f;
@@ -411,11 +410,11 @@ function simpleHistogramFunc(vals: EVector[], enh: EvalNodeHelper, f: (h: FloatH
   return enh.out;
 }
 
-/** histogram_count(v) */
+/** funcHistogramCount implements histogram_count(v) */
 export const funcHistogramCount: InstantFunction = (vals, _a, enh) => simpleHistogramFunc(vals, enh, (h) => h.count);
-/** histogram_sum(v) */
+/** funcHistogramSum implements histogram_sum(v) */
 export const funcHistogramSum: InstantFunction = (vals, _a, enh) => simpleHistogramFunc(vals, enh, (h) => h.sum);
-/** histogram_avg(v) */
+/** funcHistogramAvg implements histogram_avg(v) */
 export const funcHistogramAvg: InstantFunction = (vals, _a, enh) => simpleHistogramFunc(vals, enh, (h) => h.sum / h.count);
 
 function histogramVariance(h: FloatHistogram): number {
@@ -439,10 +438,7 @@ function histogramVariance(h: FloatHistogram): number {
   return (variance + c) / h.count;
 }
 
-/** histogram_stddev(v) */
+/** funcHistogramStdDev implements histogram_stddev(v) */
 export const funcHistogramStdDev: InstantFunction = (vals, _a, enh) => simpleHistogramFunc(vals, enh, (h) => Math.sqrt(histogramVariance(h)));
-/** histogram_stdvar(v) */
+/** funcHistogramStdVar implements histogram_stdvar(v) */
 export const funcHistogramStdVar: InstantFunction = (vals, _a, enh) => simpleHistogramFunc(vals, enh, histogramVariance);
-
-/** exprUnused keeps the Expr import meaningful for documentation tools. */
-export type HistogramArgs = readonly Expr[];

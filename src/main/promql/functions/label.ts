@@ -32,7 +32,7 @@ export function labelsForAbsent(e: Expr): Labels {
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** absent(v): 1 with the selector's equality labels when v is empty. */
+/** funcAbsent implements absent(v): 1 with the selector's equality labels when v is empty. */
 export const funcAbsent: InstantFunction = (vals, args, enh) => {
   if (vals[0]!.length > 0) return enh.out;
   enh.out.push({ metric: labelsForAbsent(args[0]!), t: 0, f: 1, h: null, dropName: false });
@@ -43,7 +43,7 @@ function floatsOnly(v: readonly ESample[]): ESample[] {
   return v.filter((s) => s.h === null);
 }
 
-/** sort(v): ascending by value, NaN last. */
+/** funcSort implements sort(v): ascending by value, NaN last. */
 export const funcSort: InstantFunction = (vals) => {
   const v = floatsOnly(vals[0]!);
   // Reverse of a descending sort with NaN first: ascending with NaN last.
@@ -56,7 +56,7 @@ export const funcSort: InstantFunction = (vals) => {
   return v;
 };
 
-/** sort_desc(v): descending by value, NaN last. */
+/** funcSortDesc implements sort_desc(v): descending by value, NaN last. */
 export const funcSortDesc: InstantFunction = (vals) => {
   const v = floatsOnly(vals[0]!);
   v.sort((a, b) => {
@@ -127,7 +127,7 @@ function sortByLabel(desc: boolean): InstantFunction {
   };
 }
 
-/** sort_by_label(v, labels...) */
+/** funcSortByLabel implements sort_by_label(v, labels...) */
 export const funcSortByLabel = sortByLabel(false);
-/** sort_by_label_desc(v, labels...) */
+/** funcSortByLabelDesc implements sort_by_label_desc(v, labels...) */
 export const funcSortByLabelDesc = sortByLabel(true);

@@ -57,7 +57,7 @@ function sumHistograms(w: RangeWindow, enh: EvalNodeHelper): FloatHistogram | nu
   return compactHistogram(sum);
 }
 
-/** avg_over_time(range-vector). */
+/** funcAvgOverTime implements avg_over_time(range-vector). */
 export const funcAvgOverTime: RangeFunction = (w, _s, _a, enh) => {
   const fl = w.floats;
   if (fl.n > 0 && w.hists.n > 0) {
@@ -99,7 +99,7 @@ export const funcAvgOverTime: RangeFunction = (w, _s, _a, enh) => {
   return true;
 };
 
-/** sum_over_time(range-vector). */
+/** funcSumOverTime implements sum_over_time(range-vector). */
 export const funcSumOverTime: RangeFunction = (w, _s, _a, enh) => {
   const fl = w.floats;
   if (fl.n > 0 && w.hists.n > 0) {
@@ -123,13 +123,13 @@ export const funcSumOverTime: RangeFunction = (w, _s, _a, enh) => {
   return true;
 };
 
-/** count_over_time(range-vector). */
+/** funcCountOverTime implements count_over_time(range-vector). */
 export const funcCountOverTime: RangeFunction = (w, _s, _a, enh) => {
   enh.outF = w.floats.n + w.hists.n;
   return true;
 };
 
-/** first_over_time(range-vector): keeps the metric name. */
+/** funcFirstOverTime implements first_over_time(range-vector): keeps the metric name. */
 export const funcFirstOverTime: RangeFunction = (w, _s, _a, enh) => {
   const fl = w.floats;
   const hs = w.hists;
@@ -141,7 +141,7 @@ export const funcFirstOverTime: RangeFunction = (w, _s, _a, enh) => {
   return true;
 };
 
-/** last_over_time(range-vector): keeps the metric name. */
+/** funcLastOverTime implements last_over_time(range-vector): keeps the metric name. */
 export const funcLastOverTime: RangeFunction = (w, _s, _a, enh) => {
   const fl = w.floats;
   const hs = w.hists;
@@ -153,7 +153,7 @@ export const funcLastOverTime: RangeFunction = (w, _s, _a, enh) => {
   return true;
 };
 
-/** ts_of_first_over_time(range-vector). */
+/** funcTsOfFirstOverTime implements ts_of_first_over_time(range-vector). */
 export const funcTsOfFirstOverTime: RangeFunction = (w, _s, _a, enh) => {
   const tf = w.floats.n > 0 ? w.floats.t[0]! : Infinity;
   const th = w.hists.n > 0 ? w.hists.t[0]! : Infinity;
@@ -161,7 +161,7 @@ export const funcTsOfFirstOverTime: RangeFunction = (w, _s, _a, enh) => {
   return true;
 };
 
-/** ts_of_last_over_time(range-vector). */
+/** funcTsOfLastOverTime implements ts_of_last_over_time(range-vector). */
 export const funcTsOfLastOverTime: RangeFunction = (w, _s, _a, enh) => {
   const tf = w.floats.n > 0 ? w.floats.t[w.floats.n - 1]! : 0;
   const th = w.hists.n > 0 ? w.hists.t[w.hists.n - 1]! : 0;
@@ -186,13 +186,13 @@ function compareOverTime(w: RangeWindow, enh: EvalNodeHelper, better: (cur: numb
   return true;
 }
 
-/** max_over_time(range-vector). */
+/** funcMaxOverTime implements max_over_time(range-vector). */
 export const funcMaxOverTime: RangeFunction = (w, _s, _a, enh) => compareOverTime(w, enh, (c, m) => c > m || Number.isNaN(m), false);
-/** min_over_time(range-vector). */
+/** funcMinOverTime implements min_over_time(range-vector). */
 export const funcMinOverTime: RangeFunction = (w, _s, _a, enh) => compareOverTime(w, enh, (c, m) => c < m || Number.isNaN(m), false);
-/** ts_of_max_over_time(range-vector). */
+/** funcTsOfMaxOverTime implements ts_of_max_over_time(range-vector). */
 export const funcTsOfMaxOverTime: RangeFunction = (w, _s, _a, enh) => compareOverTime(w, enh, (c, m) => c >= m || Number.isNaN(m), true);
-/** ts_of_min_over_time(range-vector). */
+/** funcTsOfMinOverTime implements ts_of_min_over_time(range-vector). */
 export const funcTsOfMinOverTime: RangeFunction = (w, _s, _a, enh) => compareOverTime(w, enh, (c, m) => c <= m || Number.isNaN(m), true);
 
 function floatValues(fl: PointBuf): number[] {
@@ -201,7 +201,7 @@ function floatValues(fl: PointBuf): number[] {
   return out;
 }
 
-/** quantile_over_time(scalar, range-vector). */
+/** funcQuantileOverTime implements quantile_over_time(scalar, range-vector). */
 export const funcQuantileOverTime: RangeFunction = (w, scalars, _a, enh) => {
   const q = scalars[0]!;
   if (w.floats.n === 0) return false;
@@ -211,7 +211,7 @@ export const funcQuantileOverTime: RangeFunction = (w, scalars, _a, enh) => {
   return true;
 };
 
-/** mad_over_time(range-vector): median absolute deviation. */
+/** funcMadOverTime implements mad_over_time(range-vector): median absolute deviation. */
 export const funcMadOverTime: RangeFunction = (w, _s, _a, enh) => {
   if (w.floats.n === 0) return false;
   mixedInfo(w, enh);
@@ -251,18 +251,18 @@ function varianceOverTime(w: RangeWindow, enh: EvalNodeHelper, sqrt: boolean): b
   return true;
 }
 
-/** stddev_over_time(range-vector). */
+/** funcStddevOverTime implements stddev_over_time(range-vector). */
 export const funcStddevOverTime: RangeFunction = (w, _s, _a, enh) => varianceOverTime(w, enh, true);
-/** stdvar_over_time(range-vector). */
+/** funcStdvarOverTime implements stdvar_over_time(range-vector). */
 export const funcStdvarOverTime: RangeFunction = (w, _s, _a, enh) => varianceOverTime(w, enh, false);
 
-/** present_over_time(range-vector). */
+/** funcPresentOverTime implements present_over_time(range-vector). */
 export const funcPresentOverTime: RangeFunction = (_w, _s, _a, enh) => {
   enh.outF = 1;
   return true;
 };
 
-/** absent_over_time(range-vector): the engine turns these marks into the absent series. */
+/** funcAbsentOverTime implements absent_over_time(range-vector): the engine turns these marks into the absent series. */
 export const funcAbsentOverTime: RangeFunction = (_w, _s, _a, enh) => {
   enh.outF = 1;
   return true;
@@ -314,7 +314,7 @@ export function linearRegression(fl: PointBuf, interceptTime: number): [number, 
   return [slope, intercept];
 }
 
-/** deriv(range-vector): per-second derivative by linear regression. */
+/** funcDeriv implements deriv(range-vector): per-second derivative by linear regression. */
 export const funcDeriv: RangeFunction = (w, _s, _a, enh) => {
   const fl = w.floats;
   if (fl.n < 2) {
@@ -327,7 +327,7 @@ export const funcDeriv: RangeFunction = (w, _s, _a, enh) => {
   return true;
 };
 
-/** predict_linear(range-vector, t scalar). */
+/** funcPredictLinear implements predict_linear(range-vector, t scalar). */
 export const funcPredictLinear: RangeFunction = (w, scalars, _a, enh) => {
   const fl = w.floats;
   const duration = scalars[0]!;
@@ -348,7 +348,7 @@ function goFmtF(f: number): string {
   return f.toFixed(6);
 }
 
-/** double_exponential_smoothing(range-vector, sf scalar, tf scalar). */
+/** funcDoubleExponentialSmoothing implements double_exponential_smoothing(range-vector, sf scalar, tf scalar). */
 export const funcDoubleExponentialSmoothing: RangeFunction = (w, scalars, _a, enh) => {
   const sf = scalars[0]!;
   const tf = scalars[1]!;

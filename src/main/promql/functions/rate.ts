@@ -184,11 +184,11 @@ function extrapolatedRate(w: RangeWindow, enh: EvalNodeHelper, isCounter: boolea
   return true;
 }
 
-/** rate(v range-vector): per-second average rate of increase of a counter. */
+/** funcRate implements rate(v range-vector): per-second average rate of increase of a counter. */
 export const funcRate: RangeFunction = (w, _s, _a, enh) => extrapolatedRate(w, enh, true, true);
-/** increase(v range-vector): increase of a counter over the range. */
+/** funcIncrease implements increase(v range-vector): increase of a counter over the range. */
 export const funcIncrease: RangeFunction = (w, _s, _a, enh) => extrapolatedRate(w, enh, true, false);
-/** delta(v range-vector): difference of a gauge over the range. */
+/** funcDelta implements delta(v range-vector): difference of a gauge over the range. */
 export const funcDelta: RangeFunction = (w, _s, _a, enh) => extrapolatedRate(w, enh, false, false);
 
 interface Pt {
@@ -263,9 +263,9 @@ function histogramSub(a: FloatHistogram, b: FloatHistogram): FloatHistogram | nu
   }
 }
 
-/** irate(v range-vector): per-second rate from the last two samples. */
+/** funcIrate implements irate(v range-vector): per-second rate from the last two samples. */
 export const funcIrate: RangeFunction = (w, _s, _a, enh) => instantValue(w, enh, true);
-/** idelta(v range-vector): difference of the last two samples. */
+/** funcIdelta implements idelta(v range-vector): difference of the last two samples. */
 export const funcIdelta: RangeFunction = (w, _s, _a, enh) => instantValue(w, enh, false);
 
 /** pickFirstSampleIndex: for anchored ranges, the last sample at or before the range start. */
@@ -324,7 +324,7 @@ function countTransitions(
   return true;
 }
 
-/** resets(v range-vector): number of counter resets. */
+/** funcResets implements resets(v range-vector): number of counter resets. */
 export const funcResets: RangeFunction = (w, _s, _a, enh) =>
   countTransitions(w, enh, (pF, pH, cF, cH, pST, pT, cST, cT) => {
     if (pH === null && cH === null) return cF < pF || isStartTimestampReset(pST, pT, cST, cT);
@@ -332,7 +332,7 @@ export const funcResets: RangeFunction = (w, _s, _a, enh) =>
     return isStartTimestampReset(pST, pT, cST, cT) || detectReset(cH, pH);
   });
 
-/** changes(v range-vector): number of value changes. */
+/** funcChanges implements changes(v range-vector): number of value changes. */
 export const funcChanges: RangeFunction = (w, _s, _a, enh) =>
   countTransitions(w, enh, (pF, pH, cF, cH) => {
     if (pH === null && cH === null) return cF !== pF && !(Number.isNaN(cF) && Number.isNaN(pF));

@@ -6,13 +6,13 @@ import type { EvalNodeHelper, InstantFunction } from '../eval/helper';
 import { dropMetadata } from '../eval/labelutil';
 import type { EVector } from '../eval/types';
 
-/** time(): the evaluation time in seconds. */
+/** funcTime implements time(): the evaluation time in seconds. */
 export const funcTime: InstantFunction = (_v, _a, enh) => {
   enh.out.push({ metric: [], t: 0, f: enh.ts / 1000, h: null, dropName: false });
   return enh.out;
 };
 
-/** timestamp(v): the timestamp of each sample in seconds. */
+/** funcTimestamp implements timestamp(v): the timestamp of each sample in seconds. */
 export const funcTimestamp: InstantFunction = (vals, _a, enh) => {
   for (const el of vals[0]!) {
     enh.out.push({ metric: enh.enableDelayedNameRemoval ? el.metric : dropMetadata(el.metric), t: el.t, f: el.t / 1000, h: null, dropName: true });
@@ -44,14 +44,21 @@ function dayOfYear(d: Date): number {
   return Math.floor((d.getTime() - start) / 86400000) + 1;
 }
 
-/** Calendar functions. */
+/** funcDaysInMonth implements Calendar functions. */
 export const funcDaysInMonth = date((d) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate());
+/** funcDayOfMonth implements day_of_month(). */
 export const funcDayOfMonth = date((d) => d.getUTCDate());
+/** funcDayOfWeek implements day_of_week(). */
 export const funcDayOfWeek = date((d) => d.getUTCDay());
+/** funcDayOfYear implements day_of_year(). */
 export const funcDayOfYear = date(dayOfYear);
+/** funcHour implements hour(). */
 export const funcHour = date((d) => d.getUTCHours());
+/** funcMinute implements minute(). */
 export const funcMinute = date((d) => d.getUTCMinutes());
+/** funcMonth implements month(). */
 export const funcMonth = date((d) => d.getUTCMonth() + 1);
+/** funcYear implements year(). */
 export const funcYear = date((d) => d.getUTCFullYear());
 
 function scalarOut(enh: EvalNodeHelper, v: number): EVector {
@@ -59,11 +66,11 @@ function scalarOut(enh: EvalNodeHelper, v: number): EVector {
   return enh.out;
 }
 
-/** start(): the query's start time in seconds. */
+/** funcStart implements start(): the query's start time in seconds. */
 export const funcStart: InstantFunction = (_v, _a, enh) => scalarOut(enh, enh.queryStart / 1000);
-/** end(): the query's end time in seconds. */
+/** funcEnd implements end(): the query's end time in seconds. */
 export const funcEnd: InstantFunction = (_v, _a, enh) => scalarOut(enh, enh.queryEnd / 1000);
-/** range(): the query's time range (end - start) in seconds. */
+/** funcRange implements range(): the query's time range (end - start) in seconds. */
 export const funcRange: InstantFunction = (_v, _a, enh) => scalarOut(enh, (enh.queryEnd - enh.queryStart) / 1000);
-/** step(): the query's resolution step in seconds (0 for instant queries). */
+/** funcStep implements step(): the query's resolution step in seconds (0 for instant queries). */
 export const funcStep: InstantFunction = (_v, _a, enh) => scalarOut(enh, enh.queryStep / 1000);

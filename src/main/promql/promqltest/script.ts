@@ -307,7 +307,7 @@ function isSTLine(line: string): boolean {
   return line.slice(0, m.index).endsWith('@st');
 }
 
-function parseLoad(lines: string[], i: number, p: ScriptParsers): [number, LoadCmd] {
+function parseLoad(lines: string[], i: number): [number, LoadCmd] {
   const m = PAT_LOAD.exec(lines[i]!);
   if (m === null) throw new LineError(i + 1, 'invalid load command. (load[_with_nhcb] <step:duration>)');
   const cmd: LoadCmd = { kind: 'load', line: i + 1, intervalMs: dur(m[2]!, 'step definition', i + 1), withNHCB: m[1] === 'with_nhcb', series: [] };
@@ -538,7 +538,7 @@ export function parseScript(input: string, p: ScriptParsers): Command[] {
       if (c === 'clear') {
         cmds.push({ kind: 'clear', line: i + 1 });
       } else if (c.startsWith('load')) {
-        const [ni, cmd] = parseLoad(lines, i, p);
+        const [ni, cmd] = parseLoad(lines, i);
         i = ni;
         cmds.push(cmd);
       } else if (c.startsWith('eval')) {
