@@ -4,7 +4,7 @@
  * and native histograms, and histogram_count/sum/avg/stddev/stdvar over native histograms.
  */
 import type { FloatHistogram } from '../../../common/model/histogram';
-import { MetricName, type Labels } from '../../../common/model/labels';
+import type { Labels } from '../../../common/model/labels';
 import {
   annoBadBucketLabel,
   annoHistogramQuantileForcedMonotonicity,
@@ -70,34 +70,41 @@ function coalesceBuckets(b: ClassicBucket[]): ClassicBucket[] {
   return b;
 }
 
-function ensureMonotonic(b: ClassicBucket[]): boolean {
-  let forced = false;
-  let max = b[0]!.count;
-  for (let i = 1; i < b.length; i++) {
-    if (b[i]!.count > max) max = b[i]!.count;
-    else if (b[i]!.count < max) {
-      b[i]!.count = max;
-      forced = true;
-    }
-  }
-  return forced;
+const SMALL_DELTA_TOLERANCE = 1e-12;
+
+function almostEqualRel(a: number, b: number, epsilon: number): boolean {
+  if (Number.isNaN(a) && Number.isNaN(b)) return true;
+  if (a === b) return true;
+  const absSum = Math.abs(a) + Math.abs(b);
+  const diff = Math.abs(a - b);
+  const minNormal = 2.2250738585072014e-308;
+  if (a === 0 || b === 0 || absSum < minNormal) return diff < epsilon * minNormal;
+  return diff / Math.min(absSum, Number.MAX_VALUE) < epsilon;
 }
 
-function correctPrecisionErrors(b: ClassicBucket[], tolerance: number): boolean {
-  let fixed = false;
+/**
+ * ensureMonotonicAndIgnoreSmallDeltas silently flattens numerically insignificant differences
+ * between successive cumulative counts (floating point artefacts) and forces monotonicity by
+ * removing any decrease. Returns whether monotonicity had to be forced.
+ */
+function ensureMonotonicAndIgnoreSmallDeltas(b: ClassicBucket[], tolerance: number): boolean {
+  let forced = false;
   let prev = b[0]!.count;
   for (let i = 1; i < b.length; i++) {
     const curr = b[i]!.count;
-    const delta = Math.abs(curr - prev);
-    if (delta === 0) continue;
-    if (delta / curr <= tolerance) {
+    if (curr === prev) continue;
+    if (almostEqualRel(prev, curr, tolerance)) {
       b[i]!.count = prev;
-      fixed = true;
-    } else {
-      prev = curr;
+      continue;
     }
+    if (curr < prev) {
+      b[i]!.count = prev;
+      forced = true;
+      continue;
+    }
+    prev = curr;
   }
-  return fixed;
+  return forced;
 }
 
 function sortBuckets(b: ClassicBucket[]): void {
@@ -115,8 +122,7 @@ export function bucketQuantile(q: number, buckets: ClassicBucket[]): { v: number
   sortBuckets(buckets);
   if (buckets[buckets.length - 1]!.upperBound !== Infinity) return { v: NaN, forced: false };
   buckets = coalesceBuckets(buckets);
-  correctPrecisionErrors(buckets, 1e-12);
-  const forced = ensureMonotonic(buckets);
+  const forced = ensureMonotonicAndIgnoreSmallDeltas(buckets, SMALL_DELTA_TOLERANCE);
   if (buckets.length < 2) return { v: NaN, forced: false };
   const observations = buckets[buckets.length - 1]!.count;
   if (observations === 0) return { v: NaN, forced: false };
@@ -151,7 +157,7 @@ export function bucketFraction(lower: number, upper: number, buckets: ClassicBuc
   sortBuckets(buckets);
   if (buckets[buckets.length - 1]!.upperBound !== Infinity) return NaN;
   buckets = coalesceBuckets(buckets);
-  ensureMonotonic(buckets);
+  ensureMonotonicAndIgnoreSmallDeltas(buckets, SMALL_DELTA_TOLERANCE);
   const count = buckets[buckets.length - 1]!.count;
   if (count === 0 || Number.isNaN(lower) || Number.isNaN(upper)) return NaN;
   if (lower >= upper) return 0;
@@ -197,38 +203,55 @@ export function bucketFraction(lower: number, upper: number, buckets: ClassicBuc
   return (upperRank - lowerRank) / count;
 }
 
-/** histogramQuantile is the q-quantile of a native histogram (with NaN-observation infos). */
+/**
+ * histogramQuantile is the q-quantile of a native histogram: linear interpolation within custom
+ * buckets and the zero bucket, exponential interpolation within exponential buckets; a natural
+ * bound of 0 is assumed when all buckets are on one side of zero. Adds the NaN-observation infos.
+ */
 export function histogramQuantile(q: number, h: FloatHistogram, metricName: string, enh: EvalNodeHelper): number {
   if (q < 0) return -Infinity;
   if (q > 1) return Infinity;
   if (h.count === 0 || Number.isNaN(q)) return NaN;
+  const custom = usesCustomBuckets(h);
   const buckets = allBuckets(h);
   const forward = Number.isNaN(h.sum) || q < 0.5;
   let rank = forward ? q * h.count : (1 - q) * h.count;
   const order = forward ? buckets : buckets.slice().reverse();
   let count = 0;
-  const first = order[0] ?? { lower: 0, upper: 0, count: 0 };
-  let b = { lower: first.lower, upper: first.upper, count: first.count };
+  let b = { lower: 0, upper: 0, count: 0 };
   for (const x of order) {
+    if (x.count === 0) continue;
     b = { lower: x.lower, upper: x.upper, count: x.count };
     count += x.count;
     if (count >= rank) break;
   }
   if (Number.isNaN(h.sum)) {
-    const total = buckets.reduce((a, x) => a + x.count, 0);
+    let total = 0;
+    for (const x of buckets) total += x.count;
     if (rank > total) enh.annos.info(annoNativeHistogramQuantileNaNResult(metricName));
     else if (total < h.count) enh.annos.info(annoNativeHistogramQuantileNaNSkew(metricName));
   }
-  if (!usesCustomBuckets(h) && b.lower < 0 && b.upper > 0) {
+  if (!custom && b.lower < 0 && b.upper > 0) {
     if (h.negativeBuckets.length === 0 && h.positiveBuckets.length > 0) b.lower = 0;
     else if (h.positiveBuckets.length === 0 && h.negativeBuckets.length > 0) b.upper = 0;
+  } else if (custom) {
+    if (b.lower === -Infinity) {
+      if (b.upper <= 0) return b.upper;
+      b.lower = 0;
+    } else if (b.upper === Infinity) {
+      return b.lower;
+    }
   }
-  if (usesCustomBuckets(h) && b.lower === -Infinity && b.upper > 0) b.lower = 0;
   if (count > h.count) count = h.count;
-  if (count < rank) return Number.isNaN(h.sum) && rank > count ? NaN : b.upper;
+  if (count < rank) return b.upper;
   if (forward) rank -= count - b.count;
   else rank = count - rank;
-  return b.lower + (b.upper - b.lower) * (rank / b.count);
+  const fraction = rank / b.count;
+  if (custom || (b.lower <= 0 && b.upper >= 0)) return b.lower + (b.upper - b.lower) * fraction;
+  const logLower = Math.log2(Math.abs(b.lower));
+  const logUpper = Math.log2(Math.abs(b.upper));
+  if (b.lower > 0) return Math.pow(2, logLower + (logUpper - logLower) * fraction);
+  return -Math.pow(2, logUpper + (logLower - logUpper) * (1 - fraction));
 }
 
 /** histogramFraction estimates the fraction of observations of h in [lower, upper]. */
@@ -236,6 +259,7 @@ export function histogramFraction(lower: number, upper: number, h: FloatHistogra
   if (h.count === 0 || Number.isNaN(lower) || Number.isNaN(upper)) return NaN;
   if (lower >= upper) return 0;
   if (Number.isNaN(h.sum)) enh.annos.info(annoNativeHistogramFractionNaNs(metricName));
+  const custom = usesCustomBuckets(h);
   let rank = 0;
   let lowerRank = 0;
   let upperRank = 0;
@@ -243,10 +267,23 @@ export function histogramFraction(lower: number, upper: number, h: FloatHistogra
   let upperSet = false;
   for (const x of allBuckets(h)) {
     const b = { lower: x.lower, upper: x.upper, count: x.count };
-    if (b.lower < 0 && b.upper > 0) {
+    let zeroBucket = false;
+    if (!custom && b.lower <= 0 && b.upper >= 0) {
+      zeroBucket = true;
       if (h.negativeBuckets.length === 0 && h.positiveBuckets.length > 0) b.lower = 0;
       else if (h.positiveBuckets.length === 0 && h.negativeBuckets.length > 0) b.upper = 0;
     }
+    if (custom && b.lower === -Infinity && b.upper > 0) b.lower = 0;
+    const interp = (v: number): number => {
+      if (b.lower === -Infinity) return rank + b.count;
+      if (b.upper === Infinity) return rank;
+      if (custom || zeroBucket) return rank + (b.count * (v - b.lower)) / (b.upper - b.lower);
+      const logLower = Math.log2(Math.abs(b.lower));
+      const logUpper = Math.log2(Math.abs(b.upper));
+      const logV = Math.log2(Math.abs(v));
+      const fraction = v > 0 ? (logV - logLower) / (logUpper - logLower) : 1 - (logV - logUpper) / (logLower - logUpper);
+      return rank + b.count * fraction;
+    };
     if (!lowerSet && b.lower >= lower) {
       lowerRank = rank;
       lowerSet = true;
@@ -257,11 +294,11 @@ export function histogramFraction(lower: number, upper: number, h: FloatHistogra
     }
     if (lowerSet && upperSet) break;
     if (!lowerSet && b.lower < lower && b.upper > lower) {
-      lowerRank = rank + (b.count * (lower - b.lower)) / (b.upper - b.lower);
+      lowerRank = interp(lower);
       lowerSet = true;
     }
     if (!upperSet && b.lower < upper && b.upper > upper) {
-      upperRank = rank + (b.count * (upper - b.lower)) / (b.upper - b.lower);
+      upperRank = interp(upper);
       upperSet = true;
     }
     if (lowerSet && upperSet) break;
@@ -296,7 +333,7 @@ function splitHistograms(inVec: EVector, enh: EvalNodeHelper): { natives: (ESamp
     const key = keyOf(withoutLe);
     let mb = classic.get(key);
     if (mb === undefined) {
-      mb = { metric: withoutLe.filter((l) => l.name !== MetricName), buckets: [] };
+      mb = { metric: withoutLe, buckets: [] };
       classic.set(key, mb);
     }
     mb.buckets.push({ upperBound: p.v, count: s.f });
@@ -336,23 +373,11 @@ export const funcHistogramQuantile: InstantFunction = (vals, _args, enh) => {
   for (const mb of classic.values()) {
     if (mb.buckets.length === 0) continue;
     const r = bucketQuantile(q, mb.buckets);
-    if (r.forced) enh.annos.info(annoHistogramQuantileForcedMonotonicity(enh.enableDelayedNameRemoval ? nameOf(vals[1]!, mb) : ''));
+    if (r.forced) enh.annos.info(annoHistogramQuantileForcedMonotonicity(enh.enableDelayedNameRemoval ? getMetricName(mb.metric) : ''));
     enh.out.push({ metric: outMetric(mb.metric, enh), t: 0, f: r.v, h: null, dropName: true });
   }
   return enh.out;
 };
-
-function nameOf(vec: EVector, mb: MetricWithBuckets): string {
-  // The classic group's labels no longer carry __name__; find it on one of its buckets.
-  const key = keyOf(mb.metric);
-  for (const s of vec) {
-    if (s.h !== null) continue;
-    const n = getMetricName(s.metric);
-    if (n === '') continue;
-    if (keyOf(dropMetricName(s.metric.filter((l) => l.name !== 'le'))) === key) return n;
-  }
-  return '';
-}
 
 /** funcHistogramQuantiles implements histogram_quantiles(v instant-vector, label string, q scalar...). */
 export const funcHistogramQuantiles: InstantFunction = (vals, args, enh) => {
@@ -377,7 +402,7 @@ export const funcHistogramQuantiles: InstantFunction = (vals, args, enh) => {
     for (const mb of classic.values()) {
       if (mb.buckets.length === 0) continue;
       const r = bucketQuantile(q, mb.buckets.map((b) => ({ ...b })));
-      if (r.forced) enh.annos.info(annoHistogramQuantileForcedMonotonicity(enh.enableDelayedNameRemoval ? nameOf(inVec, mb) : ''));
+      if (r.forced) enh.annos.info(annoHistogramQuantileForcedMonotonicity(enh.enableDelayedNameRemoval ? getMetricName(mb.metric) : ''));
       enh.out.push({ metric: withQ(outMetric(mb.metric, enh), q), t: 0, f: r.v, h: null, dropName: true });
     }
   }
