@@ -34,6 +34,12 @@ function report(name: string, value: string, goal: string, ok: boolean, extra = 
   console.log(`${name.padEnd(34)} ${value.padStart(16)}   goal ${goal.padEnd(22)} ${ok ? 'OK' : 'MISSED'}${extra ? '   ' + extra : ''}`);
 }
 
+/** metricValue finds a sample line "name value" in a text exposition. */
+function metricValue(text: string, name: string): number {
+  for (const line of text.split('\n')) if (line.startsWith(name + ' ')) return Number(line.slice(name.length + 1));
+  return NaN;
+}
+
 /** fleet returns the series of n simulated node exporters. */
 function fleet(nodes: number, seed: number): GenSeries[] {
   const rng = new Rng(seed);
@@ -161,8 +167,8 @@ function benchDensity(): void {
   const seriesBytes = q('SELECT sum(length(labels)) FROM series');
   const free = q('PRAGMA freelist_count') * q('PRAGMA page_size');
   const m = st.selfMetrics();
-  const compSec = Number(/vigil_tsdb_compaction_duration_seconds\{stat="sum"\} (\S+)/.exec(m)?.[1] ?? 0);
-  const compSamples = Number(/vigil_tsdb_compaction_samples_total (\S+)/.exec(m)?.[1] ?? 0);
+  const compSec = metricValue(m, 'vigil_tsdb_compaction_duration_seconds{stat="sum"}');
+  const compSamples = metricValue(m, 'vigil_tsdb_compaction_samples_total');
   st.close();
   const bps = size / n;
   report('bytes/sample (24h node-like, 15s)', `${bps.toFixed(3)} B`, '<= 1.3 B/sample', bps <= 1.3, `${n} samples, ${N} series, file ${(size / 1e6).toFixed(1)} MB`);
@@ -234,7 +240,7 @@ function benchRecovery(): void {
   const st = openStorage({ path: file, autoMaintain: false });
   const sec = (performance.now() - t0) / 1000;
   const m = st.selfMetrics();
-  const replayed = Number(/vigil_tsdb_replayed_samples (\S+)/.exec(m)?.[1] ?? 0);
+  const replayed = metricValue(m, 'vigil_tsdb_replayed_samples');
   report('head recovery (1M unflushed)', `${sec.toFixed(2)} s`, '<= 2 s', sec <= 2, `${replayed} samples replayed`);
   st.close();
   rm(file);

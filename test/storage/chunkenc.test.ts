@@ -166,6 +166,22 @@ describe('DD chunks', () => {
     expect(Array.from(b.v.subarray(0, n))).toEqual(Array.from(vs));
   });
 
+  it('codes late and missed scrapes on a timestamp grid with one entry each', () => {
+    const n = 480;
+    const ts = new Float64Array(n);
+    let k = 0;
+    for (let i = 0; i < n + 1; i++) {
+      if (i === 200) continue; // a missed scrape
+      if (k < n) ts[k++] = 1e12 + i * 15_000 + (i % 20 === 7 ? 12 : 0); // 5% of scrapes 12 ms late
+    }
+    const vs = new Float64Array(n).fill(1);
+    const c = encodeDD(ts, vs, 0, n)!;
+    expect(c.length).toBeLessThan(80); // ~17 bits per late scrape (entry + zero run), 2 bits without grid mode would double it
+    const b = new SampleBuf();
+    decodeChunkInto(c, b);
+    expect(Array.from(b.t.subarray(0, n))).toEqual(Array.from(ts));
+  });
+
   it('encodeBest falls back to XOR when a value is not decimal and never loses a bit', () => {
     const vs = new Float64Array(4);
     vs[0] = 1.5;

@@ -523,7 +523,7 @@ export class TSDB implements Storage, StoreReader {
       }
       if (code !== IN_ORDER) this.rejection(code, s, t); // counted; the sample is dropped
     }
-    const rec = k > 0 ? encodeSamples(k, refs, ts, vals) : null;
+    const rec = k > 0 ? encodeSamples(k, refs, ts, vals, v32) : null;
     let logId = 0;
     let oooChunks: { s: HeadSeries; c: HeadChunk }[] = [];
     try {

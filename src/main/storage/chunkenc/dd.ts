@@ -20,10 +20,14 @@
  *   column   timestamps (x = ms timestamps)
  *   column   values (x = mantissas m)
  *
- * Column: uvarint zigzag(x0); descriptor byte (bit 7 = delta-of-delta mode, bit 6 = zero runs are
- * run-length coded, bit 5 = all entries are zero and no code follows); uvarint zigzag(base); unless
- * bit 5: widths w1 <= w2 <= w3 (bytes, 1..53); then, byte-aligned, the codes of the n-1 entries
- * e_i (delta mode: e_i = (x_i - x_{i-1}) - base; dod mode: e_i = d_i - d_{i-1} with d_0 = base):
+ * Column: uvarint zigzag(x0); descriptor byte (bit 7 = delta-of-delta mode, bit 4 = grid mode,
+ * bit 6 = zero runs are run-length coded, bit 5 = all entries are zero and no code follows); uvarint
+ * zigzag(base); unless bit 5: widths w1 <= w2 <= w3 (bytes, 1..53); then, byte-aligned, the codes of
+ * the n-1 entries e_i, i = 1..n-1:
+ *   delta mode: e_i = (x_i - x_{i-1}) - base
+ *   dod mode:   e_i = d_i - d_{i-1}, d_i = x_i - x_{i-1}, d_0 = base
+ *   grid mode:  e_i = x_i - (g_{i-1} + base), g_0 = x_0, g_i = x_i if |e_i| >= floor(base/2) else
+ *               g_{i-1} + base (a late scrape costs one entry; a missed one re-anchors the grid)
  *   '0'         entry 0 (without run-length coding)
  *   '0' gamma(L) a run of L >= 1 zero entries (with run-length coding; Elias gamma code of L)
  *   '10'  + w1  bits, '110' + w2 bits, '111' + w3 bits: the entry in two's complement of that width
@@ -58,11 +62,15 @@ function widthOf(d: number): number {
 /** Scratch arrays reused across encodes (the encoder is synchronous and not reentrant). */
 let mant = new Float64Array(1024);
 let ent = new Float64Array(1024);
-const hist = new Int32Array(MAX_WIDTH + 2);
+let dlt = new Float64Array(1024);
+let sel = new Float64Array(1024);
+const histA = new Int32Array(MAX_WIDTH + 2);
+const histB = new Int32Array(MAX_WIDTH + 2);
 
 /** ColumnPlan is the chosen code for one integer column and its size in bits. */
 interface ColumnPlan {
   dod: boolean;
+  grid: boolean;
   rle: boolean;
   base: number;
   w1: number;
@@ -75,42 +83,11 @@ function gammaBits(L: number): number {
   return 2 * (31 - Math.clz32(L)) + 1;
 }
 
-/**
- * planColumn fills ent[0..n-1) with the column entries of x[0..n) for the given mode and returns
- * the cheapest code (widths, run-length coding of zeros) for them, or null if an entry is too wide.
- */
-function planColumn(x: Float64Array, n: number, dod: boolean, base: number): ColumnPlan | null {
-  if (ent.length < n) ent = new Float64Array(Math.max(n, ent.length * 2));
-  hist.fill(0);
-  let zeros = 0;
-  let runBits = 0;
-  let run = 0;
-  let maxW = 0;
-  let prev = base;
-  for (let i = 1; i < n; i++) {
-    const delta = x[i]! - x[i - 1]!;
-    const e = dod ? delta - prev : delta - base;
-    prev = delta;
-    ent[i - 1] = e;
-    if (e === 0) {
-      zeros++;
-      run++;
-      continue;
-    }
-    if (run > 0) {
-      runBits += 1 + gammaBits(run);
-      run = 0;
-    }
-    if (Math.abs(e) >= MAX_ENTRY) return null;
-    const w = widthOf(e);
-    hist[w]!++;
-    if (w > maxW) maxW = w;
-  }
-  if (run > 0) runBits += 1 + gammaBits(run);
-  const count = n - 1;
+/** planFromHist picks the widths minimizing the size of a column with the given statistics. */
+function planFromHist(hist: Int32Array, maxW: number, zeros: number, runBits: number, count: number, dod: boolean, grid: boolean, base: number): ColumnPlan {
   const rle = runBits < zeros;
   const zeroBits = rle ? runBits : zeros;
-  if (zeros === count) return { dod, rle: false, base, w1: 0, w2: 0, w3: 0, bits: 0 };
+  if (zeros === count) return { dod: false, grid: false, rle: false, base, w1: 0, w2: 0, w3: 0, bits: 0 };
   const ws: number[] = [];
   const cum: number[] = [];
   let acc = 0;
@@ -124,36 +101,155 @@ function planColumn(x: Float64Array, n: number, dod: boolean, base: number): Col
   const k = ws.length;
   const w3 = ws[k - 1]!;
   const nonzero = acc;
-  let best: ColumnPlan = { dod, rle, base, w1: w3, w2: w3, w3, bits: zeroBits + nonzero * (2 + w3) };
+  let best: ColumnPlan = { dod, grid, rle, base, w1: w3, w2: w3, w3, bits: zeroBits + nonzero * (2 + w3) };
   for (let i = 0; i < k; i++) {
     const n1 = cum[i]!;
+    const c1 = n1 * (2 + ws[i]!);
     for (let j = i; j < k; j++) {
-      const n2 = cum[j]! - n1;
-      const n3 = nonzero - cum[j]!;
-      const bits = zeroBits + n1 * (2 + ws[i]!) + n2 * (3 + ws[j]!) + n3 * (3 + w3);
-      if (bits < best.bits) best = { dod, rle, base, w1: ws[i]!, w2: ws[j]!, w3, bits };
+      const bits = zeroBits + c1 + (cum[j]! - n1) * (3 + ws[j]!) + (nonzero - cum[j]!) * (3 + w3);
+      if (bits < best.bits) best = { dod, grid, rle, base, w1: ws[i]!, w2: ws[j]!, w3, bits };
     }
   }
   return best;
 }
 
-/** medianDelta returns the median of the deltas of x[0..n) (n >= 2). */
-function medianDelta(x: Float64Array, n: number): number {
-  const d = new Float64Array(n - 1);
-  for (let i = 1; i < n; i++) d[i - 1] = x[i]! - x[i - 1]!;
-  d.sort();
-  return d[(n - 1) >>> 1]!;
+/** quickselect returns the k-th smallest of a[0..n) (reorders a). */
+function quickselect(a: Float64Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
 }
 
-/** chooseColumn returns the cheapest plan for x[0..n) and leaves its entries in ent. */
-function chooseColumn(x: Float64Array, n: number): ColumnPlan | null {
-  if (n < 2) return { dod: false, rle: false, base: 0, w1: 0, w2: 0, w3: 0, bits: 0 };
-  const med = medianDelta(x, n);
-  const a = planColumn(x, n, false, med);
-  const b = planColumn(x, n, true, x[1]! - x[0]!);
-  if (a === null && b === null) return null;
-  if (b === null || (a !== null && a.bits <= b.bits)) return planColumn(x, n, false, med);
-  return b; // ent holds b's entries (computed last)
+/** ColumnStats accumulates the statistics of one candidate code while scanning entries. */
+class ColumnStats {
+  readonly hist = new Int32Array(MAX_WIDTH + 2);
+  zeros = 0;
+  run = 0;
+  runBits = 0;
+  maxW = 0;
+
+  reset(): void {
+    this.hist.fill(0);
+    this.zeros = 0;
+    this.run = 0;
+    this.runBits = 0;
+    this.maxW = 0;
+  }
+
+  add(e: number): void {
+    if (e === 0) {
+      this.zeros++;
+      this.run++;
+      return;
+    }
+    if (this.run > 0) {
+      this.runBits += 1 + gammaBits(this.run);
+      this.run = 0;
+    }
+    if (e >= MAX_ENTRY || e <= -MAX_ENTRY) {
+      this.maxW = 99;
+      return;
+    }
+    const w = widthOf(e);
+    this.hist[w]!++;
+    if (w > this.maxW) this.maxW = w;
+  }
+
+  plan(count: number, dod: boolean, grid: boolean, base: number): ColumnPlan | null {
+    if (this.run > 0) this.runBits += 1 + gammaBits(this.run);
+    this.run = 0;
+    if (this.maxW > MAX_WIDTH) return null;
+    return planFromHist(this.hist, this.maxW, this.zeros, this.runBits, count, dod, grid, base);
+  }
+}
+
+const stA = new ColumnStats();
+const stB = new ColumnStats();
+const stC = new ColumnStats();
+
+/**
+ * chooseColumn plans x[0..n) as deltas minus their median, as delta-of-deltas and (when allowGrid)
+ * as offsets from a grid of median steps, in one pass, and leaves the entries of the cheapest code in
+ * ent. Returns null when every code has an entry too wide for it.
+ */
+function chooseColumn(x: Float64Array, n: number, allowGrid: boolean): ColumnPlan | null {
+  if (n < 2) return { dod: false, grid: false, rle: false, base: 0, w1: 0, w2: 0, w3: 0, bits: 0 };
+  const m = n - 1;
+  if (dlt.length < m) {
+    dlt = new Float64Array(Math.max(m, dlt.length * 2));
+    sel = new Float64Array(dlt.length);
+    ent = new Float64Array(dlt.length);
+  }
+  for (let i = 0; i < m; i++) dlt[i] = x[i + 1]! - x[i]!;
+  sel.set(dlt.subarray(0, m));
+  const med = quickselect(sel, m, m >>> 1);
+  const first = dlt[0]!;
+  const half = Math.floor(med / 2);
+  const grid = allowGrid && med >= 2;
+  stA.reset();
+  stB.reset();
+  stC.reset();
+  let prev = first;
+  let g = x[0]!;
+  for (let i = 0; i < m; i++) {
+    const d = dlt[i]!;
+    stA.add(d - med);
+    stB.add(d - prev);
+    prev = d;
+    if (grid) {
+      const xi = x[i + 1]!;
+      const e = xi - (g + med);
+      stC.add(e);
+      g = e >= half || e <= -half ? xi : g + med;
+    }
+  }
+  let p = stA.plan(m, false, false, med);
+  const b = stB.plan(m, true, false, first);
+  if (b !== null && (p === null || b.bits < p.bits)) p = b;
+  if (grid) {
+    const c = stC.plan(m, false, true, med);
+    if (c !== null && (p === null || c.bits < p.bits)) p = c;
+  }
+  if (p === null) return null;
+  if (p.bits === 0) return p;
+  if (p.dod) {
+    let pd = first;
+    for (let i = 0; i < m; i++) {
+      const d = dlt[i]!;
+      ent[i] = d - pd;
+      pd = d;
+    }
+  } else if (p.grid) {
+    g = x[0]!;
+    for (let i = 0; i < m; i++) {
+      const xi = x[i + 1]!;
+      const e = xi - (g + med);
+      ent[i] = e;
+      g = e >= half || e <= -half ? xi : g + med;
+    }
+  } else {
+    for (let i = 0; i < m; i++) ent[i] = dlt[i]! - med;
+  }
+  return p;
 }
 
 function writeTwos(w: BitWriter, d: number, width: number): void {
@@ -174,7 +270,7 @@ function writeColumn(w: BitWriter, x0: number, p: ColumnPlan, count: number): vo
   const b = w.buf;
   off = putUvarint(b, off, zigzag(x0));
   const allZero = p.bits === 0;
-  b[off++] = (p.dod ? 0x80 : 0) | (p.rle ? 0x40 : 0) | (allZero ? 0x20 : 0);
+  b[off++] = (p.dod ? 0x80 : 0) | (p.rle ? 0x40 : 0) | (allZero ? 0x20 : 0) | (p.grid ? 0x10 : 0);
   off = putUvarint(b, off, zigzag(p.base));
   if (!allZero) {
     b[off++] = p.w1;
@@ -297,10 +393,10 @@ export function encodeDD(ts: Float64Array, vs: Float64Array, from: number, to: n
   let off = putUvarint(b, 1, n);
   b[off++] = scale;
   w.bits = off * 8;
-  const tp = chooseColumn(tsx, n);
+  const tp = chooseColumn(tsx, n, true);
   if (tp === null) return null;
   writeColumn(w, tsx[0]!, tp, n - 1);
-  const vp = chooseColumn(mant, n);
+  const vp = chooseColumn(mant, n, false);
   if (vp === null) return null;
   writeColumn(w, mant[0]!, vp, n - 1);
   return w.bytes();
@@ -344,6 +440,8 @@ export function decodeDD(chunk: Uint8Array, ts: Float64Array, vf: Float64Array, 
   return n;
 }
 
+let dent = new Float64Array(1024);
+
 /**
  * decodeColumn decodes one integer column starting at byte offset p of chunk into
  * out[off..off+n). Returns the byte offset after the column.
@@ -358,7 +456,6 @@ function decodeColumn(chunk: Uint8Array, p: number, n: number, out: Float64Array
   if (zb < 0) throw new ChunkError('dd chunk: bad column base');
   let x = unzigzag(z0);
   const base = unzigzag(zb);
-  const dod = (desc & 0x80) !== 0;
   out[off] = x;
   if (desc & 0x20) {
     // every entry is zero: constant delta (base)
@@ -377,10 +474,12 @@ function decodeColumn(chunk: Uint8Array, p: number, n: number, out: Float64Array
   const start = cur.off + 3;
   const W = loadWords(chunk, start);
   const limit = (len - start) * 8;
+  const m = n - 1;
+  if (dent.length < m) dent = new Float64Array(Math.max(m, dent.length * 2));
+  const E = dent;
   let pos = 0;
-  let delta = base;
-  let i = 1;
-  while (i < n) {
+  let i = 0;
+  while (i < m) {
     const wi = pos >>> 5;
     const s = pos & 31;
     const word = s === 0 ? W[wi]! : (W[wi]! << s) | (W[wi + 1]! >>> (32 - s));
@@ -392,45 +491,55 @@ function decodeColumn(chunk: Uint8Array, p: number, n: number, out: Float64Array
         if (nb > 15) throw new ChunkError('dd chunk: bad run length');
         const L = (rest >>> (31 - 2 * nb)) & ((1 << (nb + 1)) - 1);
         pos += 2 + 2 * nb;
-        if (L < 1 || i + L > n) throw new ChunkError('dd chunk: run overflows the chunk');
-        const end = i + L;
-        for (; i < end; i++) {
-          x += delta;
-          out[off + i] = x;
-        }
+        if (L < 1 || i + L > m) throw new ChunkError('dd chunk: run overflows the chunk');
+        E.fill(0, i, i + L);
+        i += L;
       } else {
         pos += 1;
-        x += delta;
-        out[off + i++] = x;
+        E[i++] = 0;
       }
-      if (pos > limit) break;
-      continue;
-    }
-    let e: number;
-    if ((word & 0x40000000) === 0) {
-      e = w1 <= 30 ? ((word << 2) >> (32 - w1)) : readTwos(W, pos + 2, w1);
+    } else if ((word & 0x40000000) === 0) {
+      let e: number;
       if (w1 <= 30) {
         // sign-extended read gives [-2^(w-1), 2^(w-1)); the code's range is [-(2^(w-1))+1, 2^(w-1)]
+        e = (word << 2) >> (32 - w1);
         if (e === -(1 << (w1 - 1))) e = 1 << (w1 - 1);
+      } else {
+        e = readTwos(W, pos + 2, w1);
       }
       pos += 2 + w1;
+      E[i++] = e;
     } else if ((word & 0x20000000) === 0) {
-      e = readTwos(W, pos + 3, w2);
+      E[i++] = readTwos(W, pos + 3, w2);
       pos += 3 + w2;
     } else {
-      e = readTwos(W, pos + 3, w3);
+      E[i++] = readTwos(W, pos + 3, w3);
       pos += 3 + w3;
     }
-    if (dod) {
-      delta += e;
-      x += delta;
-    } else {
-      x += base + e;
-    }
-    out[off + i++] = x;
-    if (pos > limit) break;
+    if (pos > limit) throw new ChunkError('dd chunk: column overruns the chunk');
   }
-  if (pos > limit) throw new ChunkError('dd chunk: column overruns the chunk');
+  if (desc & 0x80) {
+    let delta = base;
+    for (let k = 0; k < m; k++) {
+      delta += E[k]!;
+      x += delta;
+      out[off + k + 1] = x;
+    }
+  } else if (desc & 0x10) {
+    const half = Math.floor(base / 2);
+    let g = x;
+    for (let k = 0; k < m; k++) {
+      const e = E[k]!;
+      x = g + base + e;
+      out[off + k + 1] = x;
+      g = e >= half || e <= -half ? x : g + base;
+    }
+  } else {
+    for (let k = 0; k < m; k++) {
+      x += base + E[k]!;
+      out[off + k + 1] = x;
+    }
+  }
   return start + ((pos + 7) >>> 3);
 }
 
