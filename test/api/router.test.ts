@@ -29,6 +29,7 @@ beforeAll(() => {
     parserOptions: engine.parserFlags(),
     targets: () => ({ activeTargets: [], droppedTargets: [] }),
     metadata: () => ({}),
+    targetMetadata: () => [],
     buildInfo: { version: '3.14.0', revision: 'x', branch: 'main', buildUser: 'u', buildDate: '', goVersion: 'node' },
     runtimeInfo: () => ({}),
     config: () => 'global: {}\n',

@@ -45,6 +45,7 @@ beforeAll(async () => {
       parserOptions: engine.parserFlags(),
       targets: () => ({ activeTargets: [], droppedTargets: [] }),
       metadata: () => ({}),
+      targetMetadata: () => [],
       buildInfo: { version: '3.14.0', revision: '', branch: '', buildUser: '', buildDate: '', goVersion: '' },
       runtimeInfo: () => ({}),
       config: () => '',

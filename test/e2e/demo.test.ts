@@ -37,8 +37,13 @@ describe('vigil serve --demo', () => {
     }, 15_000, 'up == 1');
     expect(Date.now() - vigil.startedAt).toBeLessThan(10_000);
     expect(vec.resultType).toBe('vector');
-    const jobs = new Set(vec.result.map((s) => s.metric.job));
-    expect(jobs.has('node-exporter')).toBe(true);
+    // Within a scrape interval more, every simulated exporter is up.
+    const jobs = await waitFor(async () => {
+      const r = await getJson<Envelope<Vector>>(`${vigil.url}/api/v1/query?query=${encodeURIComponent('up == 1')}`);
+      const js = new Set(r.data.result.map((s) => s.metric.job));
+      return ['node-exporter', 'kubelet', 'cadvisor', 'kube-state-metrics', 'kubernetes-pods', 'vigil'].every((j) => js.has(j)) ? js : undefined;
+    }, 15_000, 'every demo job up');
+    expect(jobs.size).toBe(6);
   });
 
   it('returns a matrix for a range query of rate() over a demo counter', async () => {

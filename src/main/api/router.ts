@@ -21,6 +21,8 @@ export interface ApiContext {
   parserOptions: ParserOptions;
   targets(state: 'active' | 'dropped' | 'any', scrapePool?: string): ApiTargetsData;
   metadata(metric?: string, limit?: number): Record<string, ApiMetadataEntry[]>;
+  /** targetMetadata backs /api/v1/targets/metadata. */
+  targetMetadata(filter: { metric?: string; scrapePool?: string }): unknown[];
   buildInfo: ApiBuildInfo;
   runtimeInfo(): Record<string, unknown>;
   config(): string;
@@ -269,6 +271,15 @@ async function route(ctx: ApiContext, path: string, params: ApiParams): Promise<
       const state = (one(params, 'state') ?? 'any') as 'active' | 'dropped' | 'any';
       return ok(ctx.targets(state, one(params, 'scrapePool')));
     }
+    case '/api/v1/targets/metadata': {
+      const metric = one(params, 'metric');
+      const filter: { metric?: string; scrapePool?: string } = {};
+      if (metric) filter.metric = metric;
+      const limit = limitParam(params);
+      return ok(truncate(ctx.targetMetadata(filter), limit));
+    }
+    case '/api/v1/scrape_pools':
+      return ok({ scrapePools: [...new Set(ctx.targets('any').activeTargets.map((t) => t.scrapePool))].sort() });
     case '/api/v1/status/buildinfo':
       return ok(ctx.buildInfo);
     case '/api/v1/status/runtimeinfo':

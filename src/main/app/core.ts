@@ -102,6 +102,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       parserOptions,
       targets: (state, pool) => targetsData(scrape, state, pool),
       metadata: (metric, limit) => metadataData(scrape, metric, limit),
+      targetMetadata: (filter) => scrape?.targetMetadata(filter) ?? [],
       buildInfo: buildInfo(),
       runtimeInfo: () => ({
         startTime: startedAt.toISOString(),
@@ -133,7 +134,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       port: opts.port,
       api,
       uiDir: opts.uiDir,
-      routes: [selfMetricsRoute(() => [storage.selfMetrics(), scrape?.selfMetrics?.() ?? ''])],
+      routes: [selfMetricsRoute(() => [storage.selfMetrics(), scrape ? scrapeSelfMetrics(scrape) : ''])],
       logger: (level, msg) => log(level, msg, { component: 'web' }),
     });
     stops.push(() => server.close());
@@ -177,23 +178,46 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
 
 function targetsData(scrape: ScrapeManager | null, state: 'active' | 'dropped' | 'any', pool?: string): ApiTargetsData {
   if (!scrape) return { activeTargets: [], droppedTargets: [] };
-  const t = scrape.targets();
-  const inPool = <T extends { scrapePool?: string }>(x: T): boolean => pool === undefined || x.scrapePool === pool;
+  const t = scrape.targets(pool);
   return {
-    activeTargets: state === 'dropped' ? [] : t.active.filter(inPool),
-    droppedTargets: state === 'active' ? [] : t.dropped.filter(inPool),
+    activeTargets: state === 'dropped' ? [] : t.active,
+    droppedTargets: state === 'active' ? [] : t.dropped,
+    droppedTargetCounts: t.droppedTargetCounts,
   };
 }
 
+/** metadataData groups target metadata by metric name, one entry per distinct (type, help, unit). */
 function metadataData(scrape: ScrapeManager | null, metric?: string, limit?: number): Record<string, ApiMetadataEntry[]> {
-  const all = scrape?.metadata?.() ?? {};
   const out: Record<string, ApiMetadataEntry[]> = {};
+  if (!scrape) return out;
+  const seen = new Set<string>();
   let n = 0;
-  for (const [name, entries] of Object.entries(all)) {
-    if (metric !== undefined && metric !== '' && name !== metric) continue;
-    if (limit && limit > 0 && n >= limit) break;
-    out[name] = entries;
-    n++;
+  for (const m of scrape.targetMetadata(metric ? { metric } : {})) {
+    const key = `${m.metric}\xff${m.type}\xff${m.help}\xff${m.unit}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (!out[m.metric]) {
+      if (limit && limit > 0 && n >= limit) continue;
+      out[m.metric] = [];
+      n++;
+    }
+    out[m.metric]!.push({ type: m.type, help: m.help, unit: m.unit });
   }
   return out;
+}
+
+/** scrapeSelfMetrics renders the scrape manager's state for Vigil's own /metrics. */
+function scrapeSelfMetrics(scrape: ScrapeManager): string {
+  const t = scrape.targets();
+  const byPool = new Map<string, { up: number; down: number; unknown: number }>();
+  for (const a of t.active) {
+    const c = byPool.get(a.scrapePool) ?? { up: 0, down: 0, unknown: 0 };
+    c[a.health]++;
+    byPool.set(a.scrapePool, c);
+  }
+  const lines = ['# HELP vigil_scrape_targets Active scrape targets by scrape pool and health.', '# TYPE vigil_scrape_targets gauge'];
+  for (const [pool, c] of byPool) {
+    for (const h of ['up', 'down', 'unknown'] as const) lines.push(`vigil_scrape_targets{scrape_pool=${JSON.stringify(pool)},health="${h}"} ${c[h]}`);
+  }
+  return lines.join('\n') + '\n';
 }

@@ -3,7 +3,7 @@
  * `Checking FILE` line, then `SUCCESS` or `FAILED:` with each error at file:line:col.
  */
 import { UsageError } from './args';
-import { readInputFile } from './main';
+import { readInputFile } from './files';
 import { loadRuleFile } from '../rules/file';
 import { checkConfigFile } from '../config';
 

@@ -2,8 +2,6 @@
  * The `vigil` command line. Every command runs the same core the desktop app runs, in plain Node.
  * Exit codes: 0 success, 1 failure (bad input, failed check), 2 usage error.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { UsageError, formatFlags, parseArgs, type FlagSpec } from './args';
 import { VERSION } from '../util/version';
 import { defaultDataDir } from '../util/paths';
@@ -147,15 +145,5 @@ export async function main(argv: string[], out: Out = (s) => process.stdout.writ
     err(`vigil ${cmd.name}: ${e instanceof Error ? e.message : String(e)}\n`);
     if (process.env.VIGIL_DEBUG) err(`${(e as Error).stack}\n`);
     return 1;
-  }
-}
-
-/** readInputFile reads a file named on the command line, with an error that names it. */
-export function readInputFile(file: string): string {
-  try {
-    return fs.readFileSync(path.resolve(file), 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `${file}: no such file` : `${file}: ${(e as Error).message}`);
   }
 }

@@ -51,6 +51,7 @@ export async function queryCommand(flags: Record<string, string | boolean>, posi
         parserOptions: engine.parserFlags(),
         targets: () => ({ activeTargets: [], droppedTargets: [] }),
         metadata: () => ({}),
+        targetMetadata: () => [],
         buildInfo: buildInfo(),
         runtimeInfo: () => ({}),
         config: () => '',
