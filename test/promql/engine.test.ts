@@ -11,7 +11,7 @@ import { Engine } from '../../src/main/promql/engine';
 import { FUNCTIONS } from '../../src/main/promql/functions/index';
 import { MemStore } from '../../src/main/promql/promqltest/memstore';
 import { QueryError, type QueryResult, type Value } from '../../src/main/promql/value';
-import type { Queryable } from '../../src/main/storage/interface';
+import { StorageError, type Queryable } from '../../src/main/storage/interface';
 
 const M = 60_000;
 
@@ -127,6 +127,17 @@ describe('engine: errors and limits', () => {
     const e = await errorOf(new Engine().instantQuery(st, '{a="1"} * 1', 0));
     expect(e.errorType).toBe('execution');
     expect(e.message).toBe('vector cannot contain metrics with the same labelset');
+  });
+
+  it('turns storage failures into internal errors', async () => {
+    const broken: Queryable = {
+      querier: () => {
+        throw new StorageError('corrupt', 'chunk 7 of series 3 is corrupt');
+      },
+    };
+    const e = await errorOf(new Engine().instantQuery(broken, 'up', 0));
+    expect(e.errorType).toBe('internal');
+    expect(e.message).toContain('chunk 7 of series 3 is corrupt');
   });
 
   it('enforces max samples', async () => {

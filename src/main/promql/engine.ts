@@ -10,7 +10,7 @@ import type { Labels } from '../../common/model/labels';
 import { labelsCompare } from '../../common/model/labels';
 import { typeOf, type Expr, type ValueType } from '../../common/promql/ast';
 import { ParseError } from '../../common/promql';
-import type { Queryable } from '../storage/interface';
+import { StorageError, type Queryable } from '../storage/interface';
 import { annoSortInRangeQuery } from './eval/annotations';
 import { QueryContext, type EvalOptions } from './eval/context';
 import { Evaluator } from './eval/evaluator';
@@ -76,6 +76,18 @@ function toMatrix(m: EMatrix): MatrixSeries[] {
     const hs: HPoint[] = s.hT.map((t, i) => ({ t, h: s.hH[i]! }));
     return { metric: s.metric as Labels, floats: toFPoints(s.fT, s.fF), histograms: hs };
   });
+}
+
+/**
+ * toQueryError turns anything thrown during evaluation into a typed QueryError: storage failures
+ * are internal errors (Prometheus's ErrStorage), anything unexpected is reported like Prometheus's
+ * recovered runtime panics ("unexpected error: ...").
+ */
+export function toQueryError(e: unknown): QueryError {
+  if (e instanceof QueryError) return e;
+  if (e instanceof StorageError) return new QueryError('internal', e.message);
+  const msg = e instanceof Error ? e.message : String(e);
+  return new QueryError('execution', `unexpected error: ${msg}`);
 }
 
 /** Engine evaluates PromQL queries. */
@@ -195,9 +207,7 @@ export class Engine implements PromQLEngine {
         value = { type: 'matrix', series: sortMatrix(toMatrix(v)) };
       }
     } catch (e) {
-      if (e instanceof QueryError) throw e;
-      if (e instanceof RangeError) throw new QueryError('execution', `unexpected error: ${e.message}`);
-      throw e;
+      throw toQueryError(e);
     } finally {
       ctx.close();
     }

@@ -9,6 +9,7 @@ import type { BinaryOp, VectorMatching } from '../../../common/promql/ast';
 import { isComparisonOp } from '../../../common/promql/ast';
 import { copyHistogram, divHistogram, histogramsEqual, mulHistogram } from '../histogram/float_histogram';
 import { addHistograms, HistogramError, subHistograms } from '../histogram/arith';
+import { trimHistogram } from '../histogram/trim';
 import {
   annoHistogramCounterResetCollision,
   annoIncompatibleBucketLayoutInBinOp,
@@ -123,6 +124,8 @@ export function vectorElemBinop(op: BinaryOp, lhs: number, rhs: number, hl: Floa
   } else if (hl !== null && hr === null) {
     if (op === '*') return setR(0, mulHistogram(copyHistogram(hl), rhs), true);
     if (op === '/') return setR(0, divHistogram(copyHistogram(hl), rhs), true);
+    if (op === '</') return setR(0, trimHistogram(copyHistogram(hl), rhs, true), true);
+    if (op === '>/') return setR(0, trimHistogram(copyHistogram(hl), rhs, false), true);
     return incompatible('histogram', op, 'float');
   } else if (hl !== null && hr !== null) {
     switch (op) {
