@@ -1,7 +1,8 @@
 /**
  * runConformance: runs every `*.test` script of a directory (Prometheus's promqltest language) and
  * reports per-file pass/fail, failure details and the totals `N passed, N failed` (and `N skipped`
- * with --skip-native-histograms). Used by `vigil conformance DIR` and the test suite.
+ * with --skip-native-histograms); with json, one JSON document instead. Used by
+ * `vigil conformance DIR` and the test suite.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -143,7 +144,9 @@ export async function runConformance(
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   if (opts.json) {
+    // One JSON document (totals, per-file counts and failures) and nothing else on stdout.
     out(JSON.stringify(total, null, 2));
+    return total;
   }
   out(`${total.passed} passed, ${total.failed} failed`);
   if (opts.skipNativeHistograms) out(`${total.skipped} skipped`);
