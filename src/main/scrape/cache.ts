@@ -81,7 +81,7 @@ export class ScrapeCache {
 
   /** getDropped reports whether a series was dropped by relabeling (and marks it seen). */
   getDropped(met: string): boolean {
-    if (!this.dropped.has(met)) return false;
+    if (this.dropped.size === 0 || !this.dropped.has(met)) return false;
     this.dropped.set(met, this.iter);
     return true;
   }

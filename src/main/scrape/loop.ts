@@ -102,6 +102,13 @@ export const REPORT_METRICS = ['up', 'scrape_duration_seconds', 'scrape_samples_
 /** EXTRA_REPORT_METRICS are added with extra_scrape_metrics. */
 export const EXTRA_REPORT_METRICS = ['scrape_timeout_seconds', 'scrape_sample_limit', 'scrape_body_size_bytes'] as const;
 
+// Entry kinds as module constants: tsx/vitest turn imported enums into getter calls in hot loops.
+const E_EOF = Entry.EOF;
+const E_TYPE = Entry.Type;
+const E_HELP = Entry.Help;
+const E_UNIT = Entry.Unit;
+const E_COMMENT = Entry.Comment;
+
 function yieldToEventLoop(): Promise<void> {
   return new Promise((r) => setImmediate(r));
 }
@@ -414,18 +421,18 @@ export class ScrapeLoop {
         }
         const et = p.next();
         switch (et) {
-          case Entry.EOF:
+          case E_EOF:
             break loop;
-          case Entry.Type:
+          case E_TYPE:
             cache.setType(p.family(), p.type());
             continue;
-          case Entry.Help:
+          case E_HELP:
             cache.setHelp(p.family(), p.help());
             continue;
-          case Entry.Unit:
+          case E_UNIT:
             cache.setUnit(p.family(), p.unit());
             continue;
-          case Entry.Comment:
+          case E_COMMENT:
             continue;
         }
         total++;
