@@ -64,7 +64,7 @@ describe('vigil serve --demo', () => {
   it('draws the live data as a chart and a table in the UI', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const query = 'sum by (handler) (rate(http_requests_total[30s]))';
-    await page.goto(`${vigil.url}/#/query?tab=graph&range=300`);
+    await page.goto(`${vigil.url}/#/query?tab=graph&range=3600`);
     await page.fill('[data-testid=expression]', query);
     await page.click('[data-testid=execute]');
     await page.waitForSelector('[data-testid=chart] canvas', { timeout: 20_000 });

@@ -183,11 +183,11 @@ export class LabelsBuilder {
     return this;
   }
 
-  /** range calls fn for each label of the current state, in name order. */
+  /** labels returns the current state as a sorted label set; empty values are dropped, as in Prometheus. */
   labels(): Labels {
-    if (this.changes.size === 0) return this.base;
+    if (this.changes.size === 0 && this.base.every((l) => l.value !== '')) return this.base;
     const out: Label[] = [];
-    for (const l of this.base) if (!this.changes.has(l.name)) out.push(l);
+    for (const l of this.base) if (!this.changes.has(l.name) && l.value !== '') out.push(l);
     for (const [name, value] of this.changes) if (value !== '') out.push({ name, value });
     out.sort(compareLabelByName);
     return out;

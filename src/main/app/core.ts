@@ -15,6 +15,9 @@ import { ScrapeManager } from '../scrape';
 import { startServer, type ApiServer } from '../api/server';
 import type { ApiContext } from '../api/router';
 import { startDemo, type DemoServer } from '../demo/server';
+import { DemoCluster } from '../demo/model';
+import { backfillDemo } from '../demo/backfill';
+import { Matcher } from '../../common/model/matcher';
 import { DATABASE_FILE } from '../util/paths';
 import { buildInfo } from '../util/version';
 import type { Logger } from '../util/log';
@@ -143,7 +146,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     // Configuration: the user's file, or the default; demo mode adds the simulated cluster's jobs.
     let demo: DemoServer | null = null;
     if (opts.demo) {
-      demo = await startDemo();
+      demo = await startDemo({ cluster: demoClusterWithHistory(storage, log) });
       stops.push(() => demo!.close());
     }
     let yamlText: string;
@@ -174,6 +177,33 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     await stopAll();
     throw e;
   }
+}
+
+/** DEMO_HISTORY_MS is how much simulated history demo mode writes before scraping starts. */
+const DEMO_HISTORY_MS = 3_600_000;
+
+/**
+ * demoClusterWithHistory creates the demo cluster an hour in the past and backfills that hour, so
+ * charts are full at once; skipped when the store already holds recent demo data (a restart).
+ */
+function demoClusterWithHistory(storage: StorageEngine, log: Logger): DemoCluster {
+  const now = Date.now();
+  const q = storage.querier(now - DEMO_HISTORY_MS, now);
+  let hasRecent = false;
+  try {
+    hasRecent = q.select(false, null, [new Matcher('=', '__name__', 'up'), new Matcher('=', 'cluster', 'demo')]).series.some((s) => s.iterator().next() !== 0);
+  } finally {
+    q.close();
+  }
+  const start = Math.floor((now - DEMO_HISTORY_MS) / 15_000) * 15_000;
+  if (hasRecent) return new DemoCluster(now);
+  const cluster = new DemoCluster(start);
+  const t0 = Date.now();
+  const imp = storage.importer();
+  const res = backfillDemo(cluster, imp, start, now - 5_000, 15_000);
+  imp.commit();
+  log('info', `demo: wrote ${res.samples} samples of ${res.series} series of simulated history in ${Date.now() - t0} ms`);
+  return cluster;
 }
 
 function targetsData(scrape: ScrapeManager | null, state: 'active' | 'dropped' | 'any', pool?: string): ApiTargetsData {

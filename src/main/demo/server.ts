@@ -19,9 +19,9 @@ export interface DemoServer {
 }
 
 /** startDemo starts the simulated cluster and its exporters. */
-export async function startDemo(opts: { now?: () => number; seed?: number } = {}): Promise<DemoServer> {
+export async function startDemo(opts: { now?: () => number; seed?: number; cluster?: DemoCluster } = {}): Promise<DemoServer> {
   const now = opts.now ?? Date.now;
-  const cluster = new DemoCluster(now(), { seed: opts.seed });
+  const cluster = opts.cluster ?? new DemoCluster(now(), { seed: opts.seed });
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const body = render(cluster, url.pathname, now());
@@ -53,6 +53,11 @@ export async function startDemo(opts: { now?: () => number; seed?: number } = {}
   };
 }
 
+/** renderDemoPath renders the exposition served at path at time now (null for an unknown path). */
+export function renderDemoPath(c: DemoCluster, path: string, now: number): string | null {
+  return render(c, path, now);
+}
+
 function render(c: DemoCluster, path: string, now: number): string | null {
   c.advance(now);
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
@@ -76,33 +81,50 @@ function q(s: string): string {
   return JSON.stringify(s);
 }
 
+/** DemoTarget is one simulated exporter endpoint and the labels its scrape config gives it. */
+export interface DemoTarget {
+  path: string;
+  labels: Record<string, string>;
+}
+
+/** DemoJob is one scrape config of the demo. */
+export interface DemoJob {
+  name: string;
+  targets: DemoTarget[];
+}
+
 /**
- * demoScrapeConfigs describes the demo's exporters as static scrape configs. Target labels carry
- * the Kubernetes-style labels Lens-compatible dashboards expect (node, kubernetes_node, namespace,
- * pod, cluster), and `instance` names the simulated host rather than the loopback address.
+ * demoJobs lists the demo's exporters by job. Target labels carry the Kubernetes-style labels
+ * Lens-compatible dashboards expect (node, kubernetes_node, namespace, pod, cluster), and
+ * `instance` names the simulated host rather than the loopback address.
  */
+export function demoJobs(c: DemoCluster): DemoJob[] {
+  const withCluster = (ts: DemoTarget[]): DemoTarget[] => ts.map((t) => ({ path: t.path, labels: { cluster: c.name, ...t.labels } }));
+  return [
+    { name: 'node-exporter', targets: withCluster(c.nodes.map((n) => ({ path: `/nodes/${n.name}/node-exporter/metrics`, labels: { instance: `${n.ip}:9100`, node: n.name, kubernetes_node: n.name } }))) },
+    { name: 'kubelet', targets: withCluster(c.nodes.map((n) => ({ path: `/nodes/${n.name}/kubelet/metrics`, labels: { instance: n.name, node: n.name, metrics_path: '/metrics' } }))) },
+    { name: 'cadvisor', targets: withCluster(c.nodes.map((n) => ({ path: `/nodes/${n.name}/cadvisor/metrics`, labels: { instance: n.name, node: n.name, metrics_path: '/metrics/cadvisor' } }))) },
+    { name: 'kube-state-metrics', targets: withCluster([{ path: '/kube-state-metrics/metrics', labels: { instance: 'kube-state-metrics.monitoring.svc:8080' } }]) },
+    {
+      name: 'kubernetes-pods',
+      targets: withCluster(
+        c.pods
+          .filter((p) => p.metricsPort !== null && p.phase === 'Running')
+          .map((p) => ({ path: `/pods/${p.namespace}/${p.name}/metrics`, labels: { instance: `${p.ip}:${p.metricsPort}`, namespace: p.namespace, pod: p.name, app: p.app, node: p.node } })),
+      ),
+    },
+  ];
+}
+
+/** demoScrapeConfigs renders demoJobs as a prometheus.yml `scrape_configs` list. */
 export function demoScrapeConfigs(c: DemoCluster, address: string, interval: string): string {
   const lines: string[] = [];
-  const job = (name: string, metricsPath: string | null, targets: { path: string; labels: Record<string, string> }[]): void => {
-    lines.push(`- job_name: ${q(name)}`, `  scrape_interval: ${interval}`, `  scrape_timeout: ${interval}`);
-    if (metricsPath) lines.push(`  metrics_path: ${q(metricsPath)}`);
-    lines.push('  static_configs:');
-    for (const t of targets) {
-      lines.push(`  - targets: [${q(address)}]`, '    labels:');
-      lines.push(`      __metrics_path__: ${q(t.path)}`);
-      for (const [k, v] of Object.entries({ cluster: c.name, ...t.labels })) lines.push(`      ${k}: ${q(v)}`);
+  for (const job of demoJobs(c)) {
+    lines.push(`- job_name: ${q(job.name)}`, `  scrape_interval: ${interval}`, `  scrape_timeout: ${interval}`, '  static_configs:');
+    for (const t of job.targets) {
+      lines.push(`  - targets: [${q(address)}]`, '    labels:', `      __metrics_path__: ${q(t.path)}`);
+      for (const [k, v] of Object.entries(t.labels)) lines.push(`      ${k}: ${q(v)}`);
     }
-  };
-  job('node-exporter', null, c.nodes.map((n) => ({ path: `/nodes/${n.name}/node-exporter/metrics`, labels: { instance: `${n.ip}:9100`, node: n.name, kubernetes_node: n.name } })));
-  job('kubelet', null, c.nodes.map((n) => ({ path: `/nodes/${n.name}/kubelet/metrics`, labels: { instance: n.name, node: n.name, metrics_path: '/metrics' } })));
-  job('cadvisor', null, c.nodes.map((n) => ({ path: `/nodes/${n.name}/cadvisor/metrics`, labels: { instance: n.name, node: n.name, metrics_path: '/metrics/cadvisor' } })));
-  job('kube-state-metrics', null, [{ path: '/kube-state-metrics/metrics', labels: { instance: 'kube-state-metrics.monitoring.svc:8080' } }]);
-  job(
-    'kubernetes-pods',
-    null,
-    c.pods
-      .filter((p) => p.metricsPort !== null && p.phase === 'Running')
-      .map((p) => ({ path: `/pods/${p.namespace}/${p.name}/metrics`, labels: { instance: `${p.ip}:${p.metricsPort}`, namespace: p.namespace, pod: p.name, app: p.app, node: p.node } })),
-  );
+  }
   return lines.join('\n') + '\n';
 }

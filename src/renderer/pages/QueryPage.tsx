@@ -41,11 +41,12 @@ export function QueryPage({ client }: { client: VigilClient }): ReactElement {
       if (which === 'table') {
         envelope = await client.query(q, end);
       } else {
+        // Like Prometheus's UI: the range ends now (a later end would evaluate windows that reach
+        // into the future and show a misleading drop at the right edge).
         const step = autoStep(rangeSeconds);
-        const start = Math.floor((end - rangeSeconds) / step) * step;
-        const alignedEnd = Math.ceil(end / step) * step;
-        range = { start, end: alignedEnd, step };
-        envelope = await client.queryRange(q, start, alignedEnd, step);
+        const start = end - rangeSeconds;
+        range = { start, end, step };
+        envelope = await client.queryRange(q, start, end, step);
       }
       setRun({ query: expr, tab: which, envelope, elapsedMs: performance.now() - t0, range });
       setBusy(false);
