@@ -12,6 +12,11 @@ import type { Exemplar, MetricType, Parser } from './types';
 import { Entry, ExpositionError } from './types';
 import { firstInvalidIn } from './utf8';
 
+// Module-local copies of imports used per sample (tsx/vitest compile imports to getters).
+const METRIC_NAME = MetricName;
+const normalizeLabelValue_ = normalizeLabelValue;
+const firstInvalidIn_ = firstInvalidIn;
+
 /** Per-label flag: the label name was quoted and contains a backslash. */
 export const F_NAME_ESC = 1;
 /** Per-label flag: the label value contains a backslash. */
@@ -180,14 +185,14 @@ export abstract class BaseParser implements Parser {
     const o = i * L_STRIDE;
     const raw = this.s.substring(this.lofs[o + 2]!, this.lofs[o + 3]!);
     const v = (this.lofs[o + 4]! & F_VALUE_ESC) !== 0 ? unescapeLabelValue(raw) : raw;
-    if (this.mtype === 'histogram' || this.mtype === 'summary') return normalizeLabelValue(this.mtype, this.labelName(i), v);
+    if (this.mtype === 'histogram' || this.mtype === 'summary') return normalizeLabelValue_(this.mtype, this.labelName(i), v);
     return v;
   }
 
   labels(): Labels {
     const n = this.nlabels;
     const out: Label[] = new Array(n + 1);
-    out[0] = { name: MetricName, value: this.metricName() };
+    out[0] = { name: METRIC_NAME, value: this.metricName() };
     for (let i = 0; i < n; i++) out[i + 1] = { name: this.labelName(i), value: this.labelValue(i) };
     // Insertion sort: expositions are small and usually sorted already.
     for (let i = 1; i <= n; i++) {
@@ -326,7 +331,7 @@ export abstract class BaseParser implements Parser {
   /** checkUtf8 raises an error if [start, end) contains a replacement of invalid UTF-8 bytes. */
   protected checkUtf8(start: number, end: number, what: string): void {
     if (this.invalid === null) return;
-    const at = firstInvalidIn(this.invalid, start, end);
+    const at = firstInvalidIn_(this.invalid, start, end);
     if (at >= 0) {
       throw this.errorAt(`invalid UTF-8 ${what}: ${goQuote(this.s.slice(start, end))}`, at);
     }

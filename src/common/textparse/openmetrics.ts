@@ -40,6 +40,11 @@ const isLabelNameStart_ = isLabelNameStart;
 const isMetricNameChar_ = isMetricNameChar;
 const isMetricNameStart_ = isMetricNameStart;
 const CC = CHAR_CLASS;
+const F_NAME_ESC_ = F_NAME_ESC;
+const F_NAME_QUOTED_ = F_NAME_QUOTED;
+const F_VALUE_ESC_ = F_VALUE_ESC;
+const SERIES = Entry.Series;
+const EOF = Entry.EOF;
 
 /** OpenMetricsOptions tune the OpenMetrics parser. */
 export interface OpenMetricsOptions {
@@ -88,13 +93,13 @@ export class OpenMetricsParser extends BaseParser {
   next(): Entry {
     for (;;) {
       const e = this.next1();
-      if (e === Entry.Series && this.skipCreated && this.isCreatedSeries()) continue;
+      if (e === SERIES && this.skipCreated && this.isCreatedSeries()) continue;
       return e;
     }
   }
 
   private next1(): Entry {
-    if (this.done) return Entry.EOF;
+    if (this.done) return EOF;
     const s = this.s;
     const len = this.len;
     const pos = this.pos;
@@ -113,7 +118,7 @@ export class OpenMetricsParser extends BaseParser {
           if (q < len) throw this.errorAt('unexpected data after # EOF', q);
           this.pos = len;
           this.done = true;
-          return Entry.EOF;
+          return EOF;
         }
       }
       throw this.parseError('expected a valid start token', pos, Lex.Init);
@@ -226,7 +231,7 @@ export class OpenMetricsParser extends BaseParser {
         ns = pos + 1;
         ne = end - 1;
         quoted = true;
-        flags = F_NAME_QUOTED | (this.qEsc ? F_NAME_ESC : 0);
+        flags = F_NAME_QUOTED_ | (this.qEsc ? F_NAME_ESC_ : 0);
         pos = end;
       } else {
         throw this.parseError('expected label name', pos, Lex.Labels);
@@ -238,7 +243,7 @@ export class OpenMetricsParser extends BaseParser {
         this.checkUtf8(ns, ne, 'metric name');
         this.nameStart = ns;
         this.nameEnd = ne;
-        this.nameEsc = (flags & F_NAME_ESC) !== 0;
+        this.nameEsc = (flags & F_NAME_ESC_) !== 0;
         pos++;
         if (c === 125) return pos;
         continue;
@@ -250,7 +255,7 @@ export class OpenMetricsParser extends BaseParser {
       if (vend < 0) throw this.parseError('expected label value', pos, Lex.LValue);
       if (quoted) this.checkUtf8(ns, ne, 'label name');
       this.checkUtf8(pos, vend, 'label value');
-      if (this.qEsc) flags |= F_VALUE_ESC;
+      if (this.qEsc) flags |= F_VALUE_ESC_;
       if (exemplar) this.pushExemplarLabel(ns, ne, pos + 1, vend - 1, flags);
       else this.pushLabel(ns, ne, pos + 1, vend - 1, flags);
       pos = vend;
@@ -308,7 +313,7 @@ export class OpenMetricsParser extends BaseParser {
     if (pos >= len) throw this.errorAt('data does not end with # EOF', pos);
     if (s.charCodeAt(pos) === 10) {
       this.pos = pos + 1;
-      return Entry.Series;
+      return SERIES;
     }
     // pos is at a space.
     if (this.isExemplarStart(pos)) return this.parseExemplar(pos + 4);
@@ -324,7 +329,7 @@ export class OpenMetricsParser extends BaseParser {
     if (pos >= len) throw this.errorAt('data does not end with # EOF', pos);
     if (s.charCodeAt(pos) === 10) {
       this.pos = pos + 1;
-      return Entry.Series;
+      return SERIES;
     }
     if (this.isExemplarStart(pos)) return this.parseExemplar(pos + 4);
     throw this.parseError('expected next entry after timestamp', pos, Lex.Timestamp);
@@ -358,7 +363,7 @@ export class OpenMetricsParser extends BaseParser {
     }
     this.hasEx = true;
     this.pos = pos + 1;
-    return Entry.Series;
+    return SERIES;
   }
 
   override exemplar(): Exemplar | null {
@@ -368,9 +373,9 @@ export class OpenMetricsParser extends BaseParser {
     for (let i = 0; i < this.exN; i++) {
       const o = i * L_STRIDE;
       let name = this.s.substring(a[o]!, a[o + 1]!);
-      if ((a[o + 4]! & F_NAME_ESC) !== 0) name = unescapeLabelValue(name);
+      if ((a[o + 4]! & F_NAME_ESC_) !== 0) name = unescapeLabelValue(name);
       let value = this.s.substring(a[o + 2]!, a[o + 3]!);
-      if ((a[o + 4]! & F_VALUE_ESC) !== 0) value = unescapeLabelValue(value);
+      if ((a[o + 4]! & F_VALUE_ESC_) !== 0) value = unescapeLabelValue(value);
       labels.push({ name, value });
     }
     labels.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));

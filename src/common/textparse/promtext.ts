@@ -40,6 +40,11 @@ const isLabelNameStart_ = isLabelNameStart;
 const isMetricNameChar_ = isMetricNameChar;
 const isMetricNameStart_ = isMetricNameStart;
 const CC = CHAR_CLASS;
+const F_NAME_ESC_ = F_NAME_ESC;
+const F_NAME_QUOTED_ = F_NAME_QUOTED;
+const F_VALUE_ESC_ = F_VALUE_ESC;
+const SERIES = Entry.Series;
+const EOF = Entry.EOF;
 
 const MAX_INT64 = '9223372036854775807';
 
@@ -55,7 +60,7 @@ function exceedsInt64(digits: string): boolean {
 /** PromTextParser parses the Prometheus text format. */
 export class PromTextParser extends BaseParser {
   next(): Entry {
-    if (this.done) return Entry.EOF;
+    if (this.done) return EOF;
     const s = this.s;
     const len = this.len;
     for (;;) {
@@ -66,7 +71,7 @@ export class PromTextParser extends BaseParser {
       if (pos >= len || c === 0) {
         this.pos = len;
         this.done = true;
-        return Entry.EOF;
+        return EOF;
       }
       if (c === 10) {
         this.pos = pos + 1;
@@ -213,7 +218,7 @@ export class PromTextParser extends BaseParser {
         ns = pos + 1;
         ne = end - 1;
         quoted = true;
-        flags = F_NAME_QUOTED | (this.qEsc ? F_NAME_ESC : 0);
+        flags = F_NAME_QUOTED_ | (this.qEsc ? F_NAME_ESC_ : 0);
         pos = end;
       } else {
         throw this.parseError('expected label name', pos, Lex.Labels);
@@ -227,7 +232,7 @@ export class PromTextParser extends BaseParser {
         this.checkUtf8(ns, ne, 'metric name');
         this.nameStart = ns;
         this.nameEnd = ne;
-        this.nameEsc = (flags & F_NAME_ESC) !== 0;
+        this.nameEsc = (flags & F_NAME_ESC_) !== 0;
         pos++;
         if (c === 125) return pos;
         continue;
@@ -240,7 +245,7 @@ export class PromTextParser extends BaseParser {
       if (vend < 0) throw this.parseError('expected label value', pos, Lex.LValue);
       if (quoted) this.checkUtf8(ns, ne, 'label name');
       this.checkUtf8(pos, vend, 'label value');
-      if (this.qEsc) flags |= F_VALUE_ESC;
+      if (this.qEsc) flags |= F_VALUE_ESC_;
       this.pushLabel(ns, ne, pos + 1, vend - 1, flags);
       pos = vend;
       while (pos < len && ((c = s.charCodeAt(pos)) === 32 || c === 9)) pos++;
@@ -269,11 +274,11 @@ export class PromTextParser extends BaseParser {
     while (pos < len && ((c = s.charCodeAt(pos)) === 32 || c === 9)) pos++;
     if (pos >= len) {
       this.pos = len;
-      return Entry.Series;
+      return SERIES;
     }
     if (c === 10) {
       this.pos = pos + 1;
-      return Entry.Series;
+      return SERIES;
     }
     if (c >= 48 && c <= 57) {
       const ts0 = pos;
@@ -288,11 +293,11 @@ export class PromTextParser extends BaseParser {
       while (pos < len && ((c = s.charCodeAt(pos)) === 32 || c === 9)) pos++;
       if (pos >= len) {
         this.pos = len;
-        return Entry.Series;
+        return SERIES;
       }
       if (c === 10) {
         this.pos = pos + 1;
-        return Entry.Series;
+        return SERIES;
       }
       throw this.parseError('expected next entry after timestamp', pos, Lex.Timestamp);
     }

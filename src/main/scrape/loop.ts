@@ -108,6 +108,8 @@ const E_TYPE = Entry.Type;
 const E_HELP = Entry.Help;
 const E_UNIT = Entry.Unit;
 const E_COMMENT = Entry.Comment;
+const isStaleNaN_ = isStaleNaN;
+const METRIC_NAME = MetricName;
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((r) => setImmediate(r));
@@ -475,7 +477,7 @@ export class ScrapeLoop {
         let drop: 'dup' | 'ooo' | 'oob' | 'limit' | null = null;
         const v = p.value();
         if (alreadyScraped && parsedTs === null) drop = 'dup';
-        if (drop === null && sampleLimit > 0 && (ref === 0 || !isStaleNaN(v)) && ++limitCount > sampleLimit) drop = 'limit';
+        if (drop === null && sampleLimit > 0 && (ref === 0 || !isStaleNaN_(v)) && ++limitCount > sampleLimit) drop = 'limit';
         if (drop === null && t > maxTime) drop = 'oob';
         if (drop === null) {
           try {
@@ -606,7 +608,7 @@ export class ScrapeLoop {
     let name = '';
     for (let i = 0; i < lset.length; i++) {
       const l = lset[i]!;
-      if (l.name === MetricName) name = l.value;
+      if (l.name === METRIC_NAME) name = l.value;
       if (i > 0 && lset[i - 1]!.name === l.name) return new Error(`label name ${JSON.stringify(l.name)} is not unique: invalid sample`);
     }
     if (name === '') return new Error(ERR_NAME_MANDATORY);
