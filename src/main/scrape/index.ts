@@ -18,3 +18,5 @@ export { Target, populateLabels, targetsFromGroup, globalUrl } from './target';
 export type { TargetHealth, PopulateResult } from './target';
 export type { TargetGroup } from '../config/types';
 export { staticTargetGroups } from '../config/load';
+export { TargetDiscovery, readTargetGroupsFile } from './discovery';
+export type { TargetSetsListener } from './discovery';
