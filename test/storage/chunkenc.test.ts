@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StaleNaN } from '../../src/common/model/value';
+import { XorArena } from '../../src/main/storage/chunkenc/arena';
 import {
   ChunkError,
   EncDD,
@@ -117,6 +118,39 @@ describe('XOR chunks', () => {
     const vs = Float64Array.from({ length: 100 }, () => Math.random());
     const c = encodeXor(ts, vs, 0, 100);
     expect(() => decodeChunkInto(c.subarray(0, c.length - 20), new SampleBuf())).toThrow(ChunkError);
+  });
+});
+
+describe('XorArena', () => {
+  it('writes exactly the bytes XorAppender writes, across slot growth and slot reuse', () => {
+    const rng = new Rng(17);
+    const arena = new XorArena(4);
+    const ids = 40;
+    const refs: XorAppender[] = [];
+    const t = new Float64Array(ids);
+    const tmp = new Float64Array(1);
+    const u = new Uint32Array(tmp.buffer);
+    for (let round = 0; round < 3; round++) {
+      arena.ensureIds(ids);
+      for (let id = 0; id < ids; id++) {
+        refs[id] = new XorAppender(8);
+        t[id] = 1e12 + rng.int(1e6);
+        const n = 1 + rng.int(round === 1 ? 900 : 200);
+        for (let i = 0; i < n; i++) {
+          t[id]! += 1 + rng.int(i % 17 === 0 ? 1e7 : 30_000);
+          tmp[0] = rng.next() < 0.3 ? i : rng.next() < 0.5 ? rng.next() * 1e9 : StaleNaN;
+          if (i === 0) arena.start(id, t[id]!, u[1]!, u[0]!, 32);
+          else arena.append(id, t[id]!, u[1]!, u[0]!);
+          refs[id]!.appendBits(t[id]!, u[1]!, u[0]!);
+        }
+      }
+      for (let id = 0; id < ids; id++) {
+        expect(arena.numSamples[id]).toBe(refs[id]!.numSamples);
+        expect(Buffer.from(arena.snapshot(id)).equals(Buffer.from(refs[id]!.bytes())), `round ${round} id ${id}`).toBe(true);
+        expect(Buffer.from(arena.close(id)).equals(Buffer.from(refs[id]!.bytes()))).toBe(true);
+        expect(arena.has(id)).toBe(false);
+      }
+    }
   });
 });
 

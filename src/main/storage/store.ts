@@ -18,7 +18,7 @@ import { labelsCompare, type Labels } from '../../common/model/labels';
 import type { Matcher } from '../../common/model/matcher';
 import { SampleBuf, XorAppender, decodeChunkInto, encodeBest, encodeXor, MAX_CHUNK_SAMPLES } from './chunkenc/index';
 import { openDatabase, sqliteCode, type SqliteDb, type StorageLogger } from './db';
-import { HeadChunk, HeadSeries, DEFAULT_SAMPLES_PER_CHUNK, MAX_BYTES_PER_CHUNK, computeChunkEndTime, rangeEnd, type BlockMeta } from './head';
+import { F_HAS_LAST, F_LIVE, Head, HeadSeries, DEFAULT_SAMPLES_PER_CHUNK, MAX_BYTES_PER_CHUNK, computeChunkEndTime, rangeEnd, type BlockMeta } from './head';
 import {
   StorageError,
   type Appender,
@@ -43,7 +43,7 @@ import * as fs from 'node:fs';
 
 const TWO32 = 4294967296;
 const HOUR = 3_600_000;
-const MAX_CHUNK_BITS = MAX_BYTES_PER_CHUNK * 8;
+const MAX_CHUNK_BYTES = MAX_BYTES_PER_CHUNK;
 const DAY = 24 * HOUR;
 
 /** StorageOptions configure openStorage. */
@@ -113,11 +113,14 @@ export class TSDB implements Storage, StoreReader {
   private readonly retentionMs: number;
   private readonly retentionBytes: number;
   private readonly index = new SeriesIndex();
-  /** series is indexed by ref. */
+  /** h is the head: per-series state in slots, open chunks, closed chunks. */
+  readonly h = new Head();
+  /** series maps refs to head handles (undefined for unknown or deleted refs). */
   private series: (HeadSeries | undefined)[] = [undefined];
   private nextRef = 1;
   private unpersisted: { ref: number; labels: Uint8Array }[] = [];
-  private pending: { s: HeadSeries; c: HeadChunk }[] = [];
+  /** pending lists closed chunks (pool indexes) not yet written to head_chunks. */
+  private pending: number[] = [];
   private headMaxT = -Infinity;
   private headMinT = Infinity;
   private flushedUntil = -Infinity;
@@ -201,6 +204,7 @@ export class TSDB implements Storage, StoreReader {
   private load(): void {
     const t0 = performance.now();
     const db = this.db;
+    const H = this.h;
     const fu = this.st.getMeta!.get('flushed_until') as number | undefined;
     if (typeof fu === 'number') this.flushedUntil = fu;
     const nr = this.st.getMeta!.get('next_ref') as number | undefined;
@@ -223,11 +227,11 @@ export class TSDB implements Storage, StoreReader {
         continue;
       }
       this.index.add(row.ref, ls);
-      const s = new HeadSeries(row.ref);
-      if (row.min_time !== null) s.minT = row.min_time;
+      const s = new HeadSeries(row.ref, H.allocSlot());
+      if (row.min_time !== null) H.minT[s.slot] = row.min_time;
       if (row.max_time !== null) {
-        s.maxT = row.max_time;
-        s.dataMaxT = row.max_time;
+        H.maxT[s.slot] = row.max_time;
+        H.dataMaxT[s.slot] = row.max_time;
       }
       this.series[row.ref] = s;
       if (row.ref >= this.nextRef) this.nextRef = row.ref + 1;
@@ -246,13 +250,12 @@ export class TSDB implements Storage, StoreReader {
         continue;
       }
       const ooo = (r.flags & 1) === 1;
-      const c = new HeadChunk(r.id, r.min_time, r.max_time, r.num_samples, null, ooo);
-      insertChunk(s, c);
-      if (!ooo && r.max_time > s.maxT) {
-        s.maxT = r.max_time;
-        s.hasLast = false;
+      H.linkChunk(s.slot, H.allocChunk(s.ref, r.id, r.min_time, r.max_time, r.num_samples, ooo, null));
+      if (!ooo && r.max_time > H.maxT[s.slot]!) {
+        H.maxT[s.slot] = r.max_time;
+        H.flags[s.slot] = H.flags[s.slot]! & ~F_HAS_LAST;
       }
-      this.noteTimes(s, r.min_time, r.max_time);
+      this.noteTimes(s.slot, r.min_time, r.max_time);
       if (!ooo && r.max_time > this.headMaxT) this.headMaxT = r.max_time;
     }
     // replay the log
@@ -260,9 +263,8 @@ export class TSDB implements Storage, StoreReader {
     let replayed = 0;
     for (const row of db.prepare('SELECT id, rec FROM log ORDER BY id').iterate() as Iterable<{ id: number; rec: Uint8Array }>) {
       this.lastLogId = row.id;
-      let type: number;
       try {
-        type = verifyRecord(row.rec);
+        const type = verifyRecord(row.rec);
         if (type === RecSamples) {
           const b = decodeSamples(row.rec);
           const v32 = new Uint32Array(b.vals.buffer, b.vals.byteOffset, b.n * 2);
@@ -271,8 +273,8 @@ export class TSDB implements Storage, StoreReader {
             const s = this.series[b.refs[i]!];
             if (s === undefined) continue;
             const t = shared ? b.ts[0]! : b.ts[i]!;
-            if (t <= s.maxT || t < this.flushedUntil) continue;
-            this.appendHead(s, t, v32[2 * i + 1]!, v32[2 * i]!, row.id);
+            if (t <= H.maxT[s.slot]! || t < this.flushedUntil) continue;
+            this.appendHead(s.slot, s.ref, t, v32[2 * i + 1]!, v32[2 * i]!, row.id);
             replayed++;
           }
         } else if (type === RecTombstones) {
@@ -313,9 +315,10 @@ export class TSDB implements Storage, StoreReader {
     if (replayed > 0) this.log('info', `storage ${this.path}: replayed ${replayed} samples from the log in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
   }
 
-  private noteTimes(s: HeadSeries, minT: number, maxT: number): void {
-    if (minT < s.minT) s.minT = minT;
-    if (maxT > s.dataMaxT) s.dataMaxT = maxT;
+  private noteTimes(slot: number, minT: number, maxT: number): void {
+    const H = this.h;
+    if (minT < H.minT[slot]!) H.minT[slot] = minT;
+    if (maxT > H.dataMaxT[slot]!) H.dataMaxT[slot] = maxT;
     if (minT < this.headMinT) this.headMinT = minT;
   }
 
@@ -387,7 +390,7 @@ export class TSDB implements Storage, StoreReader {
     validateLabels(ls);
     const nref = this.nextRef++;
     this.index.add(nref, ls);
-    const s = new HeadSeries(nref);
+    const s = new HeadSeries(nref, this.h.allocSlot());
     this.series[nref] = s;
     this.unpersisted.push({ ref: nref, labels: encodeLabels(ls) });
     this.counters.seriesCreated++;
@@ -423,16 +426,18 @@ export class TSDB implements Storage, StoreReader {
     if (t > lastT) {
       if (t >= minValid) return IN_ORDER;
     } else if (t === lastT) {
-      if (!hasLast) this.resolveLast(s);
-      const lh = hasLast ? lastHi : s.lastHi;
-      const ll = hasLast ? lastLo : s.lastLo;
-      return lh === hi && ll === lo ? DUP_SAME : E_DUP;
+      if (!hasLast) {
+        this.resolveLast(s);
+        lastHi = this.h.lastHi[s.slot]!;
+        lastLo = this.h.lastLo[s.slot]!;
+      }
+      return lastHi === hi && lastLo === lo ? DUP_SAME : E_DUP;
     }
     if (this.oooWindow > 0) return t >= this.headMaxT - this.oooWindow ? OOO : E_TOO_OLD;
     return t < minValid ? E_BOUNDS : E_OOO;
   }
 
-  /** rejection throws the StorageError for a classification code (and counts it). */
+  /** rejection returns the StorageError for a classification code (and counts it). */
   rejection(code: number, s: HeadSeries, t: number): StorageError {
     switch (code) {
       case E_DUP:
@@ -440,7 +445,7 @@ export class TSDB implements Storage, StoreReader {
         return new StorageError('duplicate', `duplicate sample for timestamp ${t} with a different value (series ${s.ref})`);
       case E_OOO:
         this.counters.outOfOrderSamples++;
-        return new StorageError('out_of_order', `out of order sample at ${t}, series ${s.ref} is at ${s.maxT}`);
+        return new StorageError('out_of_order', `out of order sample at ${t}, series ${s.ref} is at ${this.h.maxT[s.slot]}`);
       case E_BOUNDS:
         this.counters.outOfBoundSamples++;
         return new StorageError('out_of_bounds', `out of bounds sample at ${t}: older than the head's minimum valid time ${this.inOrderMin()}`);
@@ -450,33 +455,41 @@ export class TSDB implements Storage, StoreReader {
     }
   }
 
-  /** resolveLast finds the value bits of the series' newest sample (after a restart). */
+  /** resolveLast finds the value bits of the series' newest sample (needed after a restart). */
   private resolveLast(s: HeadSeries): void {
+    const H = this.h;
+    const slot = s.slot;
+    const maxT = H.maxT[slot]!;
+    const A = H.arena;
+    if (A.has(slot) && A.maxT[slot] === maxT) {
+      H.lastHi[slot] = A.lastHi(slot);
+      H.lastLo[slot] = A.lastLo(slot);
+      H.flags[slot] = H.flags[slot]! | F_HAS_LAST;
+      return;
+    }
     const buf = new SampleBuf(256);
     try {
-      if (s.app !== null) {
-        decodeChunkInto(s.app.buf, buf, s.app.numSamples);
-      } else {
-        const c = [...s.chunks].reverse().find((x) => !x.ooo && x.maxT === s.maxT);
-        if (c !== undefined) {
-          if (c.bytes !== null) decodeChunkInto(c.bytes, buf);
-          else {
-            const row = this.readHeadChunk(c.id);
-            if (row !== undefined) decodeChunkInto(decodeHeadChunkRow(row), buf);
-          }
-        } else {
-          const row = this.readBlockRow(this.blockKey(Math.floor(s.maxT / this.range), s.ref));
-          if (row !== undefined) for (const ch of decodeBlockRow(row)) decodeChunkInto(ch, buf);
+      let found = -1;
+      for (let c = H.firstChunk[slot]!; c >= 0; c = H.cNext[c]!) if (H.cOoo[c] === 0 && H.cMaxT[c] === maxT) found = c;
+      if (found >= 0) {
+        const bytes = H.cBytes[found];
+        if (bytes !== null && bytes !== undefined) decodeChunkInto(bytes, buf);
+        else {
+          const row = this.readHeadChunk(H.cId[found]!);
+          if (row !== undefined) decodeChunkInto(decodeHeadChunkRow(row), buf);
         }
+      } else {
+        const row = this.readBlockRow(this.blockKey(Math.floor(maxT / this.range), s.ref));
+        if (row !== undefined) for (const ch of decodeBlockRow(row)) decodeChunkInto(ch, buf);
       }
     } catch {
       // damaged: leave unknown (treated as a different value)
     }
     for (let i = buf.n - 1; i >= 0; i--) {
-      if (buf.t[i] === s.maxT) {
-        s.lastHi = buf.v32[2 * i + 1]!;
-        s.lastLo = buf.v32[2 * i]!;
-        s.hasLast = true;
+      if (buf.t[i] === maxT) {
+        H.lastHi[slot] = buf.v32[2 * i + 1]!;
+        H.lastLo[slot] = buf.v32[2 * i]!;
+        H.flags[slot] = H.flags[slot]! | F_HAS_LAST;
         return;
       }
     }
@@ -486,23 +499,30 @@ export class TSDB implements Storage, StoreReader {
   commitBatch(n: number, refs: Int32Array, ts: Float64Array, vals: Float64Array, v32: Uint32Array): void {
     this.checkOpen();
     if (n === 0 && this.unpersisted.length === 0) return;
+    const H = this.h;
+    const cGen = H.cGen;
+    const cT = H.cT;
+    const cHi = H.cHi;
+    const cLo = H.cLo;
     const gen = ++this.commitGen;
+    const series = this.series;
     let k = 0;
     let ooo: { s: HeadSeries; t: number; hi: number; lo: number }[] | null = null;
     const minValid = this.inOrderMin();
     for (let i = 0; i < n; i++) {
-      const s = this.series[refs[i]!];
-      if (s === undefined || !s.live) continue;
-      if (s.cGen !== gen) {
-        s.cGen = gen;
-        s.cT = s.maxT;
-        s.cHi = s.lastHi;
-        s.cLo = s.lastLo;
+      const s = series[refs[i]!];
+      if (s === undefined) continue;
+      const slot = s.slot;
+      if (cGen[slot] !== gen) {
+        cGen[slot] = gen;
+        cT[slot] = H.maxT[slot]!;
+        cHi[slot] = H.lastHi[slot]!;
+        cLo[slot] = H.lastLo[slot]!;
       }
       const t = ts[i]!;
       const hi = v32[2 * i + 1]!;
       const lo = v32[2 * i]!;
-      if (t > s.cT && t >= minValid) {
+      if (t > cT[slot]! && t >= minValid) {
         if (k !== i) {
           refs[k] = refs[i]!;
           ts[k] = t;
@@ -510,12 +530,13 @@ export class TSDB implements Storage, StoreReader {
           v32[2 * k + 1] = hi;
         }
         k++;
-        s.cT = t;
-        s.cHi = hi;
-        s.cLo = lo;
+        cT[slot] = t;
+        cHi[slot] = hi;
+        cLo[slot] = lo;
         continue;
       }
-      const code = this.classify(s.cT, s.cHi, s.cLo, s.cGen === gen && (s.hasLast || s.cT !== s.maxT), s, t, hi, lo);
+      const known = (H.flags[slot]! & F_HAS_LAST) !== 0 || cT[slot] !== H.maxT[slot];
+      const code = this.classify(cT[slot]!, cHi[slot]!, cLo[slot]!, known, s, t, hi, lo);
       if (code === DUP_SAME) continue;
       if (code === OOO) {
         (ooo ??= []).push({ s, t, hi, lo });
@@ -525,7 +546,7 @@ export class TSDB implements Storage, StoreReader {
     }
     const rec = k > 0 ? encodeSamples(k, refs, ts, vals, v32) : null;
     let logId = 0;
-    let oooChunks: { s: HeadSeries; c: HeadChunk }[] = [];
+    let oooChunks: { s: HeadSeries; c: number }[] = [];
     try {
       this.tx(() => {
         this.persistNewSeries();
@@ -533,26 +554,30 @@ export class TSDB implements Storage, StoreReader {
         if (ooo !== null) oooChunks = this.writeOoo(ooo);
       });
     } catch (e) {
+      for (const { c } of oooChunks) H.discardChunk(c);
       this.counters.commitFailures++;
       throw this.ioError('commit', e);
     }
     this.unpersisted = [];
     this.counters.commits++;
     if (logId > 0) this.lastLogId = logId;
-    for (let i = 0; i < k; i++) this.appendHead(this.series[refs[i]!]!, ts[i]!, v32[2 * i + 1]!, v32[2 * i]!, logId);
+    for (let i = 0; i < k; i++) {
+      const s = series[refs[i]!]!;
+      this.appendHead(s.slot, s.ref, ts[i]!, v32[2 * i + 1]!, v32[2 * i]!, logId);
+    }
     this.counters.samplesAppended += k;
     for (const { s, c } of oooChunks) {
-      insertChunk(s, c);
-      this.noteTimes(s, c.minT, c.maxT);
-      this.counters.oooSamplesAppended += c.numSamples;
+      H.linkChunk(s.slot, c);
+      this.noteTimes(s.slot, H.cMinT[c]!, H.cMaxT[c]!);
+      this.counters.oooSamplesAppended += H.cN[c]!;
     }
     this.afterCommit();
   }
 
   /** writeOoo writes out-of-order samples as head chunks (one per series and block), in a transaction. */
-  private writeOoo(ooo: { s: HeadSeries; t: number; hi: number; lo: number }[]): { s: HeadSeries; c: HeadChunk }[] {
+  private writeOoo(ooo: { s: HeadSeries; t: number; hi: number; lo: number }[]): { s: HeadSeries; c: number }[] {
     ooo.sort((a, b) => a.s.ref - b.s.ref || a.t - b.t);
-    const out: { s: HeadSeries; c: HeadChunk }[] = [];
+    const out: { s: HeadSeries; c: number }[] = [];
     let i = 0;
     while (i < ooo.length) {
       const s = ooo[i]!.s;
@@ -567,57 +592,65 @@ export class TSDB implements Storage, StoreReader {
       }
       const bytes = a.bytes();
       const id = Number(this.st.insHead!.run(s.ref, a.minT, a.maxT, a.numSamples, 1, encodeHeadChunkRow(bytes)).lastInsertRowid);
-      out.push({ s, c: new HeadChunk(id, a.minT, a.maxT, a.numSamples, null, true) });
+      out.push({ s, c: this.h.allocChunk(s.ref, id, a.minT, a.maxT, a.numSamples, true, null) });
     }
     return out;
   }
 
   /** appendHead appends one in-order sample to the series' open chunk, cutting chunks as needed. */
-  private appendHead(s: HeadSeries, t: number, hi: number, lo: number, logId: number): void {
-    let app = s.app;
-    if (app !== null) {
-      const ns = app.numSamples;
-      if (ns === this.spc >> 2) s.nextAt = computeChunkEndTime(app.minT, app.maxT, s.nextAt, 4);
-      if (t >= s.nextAt || ns >= 2 * this.spc || app.bits > MAX_CHUNK_BITS) {
-        this.closeOpen(s, app);
-        app = null;
+  private appendHead(slot: number, ref: number, t: number, hi: number, lo: number, logId: number): void {
+    const H = this.h;
+    const A = H.arena;
+    if (A.cls[slot]! >= 0) {
+      const ns = A.numSamples[slot]!;
+      if (ns === this.spc >> 2) H.nextAt[slot] = computeChunkEndTime(A.minT[slot]!, A.maxT[slot]!, H.nextAt[slot]!, 4);
+      if (t >= H.nextAt[slot]! || ns >= 2 * this.spc || A.sizeBytes(slot) > MAX_CHUNK_BYTES) {
+        this.closeOpen(slot, ref);
+        A.start(slot, t, hi, lo, H.sizeHint[slot]! + 32);
+        H.nextAt[slot] = rangeEnd(t, this.range);
+        H.firstLogId[slot] = logId;
+      } else {
+        A.append(slot, t, hi, lo);
       }
+    } else {
+      A.start(slot, t, hi, lo, H.sizeHint[slot]! + 32);
+      H.nextAt[slot] = rangeEnd(t, this.range);
+      H.firstLogId[slot] = logId;
     }
-    if (app === null) {
-      app = new XorAppender(s.sizeHint + 32);
-      s.app = app;
-      s.nextAt = rangeEnd(t, this.range);
-      s.firstLogId = logId;
-    }
-    app.appendBits(t, hi, lo);
-    s.maxT = t;
-    s.lastHi = hi;
-    s.lastLo = lo;
-    s.hasLast = true;
-    if (t > s.dataMaxT) s.dataMaxT = t;
-    if (t < s.minT) s.minT = t;
+    H.maxT[slot] = t;
+    H.lastHi[slot] = hi;
+    H.lastLo[slot] = lo;
+    H.flags[slot] = H.flags[slot]! | F_HAS_LAST;
+    if (t > H.dataMaxT[slot]!) H.dataMaxT[slot] = t;
+    if (t < H.minT[slot]!) H.minT[slot] = t;
     if (t > this.headMaxT) this.headMaxT = t;
     if (t < this.headMinT) this.headMinT = t;
   }
 
-  private closeOpen(s: HeadSeries, app: XorAppender): void {
-    const bytes = app.bytes();
-    const c = new HeadChunk(0, app.minT, app.maxT, app.numSamples, bytes, false);
-    insertChunk(s, c);
-    s.app = null;
-    s.sizeHint = bytes.length;
-    this.pending.push({ s, c });
+  /** closeOpen closes the slot's open chunk into a pending closed chunk. */
+  private closeOpen(slot: number, ref: number): void {
+    const H = this.h;
+    const A = H.arena;
+    const minT = A.minT[slot]!;
+    const maxT = A.maxT[slot]!;
+    const n = A.numSamples[slot]!;
+    const bytes = A.close(slot);
+    const c = H.allocChunk(ref, 0, minT, maxT, n, false, bytes);
+    H.linkChunk(slot, c);
+    H.sizeHint[slot] = bytes.length;
+    this.pending.push(c);
     this.counters.chunksCut++;
   }
 
   /** flushPending writes closed in-memory chunks to head_chunks; returns false if it failed. */
   private flushPending(extra?: () => void): boolean {
     if (this.pending.length === 0 && extra === undefined) return true;
+    const H = this.h;
     const ids: number[] = [];
     try {
       this.tx(() => {
-        for (const { s, c } of this.pending) {
-          ids.push(Number(this.st.insHead!.run(s.ref, c.minT, c.maxT, c.numSamples, 0, encodeHeadChunkRow(c.bytes!)).lastInsertRowid));
+        for (const c of this.pending) {
+          ids.push(Number(this.st.insHead!.run(H.cRef[c]!, H.cMinT[c]!, H.cMaxT[c]!, H.cN[c]!, 0, encodeHeadChunkRow(H.cBytes[c]!)).lastInsertRowid));
         }
         extra?.();
       });
@@ -627,9 +660,9 @@ export class TSDB implements Storage, StoreReader {
       return false;
     }
     for (let i = 0; i < ids.length; i++) {
-      const c = this.pending[i]!.c;
-      c.id = ids[i]!;
-      c.bytes = null;
+      const c = this.pending[i]!;
+      H.cId[c] = ids[i]!;
+      H.cBytes[c] = null;
     }
     this.counters.headChunksFlushed += ids.length;
     this.pending = [];
@@ -654,11 +687,11 @@ export class TSDB implements Storage, StoreReader {
     this.commitsSinceTruncate = 0;
     if (this.pending.length > 0) return;
     let minPin = this.lastLogId + 1;
-    const ser = this.series;
-    for (let i = 1; i < ser.length; i++) {
-      const s = ser[i];
-      if (s !== undefined && s.app !== null && s.firstLogId < minPin) minPin = s.firstLogId;
-    }
+    const H = this.h;
+    const cls = H.arena.cls;
+    const first = H.firstLogId;
+    const lim = H.slotLimit();
+    for (let slot = 0; slot < lim; slot++) if (cls[slot]! >= 0 && first[slot]! < minPin) minPin = first[slot]!;
     if (minPin <= this.truncatedBelow) return;
     try {
       this.st.truncLog!.run(minPin);
@@ -681,10 +714,11 @@ export class TSDB implements Storage, StoreReader {
   private startCompaction(): void {
     const block = Math.floor(this.headMinT / this.range);
     const end = (block + 1) * this.range;
-    const ser = this.series;
-    for (let i = 1; i < ser.length; i++) {
-      const s = ser[i];
-      if (s !== undefined && s.app !== null && s.app.minT < end) this.closeOpen(s, s.app);
+    const H = this.h;
+    const A = H.arena;
+    for (let r = 1; r < this.series.length; r++) {
+      const s = this.series[r];
+      if (s !== undefined && A.cls[s.slot]! >= 0 && A.minT[s.slot]! < end) this.closeOpen(s.slot, s.ref);
     }
     if (!this.flushPending(() => this.st.setMeta!.run('flushed_until', Math.max(end, this.flushedUntil)))) return;
     if (end > this.flushedUntil) this.flushedUntil = end;
@@ -696,6 +730,7 @@ export class TSDB implements Storage, StoreReader {
     const c = this.compaction;
     if (c === null) return;
     if (this.pending.length > 0 && !this.flushPending()) return;
+    const H = this.h;
     const t0 = performance.now();
     const startCursor = c.cursor;
     const after: (() => void)[] = [];
@@ -705,12 +740,12 @@ export class TSDB implements Storage, StoreReader {
       this.tx(() => {
         while (c.cursor < this.series.length && done < budget) {
           const s = this.series[c.cursor++];
-          if (s === undefined || s.chunks.length === 0) continue;
-          const take = s.chunks.filter((ch) => ch.maxT < c.end);
+          if (s === undefined || H.firstChunk[s.slot]! < 0) continue;
+          const take = H.chunksOf(s.slot).filter((ch) => H.cMaxT[ch]! < c.end);
           if (take.length === 0) continue;
           done += this.compactSeries(s, take, blockDelta);
           after.push(() => {
-            s.chunks = s.chunks.filter((ch) => !take.includes(ch));
+            for (const ch of take) H.unlinkChunk(s.slot, ch);
           });
         }
         for (const d of blockDelta.values()) this.putBlockMeta(d);
@@ -734,11 +769,14 @@ export class TSDB implements Storage, StoreReader {
     this.counters.compactions++;
     this.counters.compactionSeconds += c.seconds;
     this.counters.compactionSamples += c.samples;
+    const H = this.h;
+    const A = H.arena;
     let minT = Infinity;
-    for (const s of this.series) {
-      if (s === undefined) continue;
-      if (s.app !== null && s.app.minT < minT) minT = s.app.minT;
-      for (const ch of s.chunks) if (ch.minT < minT) minT = ch.minT;
+    const lim = H.slotLimit();
+    for (let slot = 0; slot < lim; slot++) {
+      if ((H.flags[slot]! & F_LIVE) === 0) continue;
+      if (A.cls[slot]! >= 0 && A.minT[slot]! < minT) minT = A.minT[slot]!;
+      for (let ch = H.firstChunk[slot]!; ch >= 0; ch = H.cNext[ch]!) if (H.cMinT[ch]! < minT) minT = H.cMinT[ch]!;
     }
     this.headMinT = minT;
     this.truncateLog();
@@ -759,11 +797,12 @@ export class TSDB implements Storage, StoreReader {
     d.bytes = m.bytes;
   }
 
-  /** compactSeries moves the given head chunks of s into block rows; returns samples written. */
-  private compactSeries(s: HeadSeries, take: HeadChunk[], blockDelta: Map<number, BlockMeta>): number {
-    const byBlock = new Map<number, HeadChunk[]>();
+  /** compactSeries moves the given head chunks (pool indexes) of s into block rows; returns samples written. */
+  private compactSeries(s: HeadSeries, take: number[], blockDelta: Map<number, BlockMeta>): number {
+    const H = this.h;
+    const byBlock = new Map<number, number[]>();
     for (const ch of take) {
-      const b = Math.floor(ch.minT / this.range);
+      const b = Math.floor(H.cMinT[ch]! / this.range);
       const l = byBlock.get(b);
       if (l) l.push(ch);
       else byBlock.set(b, [ch]);
@@ -776,19 +815,20 @@ export class TSDB implements Storage, StoreReader {
       for (const ch of list) {
         const before = buf.n;
         try {
-          if (ch.bytes !== null) decodeChunkInto(ch.bytes, buf);
+          const bytes = H.cBytes[ch];
+          if (bytes !== null && bytes !== undefined) decodeChunkInto(bytes, buf);
           else {
-            const row = this.readHeadChunk(ch.id);
+            const row = this.readHeadChunk(H.cId[ch]!);
             if (row !== undefined) decodeChunkInto(decodeHeadChunkRow(row), buf);
           }
         } catch (e) {
           buf.n = before;
-          this.reportCorrupt(`head_chunks row ${ch.id}`, s.ref, e as Error);
+          this.reportCorrupt(`head_chunks row ${H.cId[ch]}`, s.ref, e as Error);
         }
         if (before > 0 && buf.n > before && buf.t[before]! <= buf.t[before - 1]!) sorted = false;
-        if (ch.ooo) overlaps = true;
+        if (H.cOoo[ch] === 1) overlaps = true;
       }
-      for (const ch of list) this.st.delHead!.run(ch.id);
+      for (const ch of list) this.st.delHead!.run(H.cId[ch]!);
       if (buf.n === 0) continue;
       if (!sorted || overlaps) sortDedupe(buf);
       const key = this.blockKey(b, s.ref);
@@ -881,13 +921,14 @@ export class TSDB implements Storage, StoreReader {
   /** dropBlocksBelow deletes blocks < cutBlock and series left without data; false if it failed. */
   private dropBlocksBelow(cutBlock: number): boolean {
     const cutT = cutBlock * this.range;
+    const H = this.h;
     const gone: HeadSeries[] = [];
     try {
       this.tx(() => {
         this.st.delRowsBelow!.run(this.blockKey(cutBlock, 0));
         this.st.delBlocksBelow!.run(cutBlock);
         for (const s of this.series) {
-          if (s === undefined || s.hasHeadData() || s.dataMaxT >= cutT) continue;
+          if (s === undefined || H.hasHeadData(s.slot) || H.dataMaxT[s.slot]! >= cutT) continue;
           this.st.delSeries!.run(s.ref);
           gone.push(s);
         }
@@ -899,13 +940,13 @@ export class TSDB implements Storage, StoreReader {
     for (const b of [...this.blocks.keys()]) if (b < cutBlock) this.blocks.delete(b);
     this.refreshBlockList();
     for (const s of gone) this.dropSeriesFromMemory(s);
-    for (const s of this.series) if (s !== undefined && s.minT < cutT) s.minT = cutT;
+    for (const s of this.series) if (s !== undefined && H.minT[s.slot]! < cutT) H.minT[s.slot] = cutT;
     return true;
   }
 
   private dropSeriesFromMemory(s: HeadSeries): void {
-    s.live = false;
     this.series[s.ref] = undefined;
+    this.h.freeSlot(s.slot);
     this.index.remove(s.ref);
     this.counters.seriesRemoved++;
   }
@@ -1009,27 +1050,33 @@ export class TSDB implements Storage, StoreReader {
   /** selectSeries implements Querier.select for TSDBQuerier. */
   selectSeries(mint: number, maxt: number, sortSeries: boolean, matchers: readonly Matcher[]): SeriesSet {
     this.checkOpen();
+    const H = this.h;
+    const A = H.arena;
     const warnings: Warnings = [];
     const refs = this.index.select(matchers);
     const blocks = this.blockList.filter((b) => b * this.range <= maxt && (b + 1) * this.range > mint);
     const out: StoredSeries[] = [];
     for (const ref of refs) {
       const s = this.series[ref];
-      if (s === undefined || s.minT > maxt || s.dataMaxT < mint) continue;
+      if (s === undefined) continue;
+      const slot = s.slot;
+      const sMin = H.minT[slot]!;
+      const sMax = H.dataMaxT[slot]!;
+      if (sMin > maxt || sMax < mint) continue;
       const sources: ChunkSource[] = [];
       for (const b of blocks) {
         const bs = b * this.range;
         const be = bs + this.range - 1;
-        if (bs > s.dataMaxT || be < s.minT) continue;
+        if (bs > sMax || be < sMin) continue;
         sources.push({ kind: SourceKind.BlockRow, minT: bs, maxT: be, key: this.blockKey(b, ref), bytes: null, limit: -1 });
       }
-      for (const c of s.chunks) {
-        if (c.maxT < mint || c.minT > maxt) continue;
-        sources.push({ kind: SourceKind.HeadChunk, minT: c.minT, maxT: c.maxT, key: c.id, bytes: c.bytes, limit: -1 });
+      for (let c = H.firstChunk[slot]!; c >= 0; c = H.cNext[c]!) {
+        if (H.cMaxT[c]! < mint || H.cMinT[c]! > maxt) continue;
+        sources.push({ kind: SourceKind.HeadChunk, minT: H.cMinT[c]!, maxT: H.cMaxT[c]!, key: H.cId[c]!, bytes: H.cBytes[c] ?? null, limit: -1 });
       }
-      const app = s.app;
-      if (app !== null && app.maxT >= mint && app.minT <= maxt) {
-        sources.push({ kind: SourceKind.Open, minT: app.minT, maxT: app.maxT, key: 0, bytes: app.buf, limit: app.numSamples });
+      if (A.cls[slot]! >= 0 && A.maxT[slot]! >= mint && A.minT[slot]! <= maxt) {
+        // the open chunk is copied: later appends and slot reuse cannot change what this querier sees
+        sources.push({ kind: SourceKind.Open, minT: A.minT[slot]!, maxT: A.maxT[slot]!, key: 0, bytes: A.snapshot(slot), limit: -1 });
       }
       if (sources.length === 0) continue;
       if (!sortedByMinT(sources)) sources.sort((a, b) => a.minT - b.minT);
@@ -1041,10 +1088,11 @@ export class TSDB implements Storage, StoreReader {
 
   /** refsInRange returns the live refs matching matchers with data overlapping [mint, maxt]. */
   refsInRange(mint: number, maxt: number, matchers: readonly Matcher[]): number[] {
+    const H = this.h;
     const refs = this.index.select(matchers);
     return refs.filter((r) => {
       const s = this.series[r];
-      return s !== undefined && s.minT <= maxt && s.dataMaxT >= mint;
+      return s !== undefined && H.minT[s.slot]! <= maxt && H.dataMaxT[s.slot]! >= mint;
     });
   }
 
@@ -1072,6 +1120,7 @@ export class TSDB implements Storage, StoreReader {
     const refs = this.index.select(matchers);
     if (refs.length === 0) return;
     if (!this.flushPending()) throw new StorageError('io', `storage ${this.path}: cannot delete series while head chunks cannot be written`);
+    const H = this.h;
     const after: (() => void)[] = [];
     const stones: Tombstone[] = [];
     const blockDelta = new Map<number, BlockMeta>();
@@ -1079,7 +1128,7 @@ export class TSDB implements Storage, StoreReader {
       this.tx(() => {
         for (const ref of refs) {
           const s = this.series[ref];
-          if (s === undefined || s.minT > maxt || s.dataMaxT < mint) continue;
+          if (s === undefined || H.minT[s.slot]! > maxt || H.dataMaxT[s.slot]! < mint) continue;
           stones.push({ ref, mint, maxt });
           for (const b of this.blockList) {
             if ((b + 1) * this.range <= mint || b * this.range > maxt) continue;
@@ -1115,44 +1164,39 @@ export class TSDB implements Storage, StoreReader {
             }
             if (d) d.numSamples -= before - buf.n;
           }
-          for (const c of s.chunks) {
-            if (c.maxT < mint || c.minT > maxt || c.id === 0) continue;
-            const row = this.st.getHead!.get(c.id) as Uint8Array | undefined;
+          for (const c of H.chunksOf(s.slot)) {
+            const id = H.cId[c]!;
+            if (H.cMaxT[c]! < mint || H.cMinT[c]! > maxt || id === 0) continue;
+            const row = this.st.getHead!.get(id) as Uint8Array | undefined;
             if (row === undefined) continue;
             const buf = new SampleBuf(256);
             try {
               decodeChunkInto(decodeHeadChunkRow(row), buf);
             } catch (e) {
-              this.reportCorrupt(`head_chunks row ${c.id}`, ref, e as Error);
+              this.reportCorrupt(`head_chunks row ${id}`, ref, e as Error);
               continue;
             }
             filterOut(buf, mint, maxt);
             if (buf.n === 0) {
-              this.st.delHead!.run(c.id);
-              after.push(() => {
-                s.chunks = s.chunks.filter((x) => x !== c);
-              });
+              this.st.delHead!.run(id);
+              after.push(() => H.unlinkChunk(s.slot, c));
             } else {
               const bytes = encodeXor(buf.t, buf.v, 0, buf.n);
-              this.st.updHead!.run(buf.t[0]!, buf.t[buf.n - 1]!, buf.n, encodeHeadChunkRow(bytes), c.id);
+              this.st.updHead!.run(buf.t[0]!, buf.t[buf.n - 1]!, buf.n, encodeHeadChunkRow(bytes), id);
               const n0 = buf.t[0]!;
               const n1 = buf.t[buf.n - 1]!;
               const nn = buf.n;
               after.push(() => {
-                c.minT = n0;
-                c.maxT = n1;
-                c.numSamples = nn;
+                H.cMinT[c] = n0;
+                H.cMaxT[c] = n1;
+                H.cN[c] = nn;
               });
             }
           }
           after.push(() => this.deleteFromMemory(s, mint, maxt));
-          if (mint <= s.minT && maxt >= s.dataMaxT) {
+          if (mint <= H.minT[s.slot]! && maxt >= H.dataMaxT[s.slot]!) {
             this.st.delSeries!.run(ref);
-            after.push(() => {
-              s.app = null;
-              s.chunks = [];
-              this.dropSeriesFromMemory(s);
-            });
+            after.push(() => this.dropSeriesFromMemory(s));
           }
         }
         if (stones.length > 0) this.lastLogId = Number(this.st.insLog!.run(encodeTombstones(stones)).lastInsertRowid);
@@ -1167,35 +1211,35 @@ export class TSDB implements Storage, StoreReader {
 
   /** deleteFromMemory removes [mint, maxt] from the open chunk and unflushed chunks of s. */
   private deleteFromMemory(s: HeadSeries, mint: number, maxt: number): void {
-    const app = s.app;
-    if (app !== null && app.maxT >= mint && app.minT <= maxt) {
-      const buf = new SampleBuf(app.numSamples + 1);
-      decodeChunkInto(app.buf, buf, app.numSamples);
+    const H = this.h;
+    const A = H.arena;
+    const slot = s.slot;
+    if (A.cls[slot]! >= 0 && A.maxT[slot]! >= mint && A.minT[slot]! <= maxt) {
+      const buf = new SampleBuf(A.numSamples[slot]! + 1);
+      decodeChunkInto(A.snapshot(slot), buf);
+      filterOut(buf, mint, maxt);
+      const hint = A.sizeBytes(slot) + 32;
+      A.drop(slot);
+      if (buf.n > 0) {
+        A.start(slot, buf.t[0]!, buf.v32[1]!, buf.v32[0]!, hint);
+        for (let i = 1; i < buf.n; i++) A.append(slot, buf.t[i]!, buf.v32[2 * i + 1]!, buf.v32[2 * i]!);
+      }
+    }
+    for (const c of H.chunksOf(slot)) {
+      const bytes = H.cBytes[c];
+      if (bytes === null || bytes === undefined || H.cMaxT[c]! < mint || H.cMinT[c]! > maxt) continue;
+      const buf = new SampleBuf(H.cN[c]! + 1);
+      decodeChunkInto(bytes, buf);
       filterOut(buf, mint, maxt);
       if (buf.n === 0) {
-        s.app = null;
+        this.pending = this.pending.filter((x) => x !== c);
+        H.unlinkChunk(slot, c);
       } else {
-        const na = new XorAppender(app.buf.length);
-        for (let i = 0; i < buf.n; i++) na.appendBits(buf.t[i]!, buf.v32[2 * i + 1]!, buf.v32[2 * i]!);
-        s.app = na;
+        H.cBytes[c] = encodeXor(buf.t, buf.v, 0, buf.n);
+        H.cN[c] = buf.n;
+        H.cMinT[c] = buf.t[0]!;
+        H.cMaxT[c] = buf.t[buf.n - 1]!;
       }
-    }
-    for (const p of this.pending) {
-      if (p.s !== s || p.c.bytes === null || p.c.maxT < mint || p.c.minT > maxt) continue;
-      const buf = new SampleBuf(p.c.numSamples + 1);
-      decodeChunkInto(p.c.bytes, buf);
-      filterOut(buf, mint, maxt);
-      p.c.bytes = encodeXor(buf.t, buf.v, 0, buf.n);
-      p.c.numSamples = buf.n;
-      if (buf.n > 0) {
-        p.c.minT = buf.t[0]!;
-        p.c.maxT = buf.t[buf.n - 1]!;
-      }
-    }
-    const empty = this.pending.filter((p) => p.s === s && p.c.numSamples === 0);
-    if (empty.length > 0) {
-      this.pending = this.pending.filter((p) => !empty.includes(p));
-      s.chunks = s.chunks.filter((c) => !empty.some((p) => p.c === c));
     }
   }
 
@@ -1287,9 +1331,10 @@ export class TSDB implements Storage, StoreReader {
     this.unpersisted = [];
     for (const d of blockDelta.values()) this.blocks.set(d.block, d);
     this.refreshBlockList();
+    const H = this.h;
     for (const x of touched) {
-      if (x.minT < x.s.minT) x.s.minT = x.minT;
-      if (x.maxT > x.s.dataMaxT) x.s.dataMaxT = x.maxT;
+      if (x.minT < H.minT[x.s.slot]!) H.minT[x.s.slot] = x.minT;
+      if (x.maxT > H.dataMaxT[x.s.slot]!) H.dataMaxT[x.s.slot] = x.maxT;
     }
   }
 
@@ -1309,14 +1354,22 @@ export class TSDB implements Storage, StoreReader {
       if (b.minTime < minTime) minTime = b.minTime;
       if (b.maxTime > maxTime) maxTime = b.maxTime;
     }
+    const H = this.h;
+    const A = H.arena;
     for (const s of this.series) {
       if (s === undefined) continue;
-      numChunks += s.chunks.length + (s.app !== null ? 1 : 0);
-      for (const c of s.chunks) numSamples += c.numSamples;
-      if (s.app !== null) numSamples += s.app.numSamples;
-      if (s.hasHeadData()) {
-        if (s.minT < minTime) minTime = s.minT;
-        if (s.dataMaxT > maxTime) maxTime = s.dataMaxT;
+      const slot = s.slot;
+      for (let c = H.firstChunk[slot]!; c >= 0; c = H.cNext[c]!) {
+        numChunks++;
+        numSamples += H.cN[c]!;
+      }
+      if (A.cls[slot]! >= 0) {
+        numChunks++;
+        numSamples += A.numSamples[slot]!;
+      }
+      if (H.hasHeadData(slot)) {
+        if (H.minT[slot]! < minTime) minTime = H.minT[slot]!;
+        if (H.dataMaxT[slot]! > maxTime) maxTime = H.dataMaxT[slot]!;
       }
     }
     const strs = this.index.syms.strs;
@@ -1367,10 +1420,12 @@ export class TSDB implements Storage, StoreReader {
     const c = this.counters;
     let headSeries = 0;
     let headChunks = 0;
+    const H = this.h;
     for (const s of this.series) {
-      if (s === undefined || !s.hasHeadData()) continue;
+      if (s === undefined || !H.hasHeadData(s.slot)) continue;
       headSeries++;
-      headChunks += s.chunks.length + (s.app !== null ? 1 : 0);
+      for (let ch = H.firstChunk[s.slot]!; ch >= 0; ch = H.cNext[ch]!) headChunks++;
+      if (H.hasOpen(s.slot)) headChunks++;
     }
     let blockBytes = 0;
     for (const b of this.blocks.values()) blockBytes += b.bytes;
@@ -1460,20 +1515,13 @@ export class TSDB implements Storage, StoreReader {
 
   /** seriesByRef returns the head state of a live series (importer). */
   seriesByRef(ref: number): HeadSeries | undefined {
-    const s = this.series[ref];
-    return s !== undefined && s.live ? s : undefined;
+    return this.series[ref];
   }
 }
 
 function sortedByMinT(src: readonly ChunkSource[]): boolean {
   for (let i = 1; i < src.length; i++) if (src[i]!.minT < src[i - 1]!.minT) return false;
   return true;
-}
-
-function insertChunk(s: HeadSeries, c: HeadChunk): void {
-  const l = s.chunks;
-  l.push(c);
-  if (l.length > 1 && l[l.length - 2]!.minT > c.minT) l.sort((a, b) => a.minT - b.minT);
 }
 
 /** validateLabels checks a label set the way Prometheus's head does before creating a series. */
@@ -1592,10 +1640,12 @@ class HeadAppender implements Appender {
     b.vals[n] = v;
     const hi = b.v32[2 * n + 1]!;
     const lo = b.v32[2 * n]!;
-    const pending = s.pendGen === this.gen;
-    const lastT = pending ? s.pendT : s.maxT;
+    const H = db.h;
+    const slot = s.slot;
+    const pending = H.pendGen[slot] === this.gen;
+    const lastT = pending ? H.pendT[slot]! : H.maxT[slot]!;
     if (!(t > lastT) || t < db.inOrderMin()) {
-      const code = db.classify(lastT, pending ? s.pendHi : s.lastHi, pending ? s.pendLo : s.lastLo, pending || s.hasLast, s, t, hi, lo);
+      const code = db.classify(lastT, pending ? H.pendHi[slot]! : H.lastHi[slot]!, pending ? H.pendLo[slot]! : H.lastLo[slot]!, pending || (H.flags[slot]! & F_HAS_LAST) !== 0, s, t, hi, lo);
       if (code === DUP_SAME) return s.ref;
       if (code !== IN_ORDER && code !== OOO) throw db.rejection(code, s, t);
       if (code === OOO) {
@@ -1608,10 +1658,10 @@ class HeadAppender implements Appender {
     b.refs[n] = s.ref;
     b.ts[n] = t;
     this.n = n + 1;
-    s.pendGen = this.gen;
-    s.pendT = t;
-    s.pendHi = hi;
-    s.pendLo = lo;
+    H.pendGen[slot] = this.gen;
+    H.pendT[slot] = t;
+    H.pendHi[slot] = hi;
+    H.pendLo[slot] = lo;
     return s.ref;
   }
 

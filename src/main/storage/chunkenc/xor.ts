@@ -155,7 +155,9 @@ export class XorAppender {
   }
 
   private grow(): void {
-    const nb = new Uint8Array(this.buf.length * 2);
+    let size = Math.max(this.buf.length * 2, 32);
+    while ((this.bits >>> 3) + 24 > size) size *= 2;
+    const nb = new Uint8Array(size);
     nb.set(this.buf);
     this.buf = nb;
   }
