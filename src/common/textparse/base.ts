@@ -17,14 +17,14 @@ const METRIC_NAME = MetricName;
 const normalizeLabelValue_ = normalizeLabelValue;
 const firstInvalidIn_ = firstInvalidIn;
 
-/** Per-label flag: the label name was quoted and contains a backslash. */
+/** F_NAME_ESC is a per-label flag: the label name was quoted and contains a backslash. */
 export const F_NAME_ESC = 1;
-/** Per-label flag: the label value contains a backslash. */
+/** F_VALUE_ESC is a per-label flag: the label value contains a backslash. */
 export const F_VALUE_ESC = 2;
-/** Per-label flag: the label name was quoted (and may be any UTF-8 string). */
+/** F_NAME_QUOTED is a per-label flag: the label name was quoted (and may be any UTF-8 string). */
 export const F_NAME_QUOTED = 4;
 
-/** Stride of the per-label offsets array: nameStart, nameEnd, valueStart, valueEnd, flags. */
+/** L_STRIDE is the stride of the per-label offsets array: nameStart, nameEnd, valueStart, valueEnd, flags. */
 export const L_STRIDE = 5;
 
 /**
@@ -110,7 +110,7 @@ export function unescapeHelpText(raw: string): string {
   return last === 0 ? raw : out + raw.slice(last);
 }
 
-/** Lexer states used to describe the offending token in an error. */
+/** Lex names the lexer states used to describe the offending token in an error. */
 export enum Lex {
   Init,
   Labels,

@@ -19,9 +19,11 @@ export { formatOpenMetricsFloat, normalizeLabelValue, parseGoFloat, floatStatus,
 export { forEachOpenMetricsSample } from './import';
 export type { ImportedSample, ImportStats } from './import';
 
-/** MEDIA_OPENMETRICS, MEDIA_TEXT and MEDIA_PROTOBUF are the media types Prometheus recognises. */
+/** MEDIA_OPENMETRICS is the OpenMetrics media type. */
 export const MEDIA_OPENMETRICS = 'application/openmetrics-text';
+/** MEDIA_TEXT is the Prometheus text format's media type. */
 export const MEDIA_TEXT = 'text/plain';
+/** MEDIA_PROTOBUF is the protobuf exposition's media type (recognised, not parsed yet). */
 export const MEDIA_PROTOBUF = 'application/vnd.google.protobuf';
 
 /** ParserOptions tune createParser. */

@@ -15,16 +15,25 @@ import { LabelBuilder, Relabeler } from '../relabel/index';
 /** TargetHealth is the health of a target after its last scrape. */
 export type TargetHealth = 'up' | 'down' | 'unknown';
 
-/** Reserved label names used by scraping. */
+/** ADDRESS_LABEL holds the target's host:port. */
 export const ADDRESS_LABEL = '__address__';
+/** SCHEME_LABEL holds the scrape scheme (http or https). */
 export const SCHEME_LABEL = '__scheme__';
+/** METRICS_PATH_LABEL holds the scrape path. */
 export const METRICS_PATH_LABEL = '__metrics_path__';
+/** SCRAPE_INTERVAL_LABEL holds the target's scrape interval (relabelable). */
 export const SCRAPE_INTERVAL_LABEL = '__scrape_interval__';
+/** SCRAPE_TIMEOUT_LABEL holds the target's scrape timeout (relabelable). */
 export const SCRAPE_TIMEOUT_LABEL = '__scrape_timeout__';
+/** PARAM_LABEL_PREFIX prefixes labels that become URL query parameters. */
 export const PARAM_LABEL_PREFIX = '__param_';
+/** META_LABEL_PREFIX prefixes discovery metadata, dropped after relabeling. */
 export const META_LABEL_PREFIX = '__meta_';
+/** RESERVED_LABEL_PREFIX marks labels that are not attached to samples. */
 export const RESERVED_LABEL_PREFIX = '__';
+/** JOB_LABEL is set to the job name. */
 export const JOB_LABEL = 'job';
+/** INSTANCE_LABEL defaults to the address. */
 export const INSTANCE_LABEL = 'instance';
 
 /** Target is one scrape target. */
