@@ -66,6 +66,11 @@ export interface TargetMetadata extends MetricMetadata {
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
+/** withoutDiscovery renders a scrape config without its discovery sections (changes there arrive through sync). */
+function withoutDiscovery(c: ScrapeConfig): string {
+  return JSON.stringify({ ...c, staticConfigs: null, fileSDConfigs: null, kubernetesSDConfigs: null, unsupportedSDConfigs: null });
+}
+
 /** ScrapeManager owns the scrape pools. */
 export class ScrapeManager {
   private readonly pools = new Map<string, ScrapePool>();
@@ -93,7 +98,7 @@ export class ScrapeManager {
       if (sc === undefined) {
         this.pools.delete(name);
         reloads.push(pool.stop());
-      } else if (JSON.stringify(sc) !== JSON.stringify(pool.cfg)) {
+      } else if (withoutDiscovery(sc) !== withoutDiscovery(pool.cfg)) {
         reloads.push(pool.reload(sc).catch((e) => this.logger('error', 'error reloading scrape pool', { scrape_pool: name, err: String(e) })));
       }
     }
