@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { labelsFromStrings, type Labels } from '../../src/common/model/labels';
 import { Matcher } from '../../src/common/model/matcher';
 import { openStorage, StorageError, ValueType, type StorageEngine, type StorageOptions } from '../../src/main/storage/index';
-import { raw, tempDir } from './helpers';
+import { crash, raw, tempDir } from './helpers';
 
 const H = 3_600_000;
 const T0 = Date.UTC(2026, 0, 1);
@@ -87,6 +87,7 @@ describe('corruption is contained', () => {
       for (const j of ['a', 'b']) a.append(0, up(j), T0 + r * 15_000, r);
       a.commit();
     }
+    crash(st1);
     const dbh = new Database(file);
     const ids = dbh.prepare('SELECT id FROM log ORDER BY id').pluck().all() as number[];
     expect(ids.length).toBe(10);
@@ -95,7 +96,7 @@ describe('corruption is contained', () => {
     dbh.prepare('UPDATE log SET rec = ? WHERE id = ?').run(rec, ids[4]);
     dbh.close();
     const logs: string[] = [];
-    const st = mk(file, logs); // st1 never closed: a crash
+    const st = mk(file, logs); // st1 was never closed: a crash
     const { series } = counts(st);
     expect(series.get('a')).toBe(9);
     expect(series.get('b')).toBe(9);
@@ -123,7 +124,7 @@ describe('corruption is contained', () => {
     expect(a).toBeLessThan(50);
     expect(series.get('b') ?? 0).toBe(a); // whole commits only
     expect(raw(st).pragma('integrity_check', { simple: true })).toBe('ok');
-    (st1 as unknown as { db: { close(): void } }).db.close();
+    crash(st1);
   });
 
   it('moves a file that fails the integrity check aside and starts fresh', () => {
@@ -162,6 +163,12 @@ describe('corruption is contained', () => {
 });
 
 describe('open errors name the file', () => {
+  it('refuses a file that another store holds open', () => {
+    const file = path.join(tempDir(), 'lock.db');
+    mk(file);
+    expect(() => openStorage({ path: file, autoMaintain: false })).toThrow(/in use by another process/);
+  });
+
   it('throws a StorageError for a missing directory and for a directory path', () => {
     const dir = tempDir();
     const missing = path.join(dir, 'nope', 'x.db');

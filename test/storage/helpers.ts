@@ -50,3 +50,11 @@ export function tempDir(prefix = 'vigil-storage-'): string {
 export function raw(st: unknown): import('better-sqlite3').Database {
   return (st as { sqlite(): import('better-sqlite3').Database }).sqlite();
 }
+
+/**
+ * crash drops a store's SQLite connection without any of close()'s work (no flush, no log
+ * truncation), releasing the file lock so the test can reopen the file as after a crash.
+ */
+export function crash(st: unknown): void {
+  (st as { sqlite(): import('better-sqlite3').Database }).sqlite().close();
+}

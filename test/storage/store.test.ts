@@ -5,7 +5,7 @@ import { labelsFromStrings, type Labels } from '../../src/common/model/labels';
 import { Matcher } from '../../src/common/model/matcher';
 import { StaleNaN } from '../../src/common/model/value';
 import { openStorage, StorageError, ValueType, type StorageEngine, type StorageOptions } from '../../src/main/storage/index';
-import { bits, raw, tempDir } from './helpers';
+import { bits, crash, raw, tempDir } from './helpers';
 
 const H = 3_600_000;
 const T0 = Date.UTC(2026, 0, 1);
@@ -236,7 +236,7 @@ describe('durability and recovery', () => {
       a.commit();
     }
     for (let s = 0; s < 20; s++) want.set(key(up(`j${s}`)), 300);
-    // no close(): simulate a crash by opening a second handle on the same file
+    crash(st1); // no close(): nothing is flushed, the head must come back from the log
     const st2 = mk({ path: file });
     const got = read(st2);
     for (const [k, n] of want) {
@@ -245,7 +245,6 @@ describe('durability and recovery', () => {
     }
     const logRows = raw(st2).prepare('SELECT count(*) FROM log').pluck().get() as number;
     expect(logRows).toBeLessThan(300); // records fully covered by head chunks were truncated
-    (st1 as unknown as { db: { close(): void } }).db.close();
   });
 
   it('replays deletions (tombstones) in order after a restart', () => {
@@ -261,7 +260,8 @@ describe('durability and recovery', () => {
     const before = read(st).get(key(up('del')))!;
     expect(before.t.length).toBe(91);
     expect(before.t).not.toContain(T0 + 15_000);
-    st = mk({ path: file }); // second handle = crash recovery of the first
+    crash(st);
+    st = mk({ path: file });
     expect(read(st).get(key(up('del')))).toEqual(before);
   });
 

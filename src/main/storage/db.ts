@@ -132,6 +132,9 @@ function checkPath(file: string): void {
 
 /** configure applies and verifies the pragmas; throws on corruption (the caller moves aside). */
 function configure(db: SqliteDb, o: DbOptions): void {
+  // One process owns the store, as Prometheus locks its data directory: the exclusive lock is taken
+  // by the first read below and held until close (the OS drops it if the process dies).
+  if (o.path !== ':memory:') db.pragma('locking_mode = EXCLUSIVE');
   const fresh = (db.pragma('page_count', { simple: true }) as number) === 0;
   if (fresh) {
     db.pragma(`page_size = ${o.pageSize}`);
@@ -197,6 +200,9 @@ export function openDatabase(o: DbOptions): OpenResult {
         // ignore close errors of a failed open
       }
       if (e instanceof StorageError) throw e;
+      if (sqliteCode(e) === 'SQLITE_BUSY' || sqliteCode(e).startsWith('SQLITE_BUSY')) {
+        throw new StorageError('io', `cannot open storage file ${o.path}: it is in use by another process (database is locked)`);
+      }
       if (isCorruption(e) && o.path !== ':memory:' && attempt === 0 && fs.existsSync(o.path)) {
         movedAside = moveAside(o.path);
         o.logger('error', `storage file ${o.path} is damaged (${describe(e)}); moved it aside to ${movedAside} and started a fresh database`);
