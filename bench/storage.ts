@@ -138,7 +138,8 @@ const DENSITY_NODES = Number(process.env.DENSITY_NODES ?? 10);
 function benchDensity(): void {
   const file = DENSITY_FILE();
   rm(file);
-  const st = openStorage({ path: file, autoMaintain: false, retentionBytes: 0 });
+  const pageSize = process.env.VIGIL_BENCH_PAGE_SIZE ? Number(process.env.VIGIL_BENCH_PAGE_SIZE) : undefined;
+  const st = openStorage({ path: file, autoMaintain: false, retentionBytes: 0, pageSize });
   const series = fleet(DENSITY_NODES, 2);
   const N = series.length;
   const rng = new Rng(3);

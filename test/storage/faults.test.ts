@@ -152,6 +152,30 @@ describe('corruption is contained', () => {
     expect(counts(st).series.get('fresh')).toBe(3);
   });
 
+  it('moves a file aside when damage shows up only while loading (integrity check off)', () => {
+    const file = path.join(tempDir(), 'late.db');
+    let st = mk(file);
+    fill(
+      st,
+      Array.from({ length: 300 }, (_, i) => `series-with-a-longish-name-${i}`),
+      10,
+    );
+    st.close();
+    const dbh = new Database(file);
+    const root = dbh.prepare("SELECT rootpage FROM sqlite_schema WHERE name = 'series'").pluck().get() as number;
+    const pageSize = dbh.pragma('page_size', { simple: true }) as number;
+    dbh.close();
+    const fd = fs.openSync(file, 'r+');
+    fs.writeSync(fd, Buffer.alloc(pageSize, 0x33), 0, pageSize, (root - 1) * pageSize);
+    fs.closeSync(fd);
+    const logs: string[] = [];
+    st = mk(file, logs, { integrityCheck: 'off' });
+    expect(st.movedAside).toMatch(/late\.db\.corrupt-/);
+    expect(logs.join('\n')).toMatch(/damaged .*while loading/);
+    fill(st, ['fresh'], 2);
+    expect(counts(st).series.get('fresh')).toBe(2);
+  });
+
   it('moves a file that is not a database aside', () => {
     const file = path.join(tempDir(), 'n.db');
     fs.writeFileSync(file, 'this is not a database, it is a text file that is long enough to have a header'.repeat(100));

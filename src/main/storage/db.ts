@@ -47,7 +47,7 @@ CREATE TABLE IF NOT EXISTS series (
   max_time INTEGER
 );
 CREATE TABLE IF NOT EXISTS log (
-  id  INTEGER PRIMARY KEY AUTOINCREMENT,
+  id  INTEGER PRIMARY KEY,
   rec BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS head_chunks (
@@ -87,19 +87,20 @@ export function sqliteCode(e: unknown): string {
 }
 
 /** isCorruption reports whether an error means the file is not a usable database. */
-function isCorruption(e: unknown): boolean {
+export function isCorruption(e: unknown): boolean {
   const c = sqliteCode(e);
   return c === 'SQLITE_NOTADB' || c.startsWith('SQLITE_CORRUPT');
 }
 
-function describe(e: unknown): string {
+/** describe renders an error with its SQLite code. */
+export function describe(e: unknown): string {
   const c = sqliteCode(e);
   const m = e instanceof Error ? e.message : String(e);
   return c ? `${m} (${c})` : m;
 }
 
 /** moveAside renames a damaged database (and its -wal/-shm) to <file>.corrupt-<time>. */
-function moveAside(file: string): string {
+export function moveAside(file: string): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const dest = `${file}.corrupt-${stamp}`;
   fs.renameSync(file, dest);
@@ -175,7 +176,7 @@ export function openDatabase(o: DbOptions): OpenResult {
   for (let attempt = 0; attempt < 2; attempt++) {
     let db: SqliteDb | null = null;
     try {
-      db = new Database(o.path);
+      db = new Database(o.path, { timeout: 500 });
       configure(db, o);
       if (o.integrityCheck !== 'off' && o.path !== ':memory:') {
         const problem = integrity(db, o.integrityCheck);

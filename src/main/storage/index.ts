@@ -7,7 +7,7 @@
  */
 import type { Storage } from './interface';
 import type { Importer, ImporterOptions } from './importer';
-import { TSDB, type StorageOptions } from './store';
+import { RetryFresh, TSDB, type StorageOptions } from './store';
 
 export type { StorageOptions } from './store';
 export type { BlockMeta } from './head';
@@ -38,5 +38,12 @@ export interface StorageEngine extends Storage {
  * logger gets an error line and movedAside says where it went).
  */
 export function openStorage(opts: StorageOptions): StorageEngine {
-  return new TSDB(opts);
+  try {
+    return new TSDB(opts);
+  } catch (e) {
+    if (!(e instanceof RetryFresh)) throw e;
+    const st = new TSDB(opts);
+    st.movedAside = e.movedTo;
+    return st;
+  }
 }

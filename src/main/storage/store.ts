@@ -17,7 +17,7 @@ import type { FloatHistogram } from '../../common/model/histogram';
 import { labelsCompare, type Labels } from '../../common/model/labels';
 import type { Matcher } from '../../common/model/matcher';
 import { SampleBuf, XorAppender, decodeChunkInto, encodeBest, encodeXor, MAX_CHUNK_SAMPLES } from './chunkenc/index';
-import { openDatabase, sqliteCode, type SqliteDb, type StorageLogger } from './db';
+import { describe, isCorruption, moveAside, openDatabase, sqliteCode, type SqliteDb, type StorageLogger } from './db';
 import { F_HAS_LAST, F_LIVE, Head, HeadSeries, DEFAULT_SAMPLES_PER_CHUNK, MAX_BYTES_PER_CHUNK, computeChunkEndTime, rangeEnd, type BlockMeta } from './head';
 import {
   StorageError,
@@ -66,7 +66,7 @@ export interface StorageOptions {
   samplesPerChunk?: number;
   /** cacheSizeKiB is SQLite's page cache size (default 16 MiB). */
   cacheSizeKiB?: number;
-  /** pageSize is the page size of a new database file (default 8192). */
+  /** pageSize is the page size of a new database file (default 16384). */
   pageSize?: number;
   /** integrityCheck at open: 'quick' (default), 'full' or 'off'. */
   integrityCheck?: 'quick' | 'full' | 'off';
@@ -98,6 +98,13 @@ function defaultLogger(level: 'info' | 'warn' | 'error', msg: string): void {
 }
 
 type Stmt = Database.Statement;
+
+/** RetryFresh is thrown by the constructor after moving a damaged file aside; openStorage retries. */
+export class RetryFresh extends Error {
+  constructor(readonly movedTo: string) {
+    super(`storage file moved aside to ${movedTo}`);
+  }
+}
 
 /** TSDB implements Storage on one SQLite database file. */
 export class TSDB implements Storage, StoreReader {
@@ -139,7 +146,7 @@ export class TSDB implements Storage, StoreReader {
   private timer: NodeJS.Timeout | null = null;
   private readonly st: Record<string, Stmt>;
   /** movedAside is where a damaged file was moved at open, or null. */
-  readonly movedAside: string | null;
+  movedAside: string | null;
 
   constructor(o: StorageOptions) {
     this.path = o.path;
@@ -153,7 +160,7 @@ export class TSDB implements Storage, StoreReader {
     const opened = openDatabase({
       path: o.path,
       synchronous: o.synchronous ?? 'normal',
-      pageSize: o.pageSize ?? 8192,
+      pageSize: o.pageSize ?? 16384,
       cacheSizeKiB: o.cacheSizeKiB ?? 16 * 1024,
       integrityCheck: o.integrityCheck ?? 'quick',
       logger: this.log,
@@ -190,7 +197,13 @@ export class TSDB implements Storage, StoreReader {
     } catch (e) {
       this.db.close();
       if (e instanceof StorageError) throw e;
-      throw new StorageError('io', `cannot load storage file ${o.path}: ${(e as Error).message}`);
+      if (isCorruption(e) && o.path !== ':memory:') {
+        // damage the open-time check did not catch: never a crash loop, start fresh beside the old file
+        const dest = moveAside(o.path);
+        this.log('error', `storage file ${o.path} is damaged (${describe(e)} while loading); moved it aside to ${dest} and started a fresh database`);
+        throw new RetryFresh(dest);
+      }
+      throw new StorageError('io', `cannot load storage file ${o.path}: ${describe(e)}`);
     }
     if ((o.autoMaintain ?? true) && o.path !== ':memory:') {
       this.timer = setInterval(() => this.maintain(), o.maintainIntervalMs ?? 10_000);
@@ -692,6 +705,8 @@ export class TSDB implements Storage, StoreReader {
     const first = H.firstLogId;
     const lim = H.slotLimit();
     for (let slot = 0; slot < lim; slot++) if (cls[slot]! >= 0 && first[slot]! < minPin) minPin = first[slot]!;
+    // keep the newest record so record ids keep increasing across restarts (rowid = max + 1)
+    if (minPin > this.lastLogId) minPin = this.lastLogId;
     if (minPin <= this.truncatedBelow) return;
     try {
       this.st.truncLog!.run(minPin);
