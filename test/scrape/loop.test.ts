@@ -40,6 +40,20 @@ describe('scrape loop: samples and report series', () => {
     expect(reportAt(h.store, T2)).toMatchObject({ up: 1, scrape_samples_scraped: 3, scrape_series_added: 1 });
   });
 
+  it('finds cached series when the exposition order changes', async () => {
+    const h = harness();
+    h.scraper.text('a 1\nb 2\nc 3\n');
+    await h.scrape(T1);
+    h.scraper.text('c 4\na 5\nd 6\n');
+    await h.scrape(T2);
+    expect(reportAt(h.store, T2)).toMatchObject({ up: 1, scrape_series_added: 1 });
+    expect(h.store.at(T2)).toMatchObject({ 'a{instance="host:1", job="test"}': 5, 'b{instance="host:1", job="test"}': 'stale', 'c{instance="host:1", job="test"}': 4, 'd{instance="host:1", job="test"}': 6 });
+    h.scraper.text('a 7\nc 8\nd 9\n');
+    await h.scrape(T3);
+    expect(reportAt(h.store, T3)).toMatchObject({ up: 1, scrape_series_added: 0 });
+    expect(h.store.at(T3)['b{instance="host:1", job="test"}']).toBeUndefined();
+  });
+
   it('reports extra scrape metrics when enabled', async () => {
     const h = harness({ reportExtraMetrics: true, sampleLimit: 50, timeout: 3_000 });
     h.scraper.text('a 1\n');

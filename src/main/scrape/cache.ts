@@ -12,6 +12,10 @@ export interface CacheEntry {
   ref: SeriesRef;
   lastIter: number;
   lset: Labels;
+  /** key is the exposed series text the entry is cached under. */
+  key: string;
+  /** tracked is the staleness pass in which the series was last seen (see trackStaleness). */
+  tracked: number;
 }
 
 /** MetricMetadata is the metadata of a metric family, as /api/v1/targets/metadata reports it. */
@@ -36,8 +40,13 @@ export class ScrapeCache {
   private successfulCount = 0;
   readonly series = new Map<string, CacheEntry>();
   private readonly dropped = new Map<string, number>();
-  private seriesCur = new Map<SeriesRef, CacheEntry>();
-  private seriesPrev = new Map<SeriesRef, CacheEntry>();
+  // Series seen in the current and the previous append pass, for staleness. Entries carry the
+  // pass number they were last seen in (tracked), so membership needs no map.
+  private seriesCur: CacheEntry[] = [];
+  private seriesPrev: CacheEntry[] = [];
+  private pass = 1;
+  /** order is the series in the order of the last successful scrape (look-ups try it first). */
+  order: CacheEntry[] = [];
   private readonly metadata = new Map<string, MetaEntry>();
 
   /** iterDone ends a scrape: optionally flushes entries unseen in it, swaps current and previous series. */
@@ -47,6 +56,7 @@ export class ScrapeCache {
     else if (count > this.successfulCount * 2 + 1000) {
       // Failing scrapes with varying series would grow the cache forever: force a flush.
       flushCache = true;
+      this.order = [];
     }
     if (flushCache) {
       for (const [k, e] of this.series) if (e.lastIter !== this.iter) this.series.delete(k);
@@ -56,7 +66,8 @@ export class ScrapeCache {
     const prev = this.seriesPrev;
     this.seriesPrev = this.seriesCur;
     this.seriesCur = prev;
-    this.seriesCur.clear();
+    this.seriesCur.length = 0;
+    this.pass++;
     this.iter++;
   }
 
@@ -69,8 +80,9 @@ export class ScrapeCache {
   addRef(met: string, ref: SeriesRef, lset: Labels): CacheEntry | null {
     if (ref === 0) return null;
     // The key is copied so the cache does not keep the whole scrape body alive.
-    const e: CacheEntry = { ref, lastIter: this.iter, lset };
-    this.series.set(flatCopy(met), e);
+    const key = flatCopy(met);
+    const e: CacheEntry = { ref, lastIter: this.iter, lset, key, tracked: 0 };
+    this.series.set(key, e);
     return e;
   }
 
@@ -87,19 +99,17 @@ export class ScrapeCache {
   }
 
   /** trackStaleness records that a series was seen in the current scrape. */
-  trackStaleness(ref: SeriesRef, e: CacheEntry): void {
-    this.seriesCur.set(ref, e);
-  }
-
-  /** seenThisScrape reports whether ref was already tracked in the current scrape. */
-  seenThisScrape(ref: SeriesRef): boolean {
-    return this.seriesCur.has(ref);
+  trackStaleness(e: CacheEntry): void {
+    if (e.tracked !== this.pass) {
+      e.tracked = this.pass;
+      this.seriesCur.push(e);
+    }
   }
 
   /** forEachStale calls fn for series of the previous scrape missing from the current one; fn returns false to stop. */
   forEachStale(fn: (ref: SeriesRef, lset: Labels) => boolean): void {
-    for (const [ref, e] of this.seriesPrev) {
-      if (!this.seriesCur.has(ref) && !fn(e.ref, e.lset)) break;
+    for (const e of this.seriesPrev) {
+      if (e.tracked !== this.pass && !fn(e.ref, e.lset)) break;
     }
   }
 

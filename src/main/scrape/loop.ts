@@ -401,6 +401,9 @@ export class ScrapeLoop {
     let numDup = 0;
     let numOOO = 0;
     let numOOB = 0;
+    const order = cache.order;
+    let orderPos = 0;
+    const newOrder: CacheEntry[] = [];
     const countOnly = o.metricRelabeler.empty && o.labelLimit === 0 && o.labelNameLengthLimit === 0 && o.labelValueLengthLimit === 0 && o.validationScheme === 'utf8';
     let err: Error | null = null;
     let sinceCheck = 0;
@@ -442,7 +445,11 @@ export class ScrapeLoop {
         const t = parsedTs !== null ? parsedTs : ts;
         const met = p.series();
         if (cache.getDropped(met)) continue;
-        const ce = cache.get(met);
+        // Targets expose series in a stable order: try the entry at this position of the last
+        // scrape before hashing the text for a map look-up.
+        const guess = order[orderPos];
+        const ce = guess !== undefined && guess.key === met ? guess : cache.get(met);
+        orderPos++;
         let ref: SeriesRef = 0;
         let lset: Labels;
         let alreadyScraped = false;
@@ -492,7 +499,8 @@ export class ScrapeLoop {
             }
           }
         }
-        if (drop === null && ce !== undefined && (parsedTs === null || trackTs)) cache.trackStaleness(ce.ref, ce);
+        if (ce !== undefined) newOrder.push(ce);
+        if (drop === null && ce !== undefined && (parsedTs === null || trackTs)) cache.trackStaleness(ce);
         switch (drop) {
           case 'limit':
             if (sampleLimitErr === null) sampleLimitErr = new Error(ERR_SAMPLE_LIMIT);
@@ -510,7 +518,10 @@ export class ScrapeLoop {
         }
         if (ce === undefined && drop === null) {
           const nce = cache.addRef(met, ref, lset);
-          if (nce !== null && (parsedTs === null || trackTs)) cache.trackStaleness(ref, nce);
+          if (nce !== null) {
+            newOrder.push(nce);
+            if (parsedTs === null || trackTs) cache.trackStaleness(nce);
+          }
           if (sampleLimitErr === null) seriesAdded++;
         }
         // Counted even when dropped: the number of series exposed after relabeling.
@@ -534,7 +545,10 @@ export class ScrapeLoop {
         err = e as Error;
       }
     }
-    if (err === null) cache.iterDone(true);
+    if (err === null) {
+      cache.order = newOrder;
+      cache.iterDone(true);
+    }
     res.err = err;
     return res;
   }
