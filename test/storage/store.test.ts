@@ -305,6 +305,25 @@ describe('compaction, retention and space', () => {
     expect(d.get(key(up('c', ['k', 'gauge'])))!.v[100]).toBe(bits(Math.round(Math.sin(2) * 1000) / 100));
   });
 
+  it('waits with compaction while a querier is open, so its snapshot stays complete', () => {
+    const st = mk({ blockRangeMs: 2 * H });
+    const a = st.appender();
+    for (let i = 0; i < 1200; i++) a.append(0, up('q'), T0 + i * 15_000, i); // 5 h
+    a.commit();
+    const q = st.querier(-1e15, 1e15);
+    const ss = q.select(false, null, [new Matcher('=', 'job', 'q')]);
+    st.maintain();
+    expect(raw(st).prepare('SELECT count(*) FROM chunks').pluck().get()).toBe(0);
+    const it = ss.series[0]!.iterator();
+    let n = 0;
+    while (it.next() === ValueType.Float) n++;
+    expect(n).toBe(1200);
+    q.close();
+    st.maintain();
+    expect(raw(st).prepare('SELECT count(*) FROM chunks').pluck().get()).toBeGreaterThan(0);
+    expect(read(st).get(key(up('q')))!.t.length).toBe(1200);
+  });
+
   it('drops blocks beyond the time retention, removes series left empty, and reclaims pages', () => {
     const file = dbFile();
     const st = mk({ path: file, blockRangeMs: 2 * H, retentionMs: 6 * H });

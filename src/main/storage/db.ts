@@ -150,7 +150,7 @@ function configure(db: SqliteDb, o: DbOptions): void {
   const got = db.pragma('synchronous', { simple: true }) as number;
   if (got !== want) throw new StorageError('io', `storage file ${o.path}: synchronous is ${got}, wanted ${want}`);
   db.pragma(`cache_size = -${o.cacheSizeKiB}`);
-  db.pragma('wal_autocheckpoint = 4000');
+  db.pragma('wal_autocheckpoint = 2000');
   db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   db.pragma('temp_store = MEMORY');
   db.pragma('foreign_keys = OFF');

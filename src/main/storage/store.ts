@@ -44,6 +44,7 @@ import * as fs from 'node:fs';
 const TWO32 = 4294967296;
 const HOUR = 3_600_000;
 const MAX_CHUNK_BYTES = MAX_BYTES_PER_CHUNK;
+const LEAKED_QUERIER_MS = 5 * 60_000;
 const DAY = 24 * HOUR;
 
 /** StorageOptions configure openStorage. */
@@ -134,7 +135,9 @@ export class TSDB implements Storage, StoreReader {
   private blocks = new Map<number, BlockMeta>();
   private blockList: number[] = [];
   private compaction: CompactionState | null = null;
-  private openQueriers = 0;
+  /** queriers maps open queriers to their opening time; row deletions wait for them (see readersActive). */
+  private readonly queriers = new Map<number, number>();
+  private querierSeq = 0;
   private commitGen = 0;
   private appendGen = 0;
   private closed = false;
@@ -686,7 +689,7 @@ export class TSDB implements Storage, StoreReader {
     try {
       if (this.pending.length > 0) this.flushPending();
       if (++this.commitsSinceTruncate >= 256) this.truncateLog();
-      if (this.openQueriers === 0) {
+      if (!this.readersActive()) {
         if (this.compaction !== null) this.compactStep(50_000);
         else if (this.shouldCompact()) this.startCompaction();
       }
@@ -894,7 +897,7 @@ export class TSDB implements Storage, StoreReader {
   // Retention and space reclamation
 
   private applyRetention(): void {
-    if (this.openQueriers > 0) return;
+    if (this.readersActive()) return;
     this.lastRetention = Date.now();
     let newest = this.headMaxT;
     for (const b of this.blocks.values()) if (b.maxTime > newest) newest = b.maxTime;
@@ -995,7 +998,7 @@ export class TSDB implements Storage, StoreReader {
     try {
       this.flushPending();
       this.truncateLog();
-      if (this.openQueriers === 0) {
+      if (!this.readersActive()) {
         if (this.compaction === null && this.shouldCompact()) this.startCompaction();
         let guard = 0;
         while (this.compaction !== null && guard++ < 10_000) {
@@ -1029,13 +1032,33 @@ export class TSDB implements Storage, StoreReader {
   /** querier opens a Querier over [mint, maxt] (ms, inclusive). Close it when done. */
   querier(mint: number, maxt: number): Querier {
     this.checkOpen();
-    this.openQueriers++;
-    return new TSDBQuerier(this, mint, maxt);
+    const id = ++this.querierSeq;
+    this.queriers.set(id, Date.now());
+    return new TSDBQuerier(this, id, mint, maxt);
   }
 
   /** releaseQuerier is called by a querier's close(). */
-  releaseQuerier(): void {
-    this.openQueriers--;
+  releaseQuerier(id: number): void {
+    this.queriers.delete(id);
+  }
+
+  /**
+   * readersActive reports whether an open querier may still read rows that compaction or retention
+   * would delete. A querier left open for more than 5 minutes is considered leaked: it is logged and
+   * no longer holds maintenance back (its iterators may then miss moved data).
+   */
+  private readersActive(): boolean {
+    if (this.queriers.size === 0) return false;
+    const now = Date.now();
+    let active = false;
+    for (const [id, t] of this.queriers) {
+      if (now - t < LEAKED_QUERIER_MS) active = true;
+      else {
+        this.queriers.delete(id);
+        this.log('warn', `storage ${this.path}: a querier was left open for more than ${LEAKED_QUERIER_MS / 60_000} minutes; maintenance no longer waits for it (close queriers when done)`);
+      }
+    }
+    return active;
   }
 
   /** readBlockRow returns the chunks.data of key (StoreReader). */
@@ -1709,6 +1732,7 @@ class TSDBQuerier implements Querier {
 
   constructor(
     private readonly db: TSDB,
+    private readonly id: number,
     private readonly mint: number,
     private readonly maxt: number,
   ) {}
@@ -1731,7 +1755,7 @@ class TSDBQuerier implements Querier {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.db.releaseQuerier();
+    this.db.releaseQuerier(this.id);
   }
 
   private check(): void {

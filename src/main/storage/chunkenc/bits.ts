@@ -1,17 +1,10 @@
 /**
- * Bit-level helpers shared by the chunk encodings: a growable MSB-first bit writer, the signed
- * timestamp bucket code, zigzag varints for int53 values, and float64 <-> 32-bit halves.
+ * Bit-level helpers shared by the chunk encodings: a growable MSB-first bit writer and zigzag
+ * LEB128 varints for int53 values.
  *
  * Everything here is pure (no I/O) and works on plain Uint8Arrays. Integers wider than 32 bits
  * (timestamps, int53 mantissas) are handled with float arithmetic, never with 32-bit operators.
  */
-
-const TWO32 = 4294967296;
-
-/** f64 and u32 alias one float64 so its bits can be read and written as [lo, hi] uint32 halves. */
-export const f64 = new Float64Array(1);
-/** u32 is the uint32 view of f64: u32[0] is the low half, u32[1] the high half (little-endian host). */
-export const u32 = new Uint32Array(f64.buffer);
 
 /** BitWriter appends bits most-significant first into a growable byte buffer. */
 export class BitWriter {
@@ -20,10 +13,9 @@ export class BitWriter {
   /** bits is the number of bits written. */
   bits: number;
 
-  constructor(capacity = 64, prefix?: Uint8Array, prefixBits?: number) {
-    this.buf = new Uint8Array(Math.max(capacity, prefix ? prefix.length + 16 : 0));
-    if (prefix) this.buf.set(prefix);
-    this.bits = prefixBits ?? 0;
+  constructor(capacity = 64) {
+    this.buf = new Uint8Array(capacity);
+    this.bits = 0;
   }
 
   /** ensure makes room for n more bits (n <= 128). */
@@ -59,54 +51,9 @@ export class BitWriter {
     this.bits = pos;
   }
 
-  /** writeBit writes a single bit. Call ensure first. */
-  writeBit(bit: number): void {
-    if (bit !== 0) {
-      const pos = this.bits;
-      this.buf[pos >>> 3] = this.buf[pos >>> 3]! | (0x80 >>> (pos & 7));
-    }
-    this.bits++;
-  }
-
-  /** writeInt64 writes an integer-valued float |x| < 2^63 as 64 bits, two's complement. */
-  writeInt64(x: number): void {
-    let hi = Math.floor(x / TWO32);
-    const lo = x - hi * TWO32;
-    if (hi < 0) hi += TWO32;
-    this.writeBits(hi >>> 0, 32);
-    this.writeBits(lo >>> 0, 32);
-  }
-
   /** bytes returns a copy of the written bytes. */
   bytes(): Uint8Array {
     return this.buf.slice(0, (this.bits + 7) >>> 3);
-  }
-}
-
-/**
- * writeSignedBucket writes the signed integer d (|d| < 2^53) with the timestamp bucket code:
- * '0' for 0; '10'+7 bits for [-63, 64]; '110'+14 bits for [-8191, 8192]; '1110'+20 bits for
- * [-524287, 524288]; '11110'+32 bits for [-2^31+1, 2^31]; '11111'+64 bits otherwise (two's
- * complement in the bucket width). Call w.ensure(69) first.
- */
-export function writeSignedBucket(w: BitWriter, d: number): void {
-  if (d === 0) {
-    w.bits++;
-  } else if (d >= -63 && d <= 64) {
-    w.writeBits(0b10, 2);
-    w.writeBits(d, 7);
-  } else if (d >= -8191 && d <= 8192) {
-    w.writeBits(0b110, 3);
-    w.writeBits(d, 14);
-  } else if (d >= -524287 && d <= 524288) {
-    w.writeBits(0b1110, 4);
-    w.writeBits(d, 20);
-  } else if (d >= -2147483647 && d <= 2147483648) {
-    w.writeBits(0b11110, 5);
-    w.writeBits(d < 0 ? d + TWO32 : d, 32);
-  } else {
-    w.writeBits(0b11111, 5);
-    w.writeInt64(d);
   }
 }
 

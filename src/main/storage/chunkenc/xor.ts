@@ -12,7 +12,7 @@
  *     sample 1  timestamp delta, value XOR code
  *     sample i  timestamp delta-of-delta, value XOR code
  *
- * Timestamp code (writeSignedBucket): '0' | '10'+7 | '110'+14 | '1110'+20 | '11110'+32 | '11111'+64.
+ * Timestamp code: '0' | '10'+7 | '110'+14 | '1110'+20 | '11110'+32 | '11111'+64 (two's complement).
  * Value code: '0' same value; '10' + meaningful bits within the previous leading/trailing window;
  * '11' + 5 bits leading zeros (capped at 31) + 6 bits meaningful length (0 means 64) + the bits.
  */
