@@ -110,6 +110,29 @@ describe('OpenMetrics 1.0', () => {
     ]);
   });
 
+  it('enforces OpenMetrics sample names of typed families in strict mode only', () => {
+    const strictErr = (text: string): string | null => {
+      const p = new OpenMetricsParser(text, null, { strict: true });
+      try {
+        while (p.next() !== Entry.EOF);
+        return null;
+      } catch (e) {
+        return (e as ExpositionError).message;
+      }
+    };
+    // Prometheus accepts a counter sample without _total; strict OpenMetrics does not.
+    const bare = '# TYPE foo counter\nfoo 1\n# EOF\n';
+    expect(createParser(bare, 'application/openmetrics-text').next()).toBe(Entry.Type);
+    expect(strictErr(bare)).toBe('line 2, column 1: sample "foo" is not valid in counter family "foo", expected one of: foo_total, foo_created');
+    expect(strictErr('# TYPE foo counter\nfoo_total 1\nfoo_created 2\nfoo_other 3\n# EOF\n')).toBeNull();
+    expect(strictErr('# TYPE h histogram\nh_bucket{le="1"} 1\nh_count 1\nh_sum 2\nh_gsum 3\n# EOF\n')).toBe('line 5, column 1: sample "h_gsum" is not valid in histogram family "h", expected one of: h_bucket, h_count, h_sum, h_created');
+    expect(strictErr('# TYPE h histogram\nh_bucket 1\n# EOF\n')).toBe('line 2, column 1: sample "h_bucket" of histogram family "h" lacks the le label');
+    expect(strictErr('# TYPE s summary\ns 1\n# EOF\n')).toContain('lacks the quantile label');
+    expect(strictErr('# TYPE i info\ni 1\n# EOF\n')).toContain('expected one of: i_info');
+    expect(strictErr('# TYPE st stateset\nst{st="a"} 1\nst{x="b"} 0\n# EOF\n')).toBe('line 3, column 1: sample "st" of stateset family "st" lacks the "st" label');
+    expect(strictErr('# TYPE g gaugehistogram\ng_bucket{le="+Inf"} 1\ng_gcount 1\ng_gsum 1\n# EOF\n')).toBeNull();
+  });
+
   it('skips _created series on request', () => {
     const text = '# TYPE foo counter\nfoo_total 1\nfoo_created 5\n# TYPE g gauge\ng_created 1\n# EOF\n';
     const names: string[] = [];

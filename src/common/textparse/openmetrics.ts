@@ -50,7 +50,27 @@ const EOF = Entry.EOF;
 export interface OpenMetricsOptions {
   /** skipCreatedSeries drops `_created` series of counters, histograms and summaries (Prometheus's created-timestamp ingestion mode). */
   skipCreatedSeries?: boolean;
+  /**
+   * strict additionally enforces the OpenMetrics 1.0 sample-name rules of typed families, which
+   * Prometheus does not check: counter samples end in `_total` (or `_created`), histogram samples
+   * are `_bucket` (with `le`), `_count`, `_sum`, `_created`, and so on. Off by default, as in
+   * Prometheus; useful to validate an exposition.
+   */
+  strict?: boolean;
 }
+
+/** OM_SUFFIXES lists, per type, the sample-name suffixes OpenMetrics allows ('' is the bare family name). */
+const OM_SUFFIXES: Record<MetricType, readonly string[]> = {
+  counter: ['_total', '_created'],
+  gauge: [''],
+  histogram: ['_bucket', '_count', '_sum', '_created'],
+  gaugehistogram: ['_bucket', '_gcount', '_gsum'],
+  summary: ['', '_count', '_sum', '_created'],
+  info: ['_info'],
+  stateset: [''],
+  unknown: [''],
+};
+const KNOWN_SUFFIXES = ['', '_total', '_created', '_bucket', '_count', '_sum', '_gcount', '_gsum', '_info'];
 
 const OM_TYPES: Record<string, MetricType> = {
   counter: 'counter',
@@ -66,6 +86,7 @@ const OM_TYPES: Record<string, MetricType> = {
 /** OpenMetricsParser parses OpenMetrics 1.0 text. */
 export class OpenMetricsParser extends BaseParser {
   private readonly skipCreated: boolean;
+  private readonly strict: boolean;
   /** typeFamily is the family name of the last TYPE line. */
   private typeFamily = '';
 
@@ -84,6 +105,7 @@ export class OpenMetricsParser extends BaseParser {
   constructor(text: string, invalid: Int32Array | null, opts: OpenMetricsOptions = {}) {
     super(text, invalid);
     this.skipCreated = opts.skipCreatedSeries === true;
+    this.strict = opts.strict === true;
   }
 
   protected allowNewlineInValues(): boolean {
@@ -93,6 +115,7 @@ export class OpenMetricsParser extends BaseParser {
   next(): Entry {
     for (;;) {
       const e = this.next1();
+      if (e === SERIES && this.strict) this.checkSampleName();
       if (e === SERIES && this.skipCreated && this.isCreatedSeries()) continue;
       return e;
     }
@@ -380,6 +403,36 @@ export class OpenMetricsParser extends BaseParser {
     }
     labels.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
     return { labels, value: this.exVal, timestamp: this.exHasTs ? this.exTs : null };
+  }
+
+  /** checkSampleName enforces the OpenMetrics sample-name rules of the current typed family (strict mode). */
+  private checkSampleName(): void {
+    const fam = this.typeFamily;
+    if (fam === '') return;
+    const name = this.metricName();
+    if (!name.startsWith(fam)) return;
+    const suffix = name.slice(fam.length);
+    // A suffix OpenMetrics does not define means another (untyped) family, e.g. foo_bar after foo.
+    if (!KNOWN_SUFFIXES.includes(suffix)) return;
+    const t = this.mtype;
+    const allowed = OM_SUFFIXES[t];
+    if (!allowed.includes(suffix)) {
+      const want = allowed.map((x) => (x === '' ? fam : fam + x)).join(', ');
+      throw this.errorAt(`sample ${JSON.stringify(name)} is not valid in ${t} family ${JSON.stringify(fam)}, expected one of: ${want}`, this.start);
+    }
+    const has = (l: string): boolean => {
+      for (let i = 0; i < this.nlabels; i++) if (this.labelName(i) === l) return true;
+      return false;
+    };
+    if ((t === 'histogram' || t === 'gaugehistogram') && suffix === '_bucket' && !has('le')) {
+      throw this.errorAt(`sample ${JSON.stringify(name)} of ${t} family ${JSON.stringify(fam)} lacks the le label`, this.start);
+    }
+    if (t === 'summary' && suffix === '' && !has('quantile')) {
+      throw this.errorAt(`sample ${JSON.stringify(name)} of summary family ${JSON.stringify(fam)} lacks the quantile label`, this.start);
+    }
+    if (t === 'stateset' && !has(fam)) {
+      throw this.errorAt(`sample ${JSON.stringify(name)} of stateset family ${JSON.stringify(fam)} lacks the ${JSON.stringify(fam)} label`, this.start);
+    }
   }
 
   /** isCreatedSeries reports whether the current series is a `_created` series of a CT-carrying type. */
