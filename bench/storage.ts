@@ -177,7 +177,7 @@ function benchDensity(): void {
   const seriesBytes = q('SELECT sum(length(labels)) FROM series');
   const free = q('PRAGMA freelist_count') * q('PRAGMA page_size');
   const m = st.selfMetrics();
-  const compSec = metricValue(m, 'vigil_tsdb_compaction_duration_seconds{stat="sum"}');
+  const compSec = metricValue(m, 'vigil_tsdb_compaction_duration_seconds_sum');
   const compSamples = metricValue(m, 'vigil_tsdb_compaction_samples_total');
   st.close();
   const bps = size / n;

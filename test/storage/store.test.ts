@@ -433,5 +433,7 @@ describe('stats and self-metrics', () => {
     }
     expect(m).toMatch(/^# HELP vigil_tsdb_head_series /m);
     expect(m).toMatch(/^# TYPE vigil_tsdb_head_samples_appended_total counter$/m);
+    expect(m).toMatch(/^# TYPE vigil_tsdb_compaction_duration_seconds summary$/m);
+    expect(m).toMatch(/^vigil_tsdb_compaction_duration_seconds_count 0$/m);
   });
 });

@@ -17,8 +17,9 @@ export const DEFAULT_SAMPLES_PER_CHUNK = 120;
 /** MAX_BYTES_PER_CHUNK is the size at which a head chunk is cut regardless of its sample count. */
 export const MAX_BYTES_PER_CHUNK = 1024;
 
-/** F_LIVE marks a slot in use; F_HAS_LAST says lastHi/lastLo hold the value at maxT. */
+/** F_LIVE marks a slot in use. */
 export const F_LIVE = 1;
+/** F_HAS_LAST says lastHi/lastLo hold the bits of the value at maxT. */
 export const F_HAS_LAST = 2;
 
 /** HeadSeries is a series' handle: its ref (stable, persisted) and its slot in the head arrays. */

@@ -124,7 +124,7 @@ export class StorageError extends Error {
   }
 }
 
-/** SeriesStats is one entry of the head-statistics lists (status/tsdb). */
+/** StatEntry is one entry of the head-statistics lists (status/tsdb). */
 export interface StatEntry {
   name: string;
   value: number;

@@ -33,12 +33,13 @@ export class StoreCounters {
   deletedSeriesCalls = 0;
 }
 
-/** MetricLine is one metric family with a single unlabelled sample or labelled samples. */
+/** MetricFamily is one metric with its help, type and samples (label strings pre-rendered). */
 export interface MetricFamily {
   name: string;
   help: string;
-  type: 'counter' | 'gauge';
-  samples: { labels?: string; value: number }[];
+  type: 'counter' | 'gauge' | 'summary';
+  /** samples: suffix (e.g. '_sum') is appended to the name, labels are rendered inside braces. */
+  samples: { suffix?: string; labels?: string; value: number }[];
 }
 
 function fmt(v: number): string {
@@ -53,7 +54,7 @@ export function renderFamilies(fams: readonly MetricFamily[]): string {
   let out = '';
   for (const f of fams) {
     out += `# HELP ${f.name} ${f.help}\n# TYPE ${f.name} ${f.type}\n`;
-    for (const s of f.samples) out += `${f.name}${s.labels ? `{${s.labels}}` : ''} ${fmt(s.value)}\n`;
+    for (const s of f.samples) out += `${f.name}${s.suffix ?? ''}${s.labels ? `{${s.labels}}` : ''} ${fmt(s.value)}\n`;
   }
   return out;
 }

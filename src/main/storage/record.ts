@@ -17,8 +17,9 @@
  */
 import { checksum32 } from './chunkenc/checksum';
 
-/** RecSamples and RecTombstones are the record type bytes. */
+/** RecSamples is the type byte of samples records. */
 export const RecSamples = 1;
+/** RecTombstones is the type byte of tombstones records. */
 export const RecTombstones = 2;
 
 const HEADER = 16;

@@ -1498,9 +1498,12 @@ export class TSDB implements Storage, StoreReader {
       k('vigil_tsdb_compaction_samples_total', 'Samples written by compactions.', c.compactionSamples),
       {
         name: 'vigil_tsdb_compaction_duration_seconds',
-        help: 'Time spent compacting blocks (summary of completed compactions).',
-        type: 'gauge',
-        samples: [{ labels: 'stat="sum"', value: c.compactionSeconds }, { labels: 'stat="count"', value: c.compactions }],
+        help: 'Time spent compacting blocks, per completed compaction.',
+        type: 'summary',
+        samples: [
+          { suffix: '_sum', value: c.compactionSeconds },
+          { suffix: '_count', value: c.compactions },
+        ],
       },
       k('vigil_tsdb_log_truncations_total', 'Write-ahead log truncations.', c.logTruncations),
       k('vigil_tsdb_corruptions_total', 'Damaged chunks, records or series found (each is skipped and logged).', c.corruptions),
@@ -1667,7 +1670,10 @@ class HeadAppender implements Appender {
     if (this.done) throw new StorageError('closed', 'appender already committed or rolled back');
     const db = this.db;
     let s = ref > 0 ? db.seriesByRef(ref) : undefined;
-    if (s === undefined) s = db.seriesFor(labels);
+    if (s === undefined) {
+      if (ref > 0 && labels.length === 0) throw new StorageError('invalid', `unknown series ref ${ref} (deleted by retention?) and no labels to recreate it`);
+      s = db.seriesFor(labels);
+    }
     if (!Number.isSafeInteger(t)) throw new StorageError('invalid', `timestamp ${t} is not an integer number of milliseconds`);
     const n = this.n;
     let b = this.b;

@@ -64,8 +64,6 @@ let mant = new Float64Array(1024);
 let ent = new Float64Array(1024);
 let dlt = new Float64Array(1024);
 let sel = new Float64Array(1024);
-const histA = new Int32Array(MAX_WIDTH + 2);
-const histB = new Int32Array(MAX_WIDTH + 2);
 
 /** ColumnPlan is the chosen code for one integer column and its size in bits. */
 interface ColumnPlan {
