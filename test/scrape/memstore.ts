@@ -51,6 +51,7 @@ export class MemStorage {
   appender(): Appender {
     this.appenders++;
     const pending: { s: MemSeries; t: number; v: number }[] = [];
+    const lastPending = new Map<MemSeries, { t: number; v: number }>();
     let done = false;
     return {
       append: (ref, labels, t, v) => {
@@ -58,7 +59,7 @@ export class MemStorage {
         const s = this.series(ref, labels);
         const name = s.labels.find((l) => l.name === '__name__')?.value;
         if (this.reject && name === this.reject.name) throw new StorageError(this.reject.kind, `rejected ${name}`);
-        const last = [...pending].reverse().find((p) => p.s === s) ?? (s.samples.length > 0 ? { t: s.samples[s.samples.length - 1]!.t, v: s.samples[s.samples.length - 1]!.v } : null);
+        const last = lastPending.get(s) ?? (s.samples.length > 0 ? s.samples[s.samples.length - 1]! : null);
         if (last !== null) {
           if (t < last.t) throw new StorageError('out_of_order', 'out of order sample');
           if (t === last.t) {
@@ -67,6 +68,7 @@ export class MemStorage {
           }
         }
         pending.push({ s, t, v });
+        lastPending.set(s, { t, v });
         return s.ref;
       },
       appendHistogram: (_ref: SeriesRef, _l: Labels, _t: number, _h: FloatHistogram) => {
