@@ -242,4 +242,25 @@ describe('ScrapeManager with static targets', () => {
     expect(last[`x{instance="localhost:${port}", job="j"}`]).toBe('stale');
     expect(last[`up{instance="localhost:${port}", job="j"}`]).toBe('stale');
   });
+
+  it('stopping the manager also cancels pending end-of-run staleness of removed targets', async () => {
+    handler = (_q, r) => r.writeHead(200, { 'Content-Type': 'text/plain' }).end('y 1\n');
+    const port = base.split(':')[2];
+    const yaml = (targets: string[]): string => `scrape_configs:\n  - job_name: j\n    scrape_interval: 150ms\n    scrape_timeout: 100ms\n    static_configs: [{targets: [${targets.map((t) => `"${t}"`).join(', ')}]}]\n`;
+    const store = new MemStorage();
+    const m = new ScrapeManager({ appendable: store, skipOffsetting: true });
+    const c1 = loadConfig(yaml([`127.0.0.1:${port}`, `localhost:${port}`]), 'p.yml');
+    m.applyConfig(c1);
+    m.sync(staticTargetGroups(c1));
+    await new Promise((r) => setTimeout(r, 100));
+    const c2 = loadConfig(yaml([`127.0.0.1:${port}`]), 'p.yml');
+    m.sync(staticTargetGroups(c2));
+    const t0 = performance.now();
+    await m.stop();
+    expect(performance.now() - t0).toBeLessThan(200);
+    const commits = store.commits;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(store.commits).toBe(commits);
+    expect(store.lastValues()[`y{instance="localhost:${port}", job="j"}`]).toBe(1);
+  });
 });

@@ -67,6 +67,8 @@ export class ScrapePool {
   private droppedCount = 0;
   private groups: TargetGroup[] = [];
   private stopped = false;
+  /** retiring are stopped loops that may still write end-of-run stale markers. */
+  private readonly retiring = new Set<ScrapeLoop>();
 
   constructor(
     cfg: ScrapeConfig,
@@ -162,13 +164,21 @@ export class ScrapePool {
     }
     for (const [key, l] of this.loops) {
       if (!seen.has(key)) {
-        void l.stop();
+        this.retire(l);
         this.loops.delete(key);
         this.active.delete(key);
       }
     }
     this.applyTargetLimit();
     for (const l of fresh) l.start();
+  }
+
+  /** retire stops a loop and keeps track of it until its end-of-run staleness is done. */
+  private retire(l: ScrapeLoop): Promise<void> {
+    this.retiring.add(l);
+    const stopped = l.stop();
+    void stopped.then(() => l.finished()).then(() => this.retiring.delete(l));
+    return stopped;
   }
 
   private applyTargetLimit(): void {
@@ -194,12 +204,16 @@ export class ScrapePool {
       const nl = this.newLoop(old.target, reuse ? old.cache : undefined);
       this.loops.set(key, nl);
       restarts.push(
-        old.stop().then(() => {
+        this.retire(old).then(() => {
           if (reuse) nl.inherit(old.lastScrapeTime);
           if (this.stopped) return;
           if (this.loops.get(key) === nl) nl.start();
           // Removed by a sync while the old loop was finishing: mark its series stale.
-          else nl.staleOnly();
+          else {
+            this.retiring.add(nl);
+            nl.staleOnly();
+            void nl.finished().then(() => this.retiring.delete(nl));
+          }
         }),
       );
     }
@@ -212,9 +226,10 @@ export class ScrapePool {
   /** stop shuts every loop down without staleness markers (the job was removed or Vigil stops). */
   async stop(): Promise<void> {
     this.stopped = true;
-    const all = [...this.loops.values()];
+    const all = [...this.loops.values(), ...this.retiring];
     this.loops.clear();
     this.active.clear();
+    this.retiring.clear();
     await Promise.all(all.map((l) => l.shutdown()));
     this.transport.close();
   }
