@@ -10,8 +10,8 @@
 import { putUvarint, zigzag } from './bits';
 import { EncXOR, XOR_HEADER_FIXED } from './xor';
 
-const MIN_CLASS_LOG = 5; // 32 bytes
-const MAX_CLASS_LOG = 16; // 64 KiB
+/** Slot sizes grow by about 1.5x, so a slot wastes at most a third of its bytes. */
+const SIZES = [32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096, 8192, 16384, 32768, 65536];
 const SPARE = 24; // bytes a sample may need
 
 function ctz32(x: number): number {
@@ -38,7 +38,7 @@ export class XorArena {
   private trailing = new Uint8Array(0);
 
   constructor(ids = 1024) {
-    for (let c = 0; c <= MAX_CLASS_LOG - MIN_CLASS_LOG; c++) {
+    for (let c = 0; c < SIZES.length; c++) {
       this.bufs.push(new Uint8Array(0));
       this.used.push(0);
       this.free.push([]);
@@ -88,7 +88,7 @@ export class XorArena {
   }
 
   private alloc(c: number): number {
-    const size = 1 << (c + MIN_CLASS_LOG);
+    const size = SIZES[c]!;
     const fl = this.free[c]!;
     let off: number;
     if (fl.length > 0) {
@@ -98,7 +98,8 @@ export class XorArena {
       this.used[c]!++;
       const need = off + size;
       if (need > this.bufs[c]!.length) {
-        const nb = new Uint8Array(Math.max(need, this.bufs[c]!.length * 2, 16 * size));
+        // grow by half: arena buffers are the bulk of the head's memory
+        const nb = new Uint8Array(Math.max(need, Math.floor(this.bufs[c]!.length * 1.5), 64 * size));
         nb.set(this.bufs[c]!);
         this.bufs[c] = nb;
       }
@@ -116,7 +117,7 @@ export class XorArena {
 
   private classFor(bytes: number): number {
     let c = 0;
-    while (c < MAX_CLASS_LOG - MIN_CLASS_LOG && 1 << (c + MIN_CLASS_LOG) < bytes) c++;
+    while (c < SIZES.length - 1 && SIZES[c]! < bytes) c++;
     return c;
   }
 
@@ -144,10 +145,11 @@ export class XorArena {
 
   private grow(id: number): void {
     const c = this.cls[id]!;
-    if (c >= MAX_CLASS_LOG - MIN_CLASS_LOG) throw new Error('xor arena: chunk larger than the largest slot');
-    const nc = c + 1;
-    const noff = this.alloc(nc);
     const used = (this.bits[id]! + 7) >>> 3;
+    let nc = c + 1;
+    while (nc < SIZES.length && SIZES[nc]! < used + SPARE) nc++;
+    if (nc >= SIZES.length) throw new Error('xor arena: chunk larger than the largest slot');
+    const noff = this.alloc(nc);
     this.bufs[nc]!.set(this.bufs[c]!.subarray(this.off[id]!, this.off[id]! + used), noff);
     this.free[c]!.push(this.off[id]!);
     this.cls[id] = nc;
@@ -156,7 +158,7 @@ export class XorArena {
 
   /** append adds a sample (timestamps must increase) whose value is given as its 32-bit halves. */
   append(id: number, t: number, hi: number, lo: number): void {
-    if ((this.bits[id]! >>> 3) + SPARE > 1 << (this.cls[id]! + MIN_CLASS_LOG)) this.grow(id);
+    if ((this.bits[id]! >>> 3) + SPARE > SIZES[this.cls[id]!]!) this.grow(id);
     const n = this.numSamples[id]!;
     const delta = t - this.maxT[id]!;
     const dod = n === 1 ? delta : delta - this.tDelta[id]!;
