@@ -265,6 +265,20 @@ describe('durability and recovery', () => {
     expect(read(st).get(key(up('del')))).toEqual(before);
   });
 
+  it('keeps the block range the file was created with', () => {
+    const file = dbFile();
+    let st = mk({ path: file, blockRangeMs: H });
+    const a = st.appender();
+    for (let i = 0; i < 800; i++) a.append(0, up('br'), T0 + i * 15_000, i);
+    a.commit();
+    st.maintain();
+    st.close();
+    const logs: string[] = [];
+    st = mk({ path: file, logger: (_l, m) => logs.push(m) }); // default 2 h requested
+    expect(logs.join('\n')).toMatch(/block range of 3600000 ms/);
+    expect(read(st).get(key(up('br')))!.t.length).toBe(800);
+  });
+
   it('deletes whole series and persisted block data', () => {
     const st = mk({ blockRangeMs: 2 * H });
     const a = st.appender();

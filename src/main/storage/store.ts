@@ -115,7 +115,7 @@ export class TSDB implements Storage, StoreReader {
   readonly counters = new StoreCounters();
   private readonly db: SqliteDb;
   private readonly log: StorageLogger;
-  private readonly range: number;
+  private range: number;
   private readonly spc: number;
   private readonly oooWindow: number;
   private readonly retentionMs: number;
@@ -225,6 +225,14 @@ export class TSDB implements Storage, StoreReader {
     if (typeof fu === 'number') this.flushedUntil = fu;
     const nr = this.st.getMeta!.get('next_ref') as number | undefined;
     if (typeof nr === 'number') this.nextRef = nr;
+    // the block range is part of the format (it defines the chunks keys): the file's value wins
+    const br = this.st.getMeta!.get('block_range') as number | undefined;
+    if (typeof br === 'number' && br >= 1000) {
+      if (br !== this.range) this.log('warn', `storage ${this.path}: the file uses a block range of ${br} ms; ignoring the configured ${this.range} ms`);
+      this.range = br;
+    } else {
+      this.st.setMeta!.run('block_range', this.range);
+    }
     // series
     const badSeries: number[] = [];
     for (const row of db.prepare('SELECT ref, labels, min_time, max_time FROM series ORDER BY ref').iterate() as Iterable<{ ref: number; labels: Uint8Array; min_time: number | null; max_time: number | null }>) {
