@@ -207,9 +207,15 @@ export function vectorUnless(lhs: EVector, rhs: EVector, lhsh: readonly number[]
 }
 
 /** resultMetric computes the labels of a binary-operation result (cached per lhs/rhs pair). */
-function resultMetric(lhs: Labels, rhs: Labels, op: BinaryOp, matching: VectorMatching, enh: EvalNodeHelper): Labels {
-  const key = keyOf(lhs) + '\x00' + keyOf(rhs);
-  const hit = enh.resultMetric.get(key);
+export function resultMetric(lhs: Labels, rhs: Labels, op: BinaryOp, matching: VectorMatching, enh: EvalNodeHelper): Labels {
+  // Input label sets are the same objects at every step, so an identity-keyed cache avoids
+  // building string keys per sample and step.
+  let byRhs = enh.resultMetric.get(lhs);
+  if (byRhs === undefined) {
+    byRhs = new Map();
+    enh.resultMetric.set(lhs, byRhs);
+  }
+  const hit = byRhs.get(rhs);
   if (hit !== undefined) return hit;
   const lb = new LabelEditor(lhs);
   if (changesMetricSchema(op)) lb.del(MetricName, TypeLabel, UnitLabel);
@@ -224,7 +230,7 @@ function resultMetric(lhs: Labels, rhs: Labels, op: BinaryOp, matching: VectorMa
     else lb.del(ln);
   }
   const ret = lb.labels();
-  enh.resultMetric.set(key, ret);
+  byRhs.set(rhs, ret);
   return ret;
 }
 

@@ -41,7 +41,7 @@ import { containsSameLabelset, dropMetadata, getLabel, getMetricName, keyOf, sig
 import { interpolate } from './interp';
 import { labelsString } from './labelstring';
 import { setOffsetForAtModifier } from './preprocess';
-import { ESeries, type EMatrix, type EString, type EVector, type RangeWindow } from './types';
+import { ESeries, type EMatrix, type ESample, type EString, type EVector, type RangeWindow } from './types';
 
 /** RangeEvalFn is called once per step by rangeEval with the gathered input vectors. */
 type RangeEvalFn = (vectors: EVector[], sigs: number[][] | null, enh: EvalNodeHelper) => EVector;
@@ -82,6 +82,50 @@ interface MatrixSource {
   /** fromSubquery cuts start timestamps. */
   fromSubquery: boolean;
   samples: number;
+}
+
+/** AccEntry is one output series being built, with the step it last received a point at. */
+interface AccEntry {
+  s: ESeries;
+  ts: number;
+}
+
+/**
+ * SeriesAccumulator collects the per-step output vectors of rangeEval into series. Label sets are
+ * looked up by object identity first (they are usually the same objects at every step) and by
+ * content only on a miss; a second point for the same labels at one step is an error.
+ */
+class SeriesAccumulator {
+  private readonly byObj = new Map<Labels, AccEntry>();
+  private readonly byKey = new Map<string, AccEntry>();
+
+  add(smp: ESample, ts: number): void {
+    let e = this.byObj.get(smp.metric);
+    if (e === undefined) {
+      const k = keyOf(smp.metric);
+      e = this.byKey.get(k);
+      if (e === undefined) {
+        e = { s: new ESeries(smp.metric, smp.dropName), ts: -Infinity };
+        this.byKey.set(k, e);
+      }
+      this.byObj.set(smp.metric, e);
+    }
+    if (e.ts === ts) throw execError('vector cannot contain metrics with the same labelset');
+    e.ts = ts;
+    if (smp.h === null) {
+      e.s.fT.push(ts);
+      e.s.fF.push(smp.f);
+    } else {
+      e.s.hT.push(ts);
+      e.s.hH.push(smp.h);
+    }
+  }
+
+  matrix(): EMatrix {
+    const out: EMatrix = [];
+    for (const e of this.byKey.values()) out.push(e.s);
+    return out;
+  }
 }
 
 /** Evaluator evaluates expressions over one step grid. */
@@ -206,8 +250,9 @@ export class Evaluator implements EvalHost {
   /** rangeEvalMatrices is rangeEval over already evaluated inputs. */
   private rangeEvalMatrices(matching: VectorMatching | null, fn: RangeEvalFn, matrixes: EMatrix[], originalNumSamples: number): EMatrix {
     const vectors: EVector[] = matrixes.map(() => []);
+    const slots: (ESample | undefined)[][] = matrixes.map((m) => new Array<ESample | undefined>(m.length));
     const enh = this.newEnh();
-    const seriess = new Map<string, { s: ESeries; ts: number }>();
+    const acc = new SeriesAccumulator();
     let tempNumSamples = this.currentSamples;
     let seriesSigs: Int32Array[] | null = null;
     let bufSigs: number[][] | null = null;
@@ -242,7 +287,7 @@ export class Evaluator implements EvalHost {
       this.ctx.check();
       this.currentSamples = tempNumSamples;
       for (let i = 0; i < matrixes.length; i++) {
-        this.gatherVector(ts, matrixes[i]!, vectors[i]!, bufSigs === null ? null : bufSigs[i]!, seriesSigs === null ? null : seriesSigs[i]!);
+        this.gatherVector(ts, matrixes[i]!, vectors[i]!, bufSigs === null ? null : bufSigs[i]!, seriesSigs === null ? null : seriesSigs[i]!, slots[i]!);
       }
       enh.ts = ts;
       const result = fn(vectors, bufSigs, enh);
@@ -272,49 +317,56 @@ export class Evaluator implements EvalHost {
         this.currentSamples = originalNumSamples + matrixSamples(mat);
         return mat;
       }
-      for (const s of result) {
-        const k = keyOf(s.metric);
-        let e = seriess.get(k);
-        if (e !== undefined) {
-          if (e.ts === ts) throw execError('vector cannot contain metrics with the same labelset');
-          e.ts = ts;
-        } else {
-          e = { s: new ESeries(s.metric, s.dropName), ts };
-          seriess.set(k, e);
-        }
-        if (s.h === null) {
-          e.s.fT.push(ts);
-          e.s.fF.push(s.f);
-        } else {
-          e.s.hT.push(ts);
-          e.s.hH.push(s.h);
-        }
-      }
+      for (let i = 0; i < result.length; i++) acc.add(result[i]!, ts);
     }
-    const mat: EMatrix = [];
-    for (const e of seriess.values()) mat.push(e.s);
+    const mat = acc.matrix();
     this.currentSamples = originalNumSamples + matrixSamples(mat);
     return mat;
   }
 
   /** gatherVector collects the points at ts of every series of input into out (advancing cursors). */
-  private gatherVector(ts: number, input: EMatrix, out: EVector, bufSigs: number[] | null, seriesSigs: Int32Array | null): void {
-    out.length = 0;
-    if (bufSigs !== null) bufSigs.length = 0;
+  private gatherVector(
+    ts: number,
+    input: EMatrix,
+    out: EVector,
+    bufSigs: number[] | null,
+    seriesSigs: Int32Array | null,
+    slots: (ESample | undefined)[],
+  ): void {
+    let n = 0;
+    let nb = 0;
     for (let i = 0; i < input.length; i++) {
       const s = input[i]!;
-      if (s.fi < s.fT.length && s.fT[s.fi] === ts) {
-        out.push({ metric: s.metric, t: ts, f: s.fF[s.fi]!, h: null, dropName: s.dropName });
-        s.fi++;
+      let f = 0;
+      let h: FloatHistogram | null = null;
+      const fi = s.fi;
+      if (fi < s.fT.length && s.fT[fi] === ts) {
+        f = s.fF[fi]!;
+        s.fi = fi + 1;
       } else if (s.hi < s.hT.length && s.hT[s.hi] === ts) {
-        out.push({ metric: s.metric, t: ts, f: 0, h: s.hH[s.hi]!, dropName: s.dropName });
+        h = s.hH[s.hi]!;
         s.hi++;
       } else {
         continue;
       }
-      if (bufSigs !== null) bufSigs.push(seriesSigs![i]!);
-      this.currentSamples++;
+      // One sample object per input series, reused at every step: functions consume the vector
+      // of a step before the next one is gathered and never modify input samples.
+      let smp = slots[i];
+      if (smp === undefined) {
+        smp = { metric: s.metric, t: ts, f, h, dropName: s.dropName };
+        slots[i] = smp;
+      } else {
+        smp.t = ts;
+        smp.f = f;
+        smp.h = h;
+      }
+      // Indexed writes plus a final length keep the arrays' capacity across steps.
+      out[n++] = smp;
+      if (bufSigs !== null) bufSigs[nb++] = seriesSigs![i]!;
     }
+    if (out.length !== n) out.length = n;
+    if (bufSigs !== null && bufSigs.length !== nb) bufSigs.length = nb;
+    this.currentSamples += n;
     if (this.currentSamples > this.ctx.opts.maxSamples) throw tooManySamples();
   }
 

@@ -34,7 +34,7 @@ export class EvalNodeHelper {
   numSigs = 0;
   rightSigs: Map<number, ESample> = new Map();
   matchedSigs: Map<number, Set<string> | null> = new Map();
-  resultMetric: Map<string, Labels> = new Map();
+  resultMetric: Map<Labels, Map<Labels, Labels>> = new Map();
 
   /** queryStart/queryEnd/queryStep are the query's own range (for start(), end(), range(), step()). */
   queryStart = 0;
