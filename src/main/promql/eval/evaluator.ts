@@ -40,6 +40,7 @@ import { evalLabelJoin, evalLabelReplace } from './labelfuncs';
 import { containsSameLabelset, dropMetadata, getLabel, getMetricName, keyOf, sigOn, sigWithout, TypeLabel } from './labelutil';
 import { interpolate } from './interp';
 import { labelsString } from './labelstring';
+import { binopSeriesWise, seriesWiseSwitch, setOpSeriesWise } from './binop_series';
 import { setOffsetForAtModifier } from './preprocess';
 import { ESeries, type EMatrix, type ESample, type EString, type EVector, type RangeWindow } from './types';
 
@@ -817,6 +818,34 @@ export class Evaluator implements EvalHost {
     }
     if (lt === 'vector' && rt === 'vector') {
       const matching = e.matching ?? { card: 'one-to-one', matchingLabels: [], on: false, include: [] };
+      if (this.start !== this.end && seriesWiseSwitch.enabled) {
+        // Range mode: try the series-wise path first; it gives the same result when the pairing
+        // of series cannot change between steps, and falls back otherwise.
+        const originalNumSamples = this.currentSamples;
+        const l = this.evalMatrix(e.lhs);
+        const r = this.evalMatrix(e.rhs);
+        const grid = { start: this.start, end: this.end, interval: this.interval };
+        const fast =
+          op === 'and' || op === 'or' || op === 'unless'
+            ? setOpSeriesWise(op, l, r, matching, grid)
+            : binopSeriesWise(op, l, r, matching, e.returnBool, grid, this.newEnh());
+        if (fast !== null) return this.seriesWiseDone([l, r], fast, originalNumSamples);
+        switch (op) {
+          case 'and':
+            return this.rangeEvalMatrices(matching, (v, sh, enh) => vectorAnd(v[0]!, v[1]!, sh![0]!, sh![1]!, enh), [l, r], originalNumSamples);
+          case 'or':
+            return this.rangeEvalMatrices(matching, (v, sh, enh) => vectorOr(v[0]!, v[1]!, sh![0]!, sh![1]!, enh), [l, r], originalNumSamples);
+          case 'unless':
+            return this.rangeEvalMatrices(matching, (v, sh, enh) => vectorUnless(v[0]!, v[1]!, sh![0]!, sh![1]!, enh), [l, r], originalNumSamples);
+          default:
+            return this.rangeEvalMatrices(
+              matching,
+              (v, sh, enh) => vectorBinop(op, v[0]!, v[1]!, matching, e.returnBool, sh![0]!, sh![1]!, enh),
+              [l, r],
+              originalNumSamples,
+            );
+        }
+      }
       switch (op) {
         case 'and':
           return this.rangeEval(matching, (v, sh, enh) => vectorAnd(v[0]!, v[1]!, sh![0]!, sh![1]!, enh), [e.lhs, e.rhs]);
@@ -838,7 +867,7 @@ export class Evaluator implements EvalHost {
       const l = this.evalMatrix(e.lhs);
       const r = this.evalMatrix(e.rhs);
       const fast = this.vectorScalarSeriesWise(op, swap ? r : l, swap ? l : r, swap, e.returnBool);
-      if (fast !== null) return fast;
+      if (fast !== null) return this.seriesWiseDone([l, r], fast, originalNumSamples);
       if (swap) {
         return this.rangeEvalMatrices(null, (v, _s, enh) => vectorScalarBinop(op, v[1]!, v[0]![0]!.f, true, e.returnBool, enh), [l, r], originalNumSamples);
       }
@@ -853,7 +882,7 @@ export class Evaluator implements EvalHost {
    * input series mapping to the same output labels. Returns null when the general path is needed.
    */
   private vectorScalarSeriesWise(op: BinaryOp, vec: EMatrix, sc: EMatrix, swap: boolean, returnBool: boolean): EMatrix | null {
-    if (op === '</' || op === '>/') return null;
+    if (op === '</' || op === '>/' || !seriesWiseSwitch.enabled) return null;
     const steps = this.numSteps();
     if (sc.length !== 1 || sc[0]!.fT.length !== steps || sc[0]!.hT.length !== 0) return null;
     const scal = sc[0]!.fF;
@@ -913,8 +942,47 @@ export class Evaluator implements EvalHost {
       }
       if (oT.length > 0) out.push(ss);
     }
-    this.currentSamples += matrixSamples(out);
-    if (this.currentSamples > this.ctx.opts.maxSamples) throw tooManySamples();
+    return out;
+  }
+
+  /**
+   * seriesWiseDone finishes a series-wise evaluation that replaced rangeEvalMatrices over inputs:
+   * it replays rangeEval's sample accounting step by step (same limit errors and peak), then
+   * orders the output as rangeEval would have created it (by first step, stable).
+   */
+  private seriesWiseDone(inputs: readonly EMatrix[], out: EMatrix, originalNumSamples: number): EMatrix {
+    this.ctx.check();
+    const steps = this.numSteps();
+    const gathered = new Int32Array(steps);
+    const produced = new Int32Array(steps);
+    const start = this.start;
+    const interval = this.interval;
+    const count = (counts: Int32Array, T: readonly number[], from: number): void => {
+      for (let j = from; j < T.length; j++) {
+        const k = (T[j]! - start) / interval;
+        if (k >= 0 && k < steps && Number.isInteger(k)) counts[k]!++;
+      }
+    };
+    for (const m of inputs) {
+      for (const s of m) {
+        count(gathered, s.fT, s.fi);
+        count(gathered, s.hT, s.hi);
+      }
+    }
+    for (const s of out) count(produced, s.fT, 0);
+    const max = this.ctx.opts.maxSamples;
+    const stats = this.ctx.stats;
+    let temp = this.currentSamples;
+    for (let k = 0; k < steps; k++) {
+      let cur = temp + gathered[k]!;
+      if (cur > max) throw tooManySamples();
+      cur += produced[k]!;
+      temp += produced[k]!;
+      if (cur > stats.peakSamples) stats.peakSamples = cur;
+      if (cur > max) throw tooManySamples();
+    }
+    out.sort((a, b) => a.fT[0]! - b.fT[0]!);
+    this.currentSamples = originalNumSamples + matrixSamples(out);
     return out;
   }
 
