@@ -73,6 +73,11 @@ export class PointBuf {
   /** st holds start timestamps (0 = unknown) when the source provides them. */
   st: Float64Array | null = null;
   n = 0;
+  /**
+   * decreases counts the adjacent pairs with f[i] < f[i-1] (counter resets), kept up to date by
+   * push and dropUpTo so that rate() skips its reset scan for windows without any.
+   */
+  decreases = 0;
 
   constructor(cap = 16) {
     this.t = new Float64Array(cap);
@@ -82,6 +87,7 @@ export class PointBuf {
   /** push appends a point, growing the arrays when full. */
   push(t: number, f: number): void {
     if (this.n === this.t.length) this.grow();
+    if (this.n > 0 && f < this.f[this.n - 1]!) this.decreases++;
     this.t[this.n] = t;
     this.f[this.n] = f;
     this.n++;
@@ -91,6 +97,7 @@ export class PointBuf {
   pushST(t: number, f: number, st: number): void {
     if (this.n === this.t.length) this.grow();
     if (this.st === null) this.st = new Float64Array(this.t.length);
+    if (this.n > 0 && f < this.f[this.n - 1]!) this.decreases++;
     this.t[this.n] = t;
     this.f[this.n] = f;
     this.st[this.n] = st;
@@ -119,6 +126,11 @@ export class PointBuf {
     let d = 0;
     while (d < n && t[d]! <= mint) d++;
     if (d === 0) return;
+    if (this.decreases > 0) {
+      const f = this.f;
+      const last = d < n ? d : n - 1;
+      for (let k = 0; k < last; k++) if (f[k + 1]! < f[k]!) this.decreases--;
+    }
     const rest = n - d;
     if (rest > 64) {
       t.copyWithin(0, d, n);
@@ -140,6 +152,7 @@ export class PointBuf {
   /** reset empties the buffer. */
   reset(): void {
     this.n = 0;
+    this.decreases = 0;
   }
 }
 

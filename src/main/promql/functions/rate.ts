@@ -136,7 +136,7 @@ function extrapolatedRate(w: RangeWindow, enh: EvalNodeHelper, isCounter: boolea
     firstT = T[0]!;
     lastT = T[n - 1]!;
     resultFloat = F[n - 1]! - (stStart >= 0 ? 0 : F[0]!);
-    if (isCounter) {
+    if (isCounter && (st !== null || fl.decreases > 0)) {
       for (let i = 1; i < n; i++) {
         if (F[i]! < F[i - 1]! || (st !== null && isStartTimestampReset(st[i - 1]!, T[i - 1]!, st[i]!, T[i]!))) resultFloat += F[i - 1]!;
       }
