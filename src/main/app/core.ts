@@ -7,11 +7,11 @@ import * as path from 'node:path';
 import { parseDocument, stringify } from 'yaml';
 import type { ApiTargetsData, ApiMetadataEntry } from '../../common/api/types';
 import type { ParserOptions } from '../../common/promql';
-import { loadConfig, loadConfigFile, staticTargetGroups, type VigilConfig } from '../config';
+import { loadConfig, loadConfigFile, type VigilConfig } from '../config';
 import { openStorage, type StorageEngine } from '../storage';
 import { Engine } from '../promql/engine';
 import type { EngineOpts } from '../promql/value';
-import { ScrapeManager } from '../scrape';
+import { ScrapeManager, TargetDiscovery } from '../scrape';
 import { startServer, type ApiServer } from '../api/server';
 import type { ApiContext } from '../api/router';
 import { startDemo, type DemoServer } from '../demo/server';
@@ -164,7 +164,10 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     scrape = new ScrapeManager({ appendable: storage, logger: (level, msg) => log(level, msg, { component: 'scrape' }) });
     stops.push(() => scrape!.stop());
     scrape.applyConfig(config);
-    scrape.sync(staticTargetGroups(config));
+    // Static and file-based target groups; Kubernetes discovery plugs in here later.
+    const discovery = new TargetDiscovery((sets) => scrape!.sync(sets), (level, msg) => log(level, msg, { component: 'discovery' }));
+    stops.push(() => discovery.stop());
+    discovery.applyConfig(config);
 
     return {
       url: server.url,

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from './args';
-import { openStorage } from '../storage';
+import { openStoreForCommand } from './open';
 import { forEachOpenMetricsSample, ExpositionError } from '../../common/textparse';
 import { DATABASE_FILE, defaultDataDir } from '../util/paths';
 
@@ -24,7 +24,7 @@ export async function importCommand(flags: Record<string, string | boolean>, pos
   }
   const dataDir = typeof flags.data === 'string' ? path.resolve(flags.data) : defaultDataDir();
   fs.mkdirSync(dataDir, { recursive: true });
-  const storage = openStorage({ path: path.join(dataDir, DATABASE_FILE), logger: (level, msg) => level !== 'info' && err(`vigil: storage: ${msg}\n`) });
+  const storage = openStoreForCommand(path.join(dataDir, DATABASE_FILE), err);
   const t0 = Date.now();
   try {
     const imp = storage.importer();

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from './args';
-import { openStorage } from '../storage';
+import { openStoreForCommand } from './open';
 import { Engine } from '../promql/engine';
 import { handleApiRequest, type ApiContext } from '../api/router';
 import { parseDurationOrSeconds, parseTime } from '../../common/model/time';
@@ -31,7 +31,7 @@ export async function queryCommand(flags: Record<string, string | boolean>, posi
     err(`vigil query: no Vigil data in ${dataDir} (missing ${DATABASE_FILE}); use --data DIR\n`);
     return 1;
   }
-  const storage = openStorage({ path: dbFile, logger: (level, msg) => level !== 'info' && err(`vigil: storage: ${msg}\n`) });
+  const storage = openStoreForCommand(dbFile, err);
   try {
     const engine = new Engine();
     const now = Date.now();

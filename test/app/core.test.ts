@@ -1,0 +1,104 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { startCore, withExtraScrapeConfigs, type Core } from '../../src/main/app/core';
+import { main } from '../../src/main/cli/main';
+import { nopLogger } from '../../src/main/util/log';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+function tmp(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-core-'));
+  cleanups.push(() => fs.rmSync(d, { recursive: true, force: true }));
+  return d;
+}
+
+async function exporter(body: () => string): Promise<string> {
+  const srv = http.createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(body()));
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  cleanups.push(() => new Promise<void>((r) => srv.close(() => r())));
+  return `127.0.0.1:${(srv.address() as AddressInfo).port}`;
+}
+
+async function until<T>(fn: () => Promise<T | undefined>, ms: number): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('core', () => {
+  it('scrapes static and file_sd targets from a Prometheus config and serves them', async () => {
+    let n = 0;
+    const a = await exporter(() => `# TYPE jobs_done_total counter\njobs_done_total ${++n}\n`);
+    const b = await exporter(() => '# TYPE temp gauge\ntemp{room="lab"} 21.5\n');
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'targets.json'), JSON.stringify([{ targets: [b], labels: { team: 'infra' } }]));
+    const cfg = path.join(dir, 'prometheus.yml');
+    fs.writeFileSync(
+      cfg,
+      [
+        'global:',
+        '  scrape_interval: 1s',
+        '  scrape_timeout: 1s',
+        'scrape_configs:',
+        '  - job_name: static',
+        '    static_configs: [{ targets: ["' + a + '"] }]',
+        '  - job_name: files',
+        '    file_sd_configs: [{ files: ["targets.json"] }]',
+        '',
+      ].join('\n'),
+    );
+    const core: Core = await startCore({ dataDir: path.join(dir, 'data'), configFile: cfg, host: '127.0.0.1', port: 0, demo: false, uiDir: null, logger: nopLogger });
+    cleanups.push(() => core.stop());
+    const up = await until(async () => {
+      const r = (await (await fetch(`${core.url}/api/v1/query?query=up`)).json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+      return r.data.result.length === 2 && r.data.result.every((s) => s.value[1] === '1') ? r.data.result : undefined;
+    }, 10_000);
+    const byJob = Object.fromEntries(up.map((s) => [s.metric.job, s.metric]));
+    expect(byJob.static).toEqual({ __name__: 'up', job: 'static', instance: a });
+    expect(byJob.files).toEqual({ __name__: 'up', job: 'files', instance: b, team: 'infra' });
+    const t = (await (await fetch(`${core.url}/api/v1/query?query=temp`)).json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+    expect(t.data.result[0]!.metric).toEqual({ __name__: 'temp', job: 'files', instance: b, team: 'infra', room: 'lab' });
+    expect(t.data.result[0]!.value[1]).toBe('21.5');
+    const targets = (await (await fetch(`${core.url}/api/v1/targets`)).json()) as { data: { activeTargets: { scrapePool: string; health: string }[] } };
+    expect(targets.data.activeTargets.map((x) => `${x.scrapePool}:${x.health}`).sort()).toEqual(['files:up', 'static:up']);
+    const self = await (await fetch(`${core.url}/metrics`)).text();
+    expect(self).toMatch(/vigil_tsdb_head_series \d+/);
+    expect(self).toMatch(/vigil_scrape_targets\{scrape_pool="static",health="up"\} 1/);
+
+    // The store is locked by the running core: the CLI says so instead of corrupting it.
+    let err = '';
+    const code = await main(['query', 'up', '--data', path.join(dir, 'data')], () => {}, (s) => (err += s));
+    expect(code).toBe(1);
+    expect(err).toMatch(/in use by another process/);
+  });
+
+  it('refuses a bad config with its line, and a taken port, leaving nothing running', async () => {
+    const dir = tmp();
+    const cfg = path.join(dir, 'bad.yml');
+    fs.writeFileSync(cfg, 'scrape_configs:\n  - job_name: x\n    scrape_interval: 1s\n    scrape_timeout: 5s\n');
+    await expect(startCore({ dataDir: path.join(dir, 'd1'), configFile: cfg, host: '127.0.0.1', port: 0, demo: false, uiDir: null, logger: nopLogger })).rejects.toThrow(/bad\.yml:\d+:\d+: .*scrape timeout/i);
+    // The failed start released the store: a second start on the same directory works.
+    const ok = await startCore({ dataDir: path.join(dir, 'd1'), configFile: null, host: '127.0.0.1', port: 0, demo: false, uiDir: null, logger: nopLogger });
+    const port = Number(new URL(ok.url).port);
+    await expect(startCore({ dataDir: path.join(dir, 'd2'), configFile: null, host: '127.0.0.1', port, demo: false, uiDir: null, logger: nopLogger })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    await ok.stop();
+  });
+
+  it('adds demo scrape configs to a user config', () => {
+    const merged = withExtraScrapeConfigs('global:\n  scrape_interval: 30s\nscrape_configs:\n  - job_name: mine\n', '- job_name: demo\n');
+    expect(merged).toContain('job_name: mine');
+    expect(merged).toContain('job_name: demo');
+    expect(merged).toContain('scrape_interval: 30s');
+  });
+});
