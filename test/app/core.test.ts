@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { startCore, withExtraScrapeConfigs, type Core } from '../../src/main/app/core';
 import { main } from '../../src/main/cli/main';
 import { nopLogger } from '../../src/main/util/log';
+import { engineOptsFromFeatures } from '../../src/main/cli/serve';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -93,6 +94,21 @@ describe('core', () => {
     const port = Number(new URL(ok.url).port);
     await expect(startCore({ dataDir: path.join(dir, 'd2'), configFile: null, host: '127.0.0.1', port, demo: false, uiDir: null, logger: nopLogger })).rejects.toMatchObject({ code: 'EADDRINUSE' });
     await ok.stop();
+  });
+
+  it('keeps experimental PromQL off unless a feature flag enables it', async () => {
+    expect(engineOptsFromFeatures('promql-experimental-functions, promql-duration-expr')).toEqual({ enableExperimentalFunctions: true, enableDurationExpressions: true });
+    expect(() => engineOptsFromFeatures('warp-drive')).toThrow(/unknown feature "warp-drive"/);
+    const q = encodeURIComponent('sort_by_label(vector(1), "x")');
+    const off = await startCore({ dataDir: path.join(tmp(), 'd'), configFile: null, host: '127.0.0.1', port: 0, demo: false, uiDir: null, logger: nopLogger });
+    const r1 = await fetch(`${off.url}/api/v1/query?query=${q}`);
+    expect(r1.status).toBe(400);
+    expect(((await r1.json()) as { error: string }).error).toMatch(/function "sort_by_label" is not enabled/);
+    await off.stop();
+    const on = await startCore({ dataDir: path.join(tmp(), 'd'), configFile: null, host: '127.0.0.1', port: 0, demo: false, uiDir: null, logger: nopLogger, engine: engineOptsFromFeatures('promql-experimental-functions') });
+    const r2 = await fetch(`${on.url}/api/v1/query?query=${q}`);
+    expect(r2.status).toBe(200);
+    await on.stop();
   });
 
   it('adds demo scrape configs to a user config', () => {

@@ -10,6 +10,7 @@ import { handleApiRequest } from '../api/router';
 import { createLogger, type LogLevel } from '../util/log';
 import { defaultDataDir } from '../util/paths';
 import type { ApiRequest } from '../../common/ipc/contract';
+import type { EngineOpts } from '../promql/value';
 
 type Out = (s: string) => void;
 
@@ -40,6 +41,31 @@ function logLevel(flags: Record<string, string | boolean>): LogLevel {
   return l as LogLevel;
 }
 
+/**
+ * FEATURES maps Prometheus's --enable-feature names to engine options. Like Prometheus, every
+ * experimental PromQL feature is off unless enabled.
+ */
+export const FEATURES: Record<string, Partial<EngineOpts>> = {
+  'promql-experimental-functions': { enableExperimentalFunctions: true },
+  'promql-duration-expr': { enableDurationExpressions: true },
+  'promql-extended-range-selectors': { enableExtendedRangeSelectors: true },
+  'promql-binop-fill-modifiers': { enableBinopFillModifiers: true },
+  'type-and-unit-labels': { enableTypeAndUnitLabels: true },
+  'promql-delayed-name-removal': { enableDelayedNameRemoval: true },
+  'st-storage': { enableStartTimestamps: true },
+};
+
+/** engineOptsFromFeatures parses --enable-feature. */
+export function engineOptsFromFeatures(list: string | undefined): Partial<EngineOpts> {
+  const out: Partial<EngineOpts> = {};
+  for (const f of (list ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+    const o = FEATURES[f];
+    if (!o) throw new UsageError(`unknown feature ${JSON.stringify(f)}; known: ${Object.keys(FEATURES).join(', ')}`);
+    Object.assign(out, o);
+  }
+  return out;
+}
+
 async function start(flags: Record<string, string | boolean>, listen: string): Promise<Core> {
   const { host, port } = parseListen(listen);
   const configFile = typeof flags.config === 'string' ? flags.config : null;
@@ -52,6 +78,7 @@ async function start(flags: Record<string, string | boolean>, listen: string): P
       port,
       demo: flags.demo === true,
       uiDir: uiDir(),
+      engine: engineOptsFromFeatures(typeof flags['enable-feature'] === 'string' ? flags['enable-feature'] : undefined),
       logger: createLogger('vigil', logLevel(flags)),
     });
   } catch (e) {
