@@ -52,7 +52,6 @@ export const FEATURES: Record<string, Partial<EngineOpts>> = {
   'promql-binop-fill-modifiers': { enableBinopFillModifiers: true },
   'type-and-unit-labels': { enableTypeAndUnitLabels: true },
   'promql-delayed-name-removal': { enableDelayedNameRemoval: true },
-  'st-storage': { enableStartTimestamps: true },
 };
 
 /** engineOptsFromFeatures parses --enable-feature. */
