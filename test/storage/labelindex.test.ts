@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { labelsFromRecord, labelsGet, type Labels } from '../../src/common/model/labels';
+import { labelsCompare, labelsFromRecord, labelsGet, type Labels } from '../../src/common/model/labels';
 import { Matcher, type MatchType } from '../../src/common/model/matcher';
 import { SeriesIndex, intersect, union } from '../../src/main/storage/labelindex';
 import { Rng } from './helpers';
@@ -67,6 +67,28 @@ describe('SeriesIndex', () => {
     expect(idx.labelNames(null)).toContain('instance');
     const envNames = idx.labelNames(idx.select([new Matcher('!=', 'env', '')]));
     expect(envNames).toContain('env');
+  });
+
+  it('sorts refs by label set like labels.Compare, through the cached rank and directly', () => {
+    const cmp = (a: number, b: number): number => labelsCompare(all.get(a)!, all.get(b)!);
+    const big = idx.select([new Matcher('=~', 'job', 'api|db')]);
+    expect(big.length).toBeGreaterThan(256);
+    const expected = [...big].sort(cmp);
+    idx.sortByLabels(big); // builds the rank
+    expect(big).toEqual(expected);
+    const small = idx.select([new Matcher('=', 'job', 'node'), new Matcher('=', 'env', 'prod')]);
+    const expSmall = [...small].sort(cmp);
+    idx.sortByLabels(small.reverse()); // rank cached
+    expect(small).toEqual(expSmall);
+    // A new series invalidates the rank; small selections sort directly, large ones rebuild it.
+    const extra = labelsFromRecord({ __name__: 'up', job: 'api', instance: 'aaa' });
+    idx.add(ref, extra);
+    all.set(ref, extra);
+    ref++;
+    const again = idx.select([new Matcher('=~', 'job', 'api|db')]);
+    idx.sortByLabels(again);
+    expect(again).toEqual([...again].sort(cmp));
+    expect(again).toContain(ref - 1);
   });
 
   it('drops removed series from selections and look-ups', () => {

@@ -5,6 +5,7 @@ import { labelsFromStrings, type Labels } from '../../src/common/model/labels';
 import { Matcher } from '../../src/common/model/matcher';
 import { StaleNaN } from '../../src/common/model/value';
 import { openStorage, StorageError, ValueType, type StorageEngine, type StorageOptions } from '../../src/main/storage/index';
+import type { Querier } from '../../src/main/storage/interface';
 import { bits, crash, raw, tempDir } from './helpers';
 
 const H = 3_600_000;
@@ -107,6 +108,27 @@ describe('appending and querying', () => {
     expect(q.labelNames([])).toEqual(['__name__', 'env', 'job']);
     q.close();
     expect(() => q.select(false, null, [])).toThrow(/closed/);
+  });
+
+  it("orders an unsorted select as Prometheus's TSDB does: creation order in the head, label order once a block is read", () => {
+    const st = mk({ blockRangeMs: 2 * H });
+    const jobs = ['c', 'a', 'b'];
+    const a = st.appender();
+    for (const job of jobs) for (let i = 0; i < 10; i++) a.append(0, up(job), T0 + 10 * H + i * 15_000, i);
+    a.commit();
+    const jobsOf = (q: Querier): string[] => q.select(false, null, [new Matcher('=', '__name__', 'up')]).series.map((s) => s.labels.find((l) => l.name === 'job')!.value);
+    let q = st.querier(T0 + 10 * H, T0 + 11 * H);
+    expect(jobsOf(q)).toEqual(jobs);
+    q.close();
+    const imp = st.importer();
+    for (const job of ['z', ...jobs]) imp.add(up(job), T0 + 1000, 1);
+    imp.commit();
+    q = st.querier(T0, T0 + 11 * H);
+    expect(jobsOf(q)).toEqual(['a', 'b', 'c', 'z']);
+    q.close();
+    q = st.querier(T0 + 10 * H, T0 + 11 * H); // head only: creation order
+    expect(jobsOf(q)).toEqual(jobs);
+    q.close();
   });
 
   it('seeks within and across chunks', () => {

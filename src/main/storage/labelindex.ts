@@ -69,6 +69,9 @@ export class SeriesIndex {
   private readonly postings = new Map<number, Map<number, number[]>>();
   private allRefs: number[] = [];
   private dead = 0;
+  /** rank orders all live refs by label set (null: stale, recomputed on demand); byRank is its inverse. */
+  private rank: Int32Array | null = null;
+  private byRank: Int32Array | null = null;
   /** numSeries is the number of live series. */
   numSeries = 0;
 
@@ -86,6 +89,7 @@ export class SeriesIndex {
       ns.set(this.slab.subarray(0, this.slabLen));
       this.slab = ns;
     }
+    this.rank = null;
     this.off[ref] = this.slabLen;
     this.cnt[ref] = ls.length;
     this.live[ref] = 1;
@@ -160,6 +164,63 @@ export class SeriesIndex {
     return out;
   }
 
+  /** compare orders two series by their label sets as Prometheus's labels.Compare does. */
+  compare(a: number, b: number): number {
+    const strs = this.syms.strs;
+    const slab = this.slab;
+    const na = this.cnt[a]!;
+    const nb = this.cnt[b]!;
+    const n = na < nb ? na : nb;
+    let pa = this.off[a]!;
+    let pb = this.off[b]!;
+    for (let i = 0; i < n; i++, pa += 2, pb += 2) {
+      if (slab[pa] !== slab[pb]) {
+        const x = strs[slab[pa]!]!;
+        const y = strs[slab[pb]!]!;
+        return x < y ? -1 : 1;
+      }
+      if (slab[pa + 1] !== slab[pb + 1]) {
+        const x = strs[slab[pa + 1]!]!;
+        const y = strs[slab[pb + 1]!]!;
+        return x < y ? -1 : 1;
+      }
+    }
+    return na - nb;
+  }
+
+  /**
+   * sortByLabels sorts live refs in place by label set. A rank over all series is kept between
+   * calls (series sets change rarely compared with queries), so a sort is an integer sort.
+   */
+  sortByLabels(refs: number[]): void {
+    const n = refs.length;
+    if (n < 2) return;
+    if (this.rank === null && n < 256) {
+      refs.sort((a, b) => this.compare(a, b));
+      return;
+    }
+    if (this.rank === null) this.computeRank();
+    const rank = this.rank!;
+    const byRank = this.byRank!;
+    const keys = new Int32Array(n);
+    for (let i = 0; i < n; i++) keys[i] = rank[refs[i]!]!;
+    keys.sort();
+    for (let i = 0; i < n; i++) refs[i] = byRank[keys[i]!]!;
+  }
+
+  private computeRank(): void {
+    const refs = this.allRefs.filter((r) => this.live[r] === 1);
+    refs.sort((a, b) => this.compare(a, b));
+    const rank = new Int32Array(this.off.length);
+    const byRank = new Int32Array(refs.length);
+    for (let i = 0; i < refs.length; i++) {
+      rank[refs[i]!] = i;
+      byRank[i] = refs[i]!;
+    }
+    this.rank = rank;
+    this.byRank = byRank;
+  }
+
   /** labelValue returns the value of label name (a symbol id) of series ref, or -1. */
   labelValueId(ref: number, nameId: number): number {
     const n = this.cnt[ref]!;
@@ -179,6 +240,7 @@ export class SeriesIndex {
   remove(ref: number): void {
     if (!this.has(ref)) return;
     this.live[ref] = 0;
+    this.rank = null;
     this.numSeries--;
     this.dead++;
     if (this.dead > 1024 && this.dead > this.numSeries / 4) this.rebuild();

@@ -14,7 +14,7 @@
  * Everything is synchronous; one TSDB per file and process.
  */
 import type { FloatHistogram } from '../../common/model/histogram';
-import { labelsCompare, type Labels } from '../../common/model/labels';
+import type { Labels } from '../../common/model/labels';
 import type { Matcher } from '../../common/model/matcher';
 import { SampleBuf, XorAppender, decodeChunkInto, encodeBest, encodeXor, MAX_CHUNK_SAMPLES } from './chunkenc/index';
 import { describe, isCorruption, moveAside, openDatabase, sqliteCode, type SqliteDb, type StorageLogger } from './db';
@@ -1101,6 +1101,11 @@ export class TSDB implements Storage, StoreReader {
     const warnings: Warnings = [];
     const refs = this.index.select(matchers);
     const blocks = this.blockList.filter((b) => b * this.range <= maxt && (b + 1) * this.range > mint);
+    // Series come in the order Prometheus's TSDB gives for an unsorted select: creation order when
+    // only the head is read, label order as soon as a block is involved (series in a block index are
+    // sorted, and merging head and blocks sorts). The order reaches results (aggregation and error
+    // messages follow it), so matching it keeps answers identical, float rounding included.
+    if (sortSeries || blocks.length > 0) this.index.sortByLabels(refs);
     const out: StoredSeries[] = [];
     for (const ref of refs) {
       const s = this.series[ref];
@@ -1128,7 +1133,6 @@ export class TSDB implements Storage, StoreReader {
       if (!sortedByMinT(sources)) sources.sort((a, b) => a.minT - b.minT);
       out.push(new StoredSeries(this.index.labels(ref), ref, sources, mint, maxt, this, warnings));
     }
-    if (sortSeries) out.sort((a, b) => labelsCompare(a.labels, b.labels));
     return { series: out, warnings };
   }
 
