@@ -3,6 +3,7 @@
  * with target groups by discovery (static configs now, Kubernetes later) through sync(), and the
  * targets view of /api/v1/targets.
  */
+import type { ApiDroppedTarget, ApiTarget } from '../../common/api/types';
 import { labelsToRecord } from '../../common/model/labels';
 import { formatDuration } from '../../common/model/time';
 import type { ScrapeConfig, TargetGroup, VigilConfig } from '../config/types';
@@ -29,28 +30,11 @@ export interface ScrapeManagerOptions {
   skipOffsetting?: boolean;
 }
 
-/** TargetInfo is an active target as /api/v1/targets reports it. */
-export interface TargetInfo {
-  discoveredLabels: Record<string, string>;
-  labels: Record<string, string>;
-  scrapePool: string;
-  scrapeUrl: string;
-  globalUrl: string;
-  lastError: string;
-  /** lastScrape is RFC 3339 ("0001-01-01T00:00:00Z" before the first scrape). */
-  lastScrape: string;
-  /** lastScrapeDuration is in seconds. */
-  lastScrapeDuration: number;
-  health: 'up' | 'down' | 'unknown';
-  scrapeInterval: string;
-  scrapeTimeout: string;
-}
+/** TargetInfo is an active target as /api/v1/targets reports it (the API's own shape). */
+export type TargetInfo = ApiTarget;
 
 /** DroppedTargetInfo is a dropped target as /api/v1/targets reports it. */
-export interface DroppedTargetInfo {
-  discoveredLabels: Record<string, string>;
-  scrapePool: string;
-}
+export type DroppedTargetInfo = Required<ApiDroppedTarget>;
 
 /** TargetsView is the data of /api/v1/targets. */
 export interface TargetsView {
