@@ -1,3 +1,4 @@
+import { mulberry32 as rng } from '../../src/common/util/random';
 /**
  * The series-wise paths for binary operators in range queries must give exactly what the
  * step-wise rangeEval path gives: same series, points, order, annotations, errors, peak samples
@@ -13,17 +14,6 @@ import type { EngineOpts } from '../../src/main/promql/value';
 
 const M = 60_000;
 
-/** rng is a small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function buildStore(seed: number): MemStore {
   const r = rng(seed);

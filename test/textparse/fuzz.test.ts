@@ -1,3 +1,4 @@
+import { mulberry32 as rng } from '../../src/common/util/random';
 /**
  * Fuzz and property tests of both parsers: any byte input yields entries or a positioned
  * ExpositionError (never another exception, never a hang); random valid expositions round-trip;
@@ -9,17 +10,6 @@ import { createParser, Entry, ExpositionError, floatStatus, formatOpenMetricsFlo
 import { OM_INVALID, OM_VALID, TEXT_INVALID, TEXT_VALID } from './corpus';
 import { OM, TEXT } from './dump';
 
-/** mulberry32 is a small seeded PRNG so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const INTERESTING = [...Buffer.from('{}",=#\n \t\\_:aZ09.e+-xPp_ \x00\r', 'latin1'), 0xff, 0xc3, 0xe2, 0x82, 0xf0, 0x9f, 0x80, 0xed, 0xa0];
 const TOKENS = ['# HELP ', '# TYPE ', '# UNIT ', '# EOF', '# EOF\n', ' # {', 'NaN', '+Inf', '-Inf', 'counter', 'histogram', '_created', '_total', '{"', '"}', 'le="', 'quantile="', '\\"', '\\n', '\\\\', '1e400', '0x1p3'];

@@ -4,6 +4,7 @@
  * exposition formats real exporters serve, and a later fake Kubernetes API server serves its
  * objects.
  */
+import { mulberry32 } from '../../common/util/random';
 
 /** DemoContainer is one container of a demo pod. */
 export interface DemoContainer {
@@ -83,17 +84,6 @@ export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 
 const CPU_MODES = ['idle', 'iowait', 'irq', 'nice', 'softirq', 'steal', 'system', 'user'];
 
-/** mulberry32 is a small seeded PRNG. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hexId(rand: () => number, n: number): string {
   let s = '';
