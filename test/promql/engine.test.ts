@@ -191,12 +191,43 @@ describe('engine: errors and limits', () => {
 describe('engine: annotations, stats and options', () => {
   it('renders annotations as Prometheus does', async () => {
     const st = store([[{ __name__: 'requests', job: 'a' }, [0, 60, 120]]]);
+    // The API forms append the position of the expression concerned, as Prometheus's API does.
     const r = await new Engine().instantQuery(st, 'rate(requests[2m])', 2 * M);
-    expect(r.infos).toEqual(['PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "requests"']);
+    expect(r.infos).toEqual(['PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "requests" (1:6)']);
     const s = await new Engine().rangeQuery(st, 'sort(requests)', 0, M, M);
-    expect(s.warnings).toEqual(['PromQL warning: sort is ineffective for range queries since results are always ordered by labels']);
+    expect(s.warnings).toEqual(['PromQL warning: sort is ineffective for range queries since results are always ordered by labels (1:1)']);
     const q = await new Engine().instantQuery(st, 'quantile(2, requests)', 0);
-    expect(q.warnings).toEqual(['PromQL warning: quantile value should be between 0 and 1, got 2']);
+    expect(q.warnings).toEqual(['PromQL warning: quantile value should be between 0 and 1, got 2 (1:10)']);
+    // Lines and byte columns; a repeated text keeps the later position.
+    // (Checked against Prometheus 3.14 with the same shape of query.)
+    const t = await new Engine().instantQuery(st, 'rate(requests[2m])\n + {x="é"} + ignoring(x) rate(requests[2m])', 2 * M);
+    expect(t.infos).toEqual(['PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "requests" (2:32)']);
+    // Sort inside a step-invariant range query runs once: no warning; inside a subquery it warns.
+    expect((await new Engine().rangeQuery(st, 'sort(requests @ 60)', 0, M, M)).warnings).toEqual([]);
+    expect((await new Engine().instantQuery(st, 'max_over_time(sort(requests)[2m:1m])', 2 * M)).warnings).toEqual([
+      'PromQL warning: sort is ineffective for range queries since results are always ordered by labels (1:15)',
+    ]);
+    // execExpr without the query text gives the bare texts (as the test scripts compare them).
+    const ng = new Engine();
+    expect(ng.execExpr(st, ng.parseQuery('quantile(2, requests)'), 0, 0, 0).warnings).toEqual(['PromQL warning: quantile value should be between 0 and 1, got 2']);
+  });
+
+  it('merges forced-monotonicity infos of histogram_quantile and limits the API to 10 annotations of each kind', async () => {
+    // Bucket le=0.5 falls below le=0.25 at two of the three steps (by 3 and by 1). Prometheus 3.14
+    // merges the info's counter into itself at every step after the first (count = 2*count+1), plus
+    // one per further occurrence: step 1 -> 1, step 2 -> (1+1)*2+1 = 5, printed as count+1 = 6.
+    const b = (le: string, vals: number[]): [Record<string, string>, number[]] => [{ __name__: 'lat_bucket', le }, vals];
+    const st = store([b('0.25', [10, 10, 10]), b('0.5', [7, 12, 9]), b('+Inf', [20, 20, 20])]);
+    const r = await new Engine().rangeQuery(st, 'histogram_quantile(0.5, lat_bucket)', 0, 2 * M, M);
+    const mono =
+      'PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)';
+    expect(r.infos).toEqual([`${mono}, from buckets 0.5 to 0.5, with a max diff of 3, over 6 samples from 1970-01-01T00:00:00Z to 1970-01-01T00:02:00Z (1:25)`]);
+    const i = await new Engine().instantQuery(st, 'histogram_quantile(0.5, lat_bucket)', 2 * M);
+    expect(i.infos).toEqual([`${mono}, from buckets 0.5 to 0.5, with a max diff of 1, over 1 samples from 1970-01-01T00:02:00Z to 1970-01-01T00:02:00Z (1:25)`]);
+    const many = Array.from({ length: 12 }, (_, i) => `quantile(${i + 2}, lat_bucket)`).join(' or ');
+    const w = (await new Engine().instantQuery(st, many, 0)).warnings;
+    expect(w).toHaveLength(11);
+    expect(w[10]).toBe('2 more warning annotations omitted');
   });
 
   it('returns stats when asked', async () => {

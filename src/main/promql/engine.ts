@@ -11,12 +11,10 @@ import { labelsCompare } from '../../common/model/labels';
 import { typeOf, type Expr, type ValueType } from '../../common/promql/ast';
 import { ParseError } from '../../common/promql';
 import { StorageError, type Queryable } from '../storage/interface';
-import { annoSortInRangeQuery } from './eval/annotations';
 import { QueryContext, type EvalOptions } from './eval/context';
 import { Evaluator } from './eval/evaluator';
-import { containsCall, planSelectors, preprocessExpr, setOffsetForAtModifier, validateModifiers } from './eval/preprocess';
+import { planSelectors, preprocessExpr, setOffsetForAtModifier, validateModifiers } from './eval/preprocess';
 import type { EMatrix } from './eval/types';
-import { SORT_FUNCTIONS } from './functions/index';
 import { parseQueryExpr, type ExprParser, type ParserFlags } from './parse';
 import {
   QueryError,
@@ -135,20 +133,23 @@ export class Engine implements PromQLEngine {
   /** execInstant is the synchronous form of instantQuery. */
   execInstant(q: Queryable, query: string, timeMs: number, opts: QueryOpts = {}): QueryResult {
     const expr = this.parseQuery(query);
-    return this.execExpr(q, expr, timeMs, timeMs, 0, opts);
+    return this.execExpr(q, expr, timeMs, timeMs, 0, opts, query);
   }
 
   /** execRange is the synchronous form of rangeQuery. */
   execRange(q: Queryable, query: string, startMs: number, endMs: number, stepMs: number, opts: QueryOpts = {}): QueryResult {
     const expr = this.parseQuery(query);
-    return this.execExpr(q, expr, startMs, endMs, stepMs, opts);
+    return this.execExpr(q, expr, startMs, endMs, stepMs, opts, query);
   }
 
   /**
    * execExpr evaluates an already parsed expression (the AST is modified in place; parse anew for
-   * every execution). stepMs 0 with start == end is an instant query.
+   * every execution). stepMs 0 with start == end is an instant query. With the query text,
+   * annotations are rendered as Prometheus's API renders them (` (line:col)` of the expression
+   * they are about, at most 10 of each kind); without it they are the bare texts, as Prometheus's
+   * test scripts compare them.
    */
-  execExpr(q: Queryable, expr: Expr, startMs: number, endMs: number, stepMs: number, opts: QueryOpts = {}): QueryResult {
+  execExpr(q: Queryable, expr: Expr, startMs: number, endMs: number, stepMs: number, opts: QueryOpts = {}, query?: string): QueryResult {
     const t0 = performance.now();
     const isInstant = startMs === endMs && stepMs === 0;
     if (!isInstant) {
@@ -211,7 +212,6 @@ export class Engine implements PromQLEngine {
     } finally {
       ctx.close();
     }
-    if (!isInstant && containsCall(expr, SORT_FUNCTIONS)) ctx.annos.warn(annoSortInRangeQuery());
     const t2 = performance.now();
     let stats: QueryStats | null = null;
     if (opts.stats) {
@@ -232,6 +232,10 @@ export class Engine implements PromQLEngine {
         for (let i = 0; i < ps.length; i++) perStep.push([startMs + i * (isInstant ? 0 : stepMs), ps[i]!]);
         stats.samples.totalQueryableSamplesPerStep = perStep;
       }
+    }
+    if (query !== undefined) {
+      const r = ctx.annos.render(query);
+      return { value, warnings: r.warnings, infos: r.infos, stats };
     }
     return { value, warnings: ctx.annos.warnings(), infos: ctx.annos.infos(), stats };
   }

@@ -60,7 +60,11 @@ export interface QueryStats {
 /** QueryResult is what an executed query returns. */
 export interface QueryResult {
   value: Value;
-  /** Annotation texts as Prometheus renders them ("PromQL warning: ..." / "PromQL info: ..."). */
+  /**
+   * Annotation texts as Prometheus renders them ("PromQL warning: ..." / "PromQL info: ..."): for
+   * instantQuery/rangeQuery (which have the query text) as its HTTP API does, with ` (line:col)`
+   * of the expression concerned and at most 10 of each kind; bare texts from execExpr.
+   */
   warnings: string[];
   infos: string[];
   stats: QueryStats | null;

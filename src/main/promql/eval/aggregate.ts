@@ -191,8 +191,7 @@ function addPoint(ss: ESeries, ts: number, f: number, h: FloatHistogram | null):
 
 /** rangeEvalAgg evaluates an aggregation (other than count_values) over all steps. */
 export function rangeEvalAgg(ev: EvalHost, e: AggregateExpr, sortedGrouping: string[], input: EMatrix, params: FParams): EMatrix {
-  const enh = ev.newEnh();
-  const annos = enh.annos;
+  const enh = ev.newEnh(e.expr.pos);
   const tempNumSamples = ev.currentSamples;
   const groupToIndex = new Map<string, number>();
   const seriesToResult = new Int32Array(input.length);
@@ -227,14 +226,14 @@ export function rangeEvalAgg(ev: EvalHost, e: AggregateExpr, sortedGrouping: str
     case 'limit_ratio':
       if (params.maxValue === 0 && params.minValue === 0) return [];
       if (params.hasAnyNaN) throw execError('Ratio value is NaN');
-      if (params.maxValue > 1) annos.warn(annoInvalidRatio(params.maxValue, 1));
-      if (params.minValue < -1) annos.warn(annoInvalidRatio(params.minValue, -1));
+      if (params.maxValue > 1) enh.annos.warn(annoInvalidRatio(params.maxValue, 1), e.param?.pos ?? null);
+      if (params.minValue < -1) enh.annos.warn(annoInvalidRatio(params.minValue, -1), e.param?.pos ?? null);
       seriess = new Map();
       break;
     case 'quantile':
-      if (params.hasAnyNaN) annos.warn(annoInvalidQuantile(NaN));
-      if (params.maxValue > 1) annos.warn(annoInvalidQuantile(params.maxValue));
-      if (params.minValue < 0) annos.warn(annoInvalidQuantile(params.minValue));
+      if (params.hasAnyNaN) enh.annos.warn(annoInvalidQuantile(NaN), e.param?.pos ?? null);
+      if (params.maxValue > 1) enh.annos.warn(annoInvalidQuantile(params.maxValue), e.param?.pos ?? null);
+      if (params.minValue < 0) enh.annos.warn(annoInvalidQuantile(params.minValue), e.param?.pos ?? null);
       break;
     default:
       break;
@@ -270,7 +269,6 @@ function aggregation(
   enh: EvalNodeHelper,
 ): void {
   const op = e.op;
-  const annos = enh.annos;
   for (const g of groups) g.seen = false;
   for (let si = 0; si < input.length; si++) {
     const s = input[si]!;
@@ -302,7 +300,7 @@ function aggregation(
         case 'stddev':
           if (h !== null) {
             group.seen = false;
-            annos.info(annoHistogramIgnoredInAggregation(op));
+            enh.info(annoHistogramIgnoredInAggregation(op));
           } else if (Number.isNaN(f) || !Number.isFinite(f)) {
             group.floatValue = NaN;
           } else {
@@ -312,7 +310,7 @@ function aggregation(
         case 'quantile':
           if (h !== null) {
             group.seen = false;
-            annos.info(annoHistogramIgnoredInAggregation('quantile'));
+            enh.info(annoHistogramIgnoredInAggregation('quantile'));
           }
           group.values = [f];
           break;
@@ -323,7 +321,7 @@ function aggregation(
         case 'max':
           if (h !== null) {
             group.seen = false;
-            annos.info(annoHistogramIgnoredInAggregation(op));
+            enh.info(annoHistogramIgnoredInAggregation(op));
           }
           break;
         default:
@@ -343,10 +341,10 @@ function aggregation(
             try {
               const r = addHistograms(group.histogramValue, h);
               group.histogramValue = r.h;
-              if (r.reconciled) annos.info(annoMismatchedCustomBuckets('aggregation'));
+              if (r.reconciled) enh.info(annoMismatchedCustomBuckets('aggregation'));
             } catch (err) {
               if (!(err instanceof HistogramError)) throw err;
-              annos.warn(annoMixedExponentialCustomHistograms(getMetricName(s.metric)));
+              enh.warn(annoMixedExponentialCustomHistograms(getMetricName(s.metric)));
               group.incompatibleHistograms = true;
             }
           }
@@ -368,13 +366,13 @@ function aggregation(
               const left = divHistogram(copyHistogram(h), group.groupCount);
               const right = divHistogram(copyHistogram(group.histogramValue), group.groupCount);
               const toAdd = subHistograms(left, right);
-              if (toAdd.reconciled) annos.info(annoMismatchedCustomBuckets('aggregation'));
+              if (toAdd.reconciled) enh.info(annoMismatchedCustomBuckets('aggregation'));
               const r = addHistograms(group.histogramValue, toAdd.h);
-              if (r.reconciled) annos.info(annoMismatchedCustomBuckets('aggregation'));
+              if (r.reconciled) enh.info(annoMismatchedCustomBuckets('aggregation'));
               group.histogramValue = r.h;
             } catch (err) {
               if (!(err instanceof HistogramError)) throw err;
-              annos.warn(annoMixedExponentialCustomHistograms(getMetricName(s.metric)));
+              enh.warn(annoMixedExponentialCustomHistograms(getMetricName(s.metric)));
               group.incompatibleHistograms = true;
               continue;
             }
@@ -402,14 +400,14 @@ function aggregation(
         break;
       case 'max':
         if (h !== null) {
-          annos.info(annoHistogramIgnoredInAggregation('max'));
+          enh.info(annoHistogramIgnoredInAggregation('max'));
           continue;
         }
         if (group.floatValue < f || Number.isNaN(group.floatValue)) group.floatValue = f;
         break;
       case 'min':
         if (h !== null) {
-          annos.info(annoHistogramIgnoredInAggregation('min'));
+          enh.info(annoHistogramIgnoredInAggregation('min'));
           continue;
         }
         if (group.floatValue > f || Number.isNaN(group.floatValue)) group.floatValue = f;
@@ -425,12 +423,12 @@ function aggregation(
           group.floatMean += delta / group.groupCount;
           group.floatValue += delta * (f - group.floatMean);
         } else {
-          annos.info(annoHistogramIgnoredInAggregation(op));
+          enh.info(annoHistogramIgnoredInAggregation(op));
         }
         break;
       case 'quantile':
         if (h !== null) {
-          annos.info(annoHistogramIgnoredInAggregation('quantile'));
+          enh.info(annoHistogramIgnoredInAggregation('quantile'));
           continue;
         }
         group.values.push(f);
@@ -445,7 +443,7 @@ function aggregation(
     switch (op) {
       case 'avg':
         if (aggr.hasFloat && aggr.hasHistogram) {
-          annos.warn(annoMixedFloatsHistogramsAgg());
+          enh.warn(annoMixedFloatsHistogramsAgg());
           continue;
         }
         if (aggr.incompatibleHistograms) continue;
@@ -467,7 +465,7 @@ function aggregation(
         break;
       case 'sum':
         if (aggr.hasFloat && aggr.hasHistogram) {
-          annos.warn(annoMixedFloatsHistogramsAgg());
+          enh.warn(annoMixedFloatsHistogramsAgg());
           continue;
         }
         if (aggr.incompatibleHistograms) continue;
@@ -477,7 +475,7 @@ function aggregation(
       default:
         break;
     }
-    if (aggr.counterResetSeen && aggr.notCounterResetSeen) annos.warn(annoHistogramCounterResetCollision('aggregation'));
+    if (aggr.counterResetSeen && aggr.notCounterResetSeen) enh.warn(annoHistogramCounterResetCollision('aggregation'));
     const ss = output[ri]!;
     addPoint(ss, enh.ts, aggr.floatValue, aggr.histogramValue);
     ss.dropName = aggr.dropName;
@@ -559,7 +557,6 @@ function aggregationK(
   seriess: Map<string, ESeries>,
 ): EMatrix {
   const op = e.op;
-  const annos = enh.annos;
   let groupsRemaining = groups.length;
   for (const g of groups) g.seen = false;
   const advanceRemainingSeries = (ts: number, startIdx: number): void => {
@@ -605,7 +602,7 @@ function aggregationK(
         case 'topk':
           if (s.h !== null) {
             group.seen = false;
-            annos.info(annoHistogramIgnoredInAggregation('topk'));
+            enh.annos.info(annoHistogramIgnoredInAggregation('topk'), e.pos);
           } else {
             heapPush(group.heap, s, lessByValue);
           }
@@ -613,7 +610,7 @@ function aggregationK(
         case 'bottomk':
           if (s.h !== null) {
             group.seen = false;
-            annos.info(annoHistogramIgnoredInAggregation('bottomk'));
+            enh.annos.info(annoHistogramIgnoredInAggregation('bottomk'), e.pos);
           } else {
             heapPush(group.heap, s, lessByReverseValue);
           }
@@ -626,7 +623,7 @@ function aggregationK(
     switch (op) {
       case 'topk':
         if (s.h !== null) {
-          annos.info(annoHistogramIgnoredInAggregation('topk'));
+          enh.annos.info(annoHistogramIgnoredInAggregation('topk'), e.pos);
         } else if (group.heap.length < k) {
           heapPush(group.heap, s, lessByValue);
         } else if (group.heap[0]!.f < s.f || (Number.isNaN(group.heap[0]!.f) && !Number.isNaN(s.f))) {
@@ -636,7 +633,7 @@ function aggregationK(
         break;
       case 'bottomk':
         if (s.h !== null) {
-          annos.info(annoHistogramIgnoredInAggregation('bottomk'));
+          enh.annos.info(annoHistogramIgnoredInAggregation('bottomk'), e.pos);
         } else if (group.heap.length < k) {
           heapPush(group.heap, s, lessByReverseValue);
         } else if (group.heap[0]!.f > s.f || (Number.isNaN(group.heap[0]!.f) && !Number.isNaN(s.f))) {

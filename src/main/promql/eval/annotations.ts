@@ -1,34 +1,183 @@
 /**
  * Annotations: the warnings and infos a query returns next to its result, rendered exactly as
  * Prometheus's util/annotations renders them ("PromQL warning: ..." / "PromQL info: ...").
- * Like Prometheus, annotations are de-duplicated by their text.
+ * Like Prometheus, annotations are de-duplicated by their text; each remembers the position of the
+ * expression it is about, which the HTTP API appends as ` (line:col)` (Annotations.AsStrings with
+ * the query), while the test-script runner compares the bare texts.
  */
-import { fmtG, goQuote } from './format';
+import type { PositionRange } from '../../../common/promql/ast';
+import { startPosInput } from '../../../common/promql/errors';
+import { fmtG, fmtGPrec, goQuote } from './format';
+
+/** MonotonicityDetail is what the forced-monotonicity info of histogram_quantile accumulates. */
+interface MonotonicityDetail {
+  minTs: number;
+  maxTs: number;
+  minBucket: number;
+  maxBucket: number;
+  maxDiff: number;
+  /**
+   * count is Prometheus's merge counter (it prints count+1): +1 per merged occurrence, and, like
+   * Prometheus 3.14, doubled plus one at every further step of the function call that produced it
+   * (its per-step annotations map is merged into the call's accumulated map, which holds the same
+   * object). An int64 in Prometheus, so it wraps; kept as a bigint here.
+   */
+  count: bigint;
+}
+
+interface Entry {
+  pos: PositionRange | null;
+  mono: MonotonicityDetail | null;
+  /** fresh marks a scoped entry created during the current step (not doubled at its end). */
+  fresh?: boolean;
+  /** inherited marks an entry merged in from a nested call: the enclosing call never doubles it. */
+  inherited?: boolean;
+}
+
+/**
+ * MonotonicityScope holds the forced-monotonicity infos of one evaluation of a histogram_quantile
+ * call until it is merged into the enclosing scope (or the query's annotations).
+ */
+export class MonotonicityScope {
+  /** entries are keyed by info text. */
+  readonly entries = new Map<string, Entry>();
+}
+
+/** RenderedAnnotations are annotation texts as the HTTP API returns them. */
+export interface RenderedAnnotations {
+  warnings: string[];
+  infos: string[];
+}
+
+/** MAX_API_ANNOTATIONS is how many warnings (and, separately, infos) the API returns, as Prometheus. */
+export const MAX_API_ANNOTATIONS = 10;
 
 /** Annotations collects the warnings and infos of one query evaluation. */
 export class Annotations {
-  private readonly warns = new Set<string>();
-  private readonly infoSet = new Set<string>();
+  private readonly warns = new Map<string, Entry>();
+  private readonly infoMap = new Map<string, Entry>();
+  private readonly scopes: MonotonicityScope[] = [];
 
-  /** warn adds a warning (the full "PromQL warning: ..." text). */
-  warn(text: string): void {
-    this.warns.add(text);
+  /**
+   * warn adds a warning (the full "PromQL warning: ..." text) about the expression at pos (null for
+   * storage warnings, which carry no position). A repeated text takes the newer position, as
+   * Prometheus's generic annotation merge does.
+   */
+  warn(text: string, pos: PositionRange | null = null): void {
+    this.warns.set(text, { pos, mono: null });
   }
 
-  /** info adds an info (the full "PromQL info: ..." text). */
-  info(text: string): void {
-    this.infoSet.add(text);
+  /** info adds an info (the full "PromQL info: ..." text); see warn. */
+  info(text: string, pos: PositionRange | null = null): void {
+    this.infoMap.set(text, { pos, mono: null });
   }
 
-  /** warnings returns the warning texts in insertion order. */
+  /**
+   * forcedMonotonicity adds histogram_quantile's forced-monotonicity info: occurrences with the same
+   * text merge their time range, bucket range, largest difference and count (the first position stays).
+   */
+  forcedMonotonicity(text: string, pos: PositionRange, ts: number, minBucket: number, maxBucket: number, maxDiff: number): void {
+    const scope = this.scopes[this.scopes.length - 1];
+    const target = scope === undefined ? this.infoMap : scope.entries;
+    const prev = target.get(text);
+    const m = prev?.mono;
+    if (prev === undefined || m === null || m === undefined) {
+      target.set(text, { pos, mono: { minTs: ts, maxTs: ts, minBucket, maxBucket, maxDiff, count: 0n }, fresh: true });
+      return;
+    }
+    mergeMono(m, { minTs: ts, maxTs: ts, minBucket, maxBucket, maxDiff, count: 0n });
+  }
+
+  /** beginScope starts collecting the forced-monotonicity infos of one function-call evaluation. */
+  beginScope(): MonotonicityScope {
+    const s = new MonotonicityScope();
+    this.scopes.push(s);
+    return s;
+  }
+
+  /** stepDone ends one evaluation step of the scope's call: entries from earlier steps double. */
+  stepDone(scope: MonotonicityScope): void {
+    for (const e of scope.entries.values()) {
+      if (e.inherited) continue;
+      if (e.fresh) {
+        e.fresh = false;
+        continue;
+      }
+      e.mono!.count = BigInt.asIntN(64, 2n * e.mono!.count + 1n);
+    }
+  }
+
+  /** endScope merges a scope into the enclosing one (or the query's infos), as Annotations.Merge. */
+  endScope(scope: MonotonicityScope): void {
+    const i = this.scopes.lastIndexOf(scope);
+    if (i >= 0) this.scopes.splice(i, 1);
+    const parent = this.scopes[this.scopes.length - 1];
+    const target = parent === undefined ? this.infoMap : parent.entries;
+    for (const [text, e] of scope.entries) {
+      const prev = target.get(text);
+      if (prev?.mono) mergeMono(prev.mono, e.mono!);
+      else target.set(text, { pos: e.pos, mono: e.mono, inherited: true });
+    }
+  }
+
+  /** warnings returns the bare warning texts in insertion order. */
   warnings(): string[] {
-    return [...this.warns];
+    return [...this.warns.keys()];
   }
 
-  /** infos returns the info texts in insertion order. */
+  /** infos returns the bare info texts in insertion order. */
   infos(): string[] {
-    return [...this.infoSet];
+    return [...this.infoMap.keys()];
   }
+
+  /**
+   * render returns the texts as Prometheus's API shows them for query: with ` (line:col)` of the
+   * expression each is about, at most max of each kind plus an "N more ... omitted" line.
+   */
+  render(query: string, max = MAX_API_ANNOTATIONS): RenderedAnnotations {
+    return { warnings: renderAll(this.warns, query, max, 'warning'), infos: renderAll(this.infoMap, query, max, 'info') };
+  }
+}
+
+/** mergeMono folds occurrence o into the kept entry m (histogramQuantileForcedMonotonicityErr.Merge). */
+function mergeMono(m: MonotonicityDetail, o: MonotonicityDetail): void {
+  if (o.minTs < m.minTs) m.minTs = o.minTs;
+  if (o.maxTs > m.maxTs) m.maxTs = o.maxTs;
+  if (o.minBucket < m.minBucket) m.minBucket = o.minBucket;
+  if (o.maxBucket > m.maxBucket) m.maxBucket = o.maxBucket;
+  if (o.maxDiff > m.maxDiff) m.maxDiff = o.maxDiff;
+  m.count = BigInt.asIntN(64, m.count + o.count + 1n);
+}
+
+function renderAll(m: Map<string, Entry>, query: string, max: number, kind: string): string[] {
+  const out: string[] = [];
+  let skipped = 0;
+  for (const [text, e] of m) {
+    if (max > 0 && out.length >= max) {
+      skipped++;
+      continue;
+    }
+    out.push(renderOne(text, e, query));
+  }
+  if (skipped > 0) out.push(`${skipped} more ${kind} annotations omitted`);
+  return out;
+}
+
+function renderOne(text: string, e: Entry, query: string): string {
+  if (e.pos === null) return text;
+  const at = startPosInput(query, e.pos);
+  const m = e.mono;
+  if (m === null) return `${text} (${at})`;
+  return (
+    `${text}, from buckets ${fmtG(m.minBucket)} to ${fmtG(m.maxBucket)}, with a max diff of ${fmtGPrec(m.maxDiff, 2)}, ` +
+    `over ${BigInt.asIntN(64, m.count + 1n)} samples from ${rfc3339Seconds(m.minTs)} to ${rfc3339Seconds(m.maxTs)} (${at})`
+  );
+}
+
+/** rfc3339Seconds renders ms as Go's time.Unix(ms/1000, 0).UTC().Format(time.RFC3339). */
+function rfc3339Seconds(ms: number): string {
+  const iso = new Date(Math.trunc(ms / 1000) * 1000).toISOString();
+  return iso.replace(/\.000Z$/, 'Z');
 }
 
 const W = 'PromQL warning: ';

@@ -296,11 +296,11 @@ export function vectorBinop(
     }
     const r = vectorElemBinop(op, fl, fr, hl, hr);
     if (r.err !== null) {
-      if (r.errIsWarning) enh.annos.warn(r.err);
-      else enh.annos.info(r.err);
+      if (r.errIsWarning) enh.warn(r.err);
+      else enh.info(r.err);
       if (!r.keep) return;
     }
-    if (r.info !== null) enh.annos.info(r.info);
+    if (r.info !== null) enh.info(r.info);
     let f = r.f;
     let h = r.h;
     const keep = r.keep;
@@ -367,10 +367,10 @@ export function vectorScalarBinop(op: BinaryOp, lhs: EVector, scalar: number, sw
     }
     const r = vectorElemBinop(op, lf, rf, lh, rh);
     if (r.err !== null && !r.errIsWarning) {
-      enh.annos.info(r.err);
+      enh.info(r.err);
       continue;
     }
-    if (r.err !== null) enh.annos.warn(r.err);
+    if (r.err !== null) enh.warn(r.err);
     let f = r.f;
     let h = r.h;
     let keep = r.keep;

@@ -9,6 +9,7 @@ import { MetricName, type Labels } from '../../../common/model/labels';
 import {
   typeOf,
   type AggregateExpr,
+  type PositionRange,
   type BinaryOp,
   type BinaryExpr,
   type Call,
@@ -20,10 +21,10 @@ import {
   type VectorSelector,
 } from '../../../common/promql/ast';
 import { copyHistogram, histogramSizeInSamples, mulHistogram } from '../histogram/float_histogram';
-import { FUNCTIONS, ANCHORED_SAFE_FUNCTIONS, SMOOTHED_SAFE_FUNCTIONS } from '../functions/index';
+import { FUNCTIONS, ANCHORED_SAFE_FUNCTIONS, SMOOTHED_SAFE_FUNCTIONS, SORT_FUNCTIONS } from '../functions/index';
 import { labelsForAbsent } from '../functions/label';
 import { aggregationCountValues, FParams, rangeEvalAgg } from './aggregate';
-import { annoPossibleNonCounter, annoPossibleNonCounterLabel } from './annotations';
+import { annoPossibleNonCounter, annoPossibleNonCounterLabel, annoSortInRangeQuery } from './annotations';
 import { changesMetricSchema, goPow, vectorAnd, vectorBinop, vectorOr, vectorScalarBinop, vectorUnless, scalarBinop } from './binop';
 import { execError, tooManySamples, type QueryContext } from './context';
 import { goQuote, isValidLabelNameUTF8 } from './format';
@@ -157,9 +158,10 @@ export class Evaluator implements EvalHost {
     return Math.floor((this.end - this.start) / this.interval) + 1;
   }
 
-  /** newEnh returns a node helper bound to this query's annotations. */
-  newEnh(): EvalNodeHelper {
+  /** newEnh returns a node helper bound to this query's annotations, referring to pos. */
+  newEnh(pos: PositionRange | null = null): EvalNodeHelper {
     const enh = new EvalNodeHelper(this.ctx.annos, this.delayed, this.ctx.opts.enableTypeAndUnitLabels);
+    enh.pos = pos;
     enh.queryStart = this.ctx.queryStart;
     enh.queryEnd = this.ctx.queryEnd;
     enh.queryStep = this.ctx.queryStep;
@@ -237,22 +239,25 @@ export class Evaluator implements EvalHost {
   // ---------------------------------------------------------------------------------------------
   // rangeEval: step-by-step evaluation over gathered vectors.
 
-  /** rangeEval evaluates exprs, then calls fn once per step with the vectors at that step. */
-  rangeEval(matching: VectorMatching | null, fn: RangeEvalFn, exprs: readonly Expr[]): EMatrix {
+  /**
+   * rangeEval evaluates exprs, then calls fn once per step with the vectors at that step; pos is
+   * what the step function's annotations refer to.
+   */
+  rangeEval(matching: VectorMatching | null, fn: RangeEvalFn, exprs: readonly Expr[], pos: PositionRange | null = null): EMatrix {
     const originalNumSamples = this.currentSamples;
     const matrixes: EMatrix[] = [];
     for (const e of exprs) {
       if (typeOf(e) !== 'string') matrixes.push(this.evalMatrix(e));
       else matrixes.push([]);
     }
-    return this.rangeEvalMatrices(matching, fn, matrixes, originalNumSamples);
+    return this.rangeEvalMatrices(matching, fn, matrixes, originalNumSamples, pos);
   }
 
   /** rangeEvalMatrices is rangeEval over already evaluated inputs. */
-  private rangeEvalMatrices(matching: VectorMatching | null, fn: RangeEvalFn, matrixes: EMatrix[], originalNumSamples: number): EMatrix {
+  private rangeEvalMatrices(matching: VectorMatching | null, fn: RangeEvalFn, matrixes: EMatrix[], originalNumSamples: number, pos: PositionRange | null = null): EMatrix {
     const vectors: EVector[] = matrixes.map(() => []);
     const slots: (ESample | undefined)[][] = matrixes.map((m) => new Array<ESample | undefined>(m.length));
-    const enh = this.newEnh();
+    const enh = this.newEnh(pos);
     const acc = new SeriesAccumulator();
     let tempNumSamples = this.currentSamples;
     let seriesSigs: Int32Array[] | null = null;
@@ -519,6 +524,13 @@ export class Evaluator implements EvalHost {
   // Function calls.
 
   private evalCall(e: Call): EvalValue {
+    const v = this.evalCallInner(e);
+    // Prometheus warns when a sort function runs over more than one step (also inside subqueries).
+    if (this.start !== this.end && SORT_FUNCTIONS.has(e.func.name)) this.ctx.annos.warn(annoSortInRangeQuery(), e.pos);
+    return v;
+  }
+
+  private evalCallInner(e: Call): EvalValue {
     const name = e.func.name;
     const impl = FUNCTIONS[name];
     if (impl === undefined) throw execError(`unknown function: ${name}`);
@@ -558,7 +570,26 @@ export class Evaluator implements EvalHost {
     if (matrixArgIndex < 0) {
       if (impl.kind === 'instant') {
         const fn = impl.fn;
-        return this.rangeEval(null, (v, _s, enh) => fn(v, e.args, enh), e.args);
+        if (name === 'histogram_quantile' || name === 'histogram_quantiles') {
+          // Their forced-monotonicity infos merge per call and step as in Prometheus (see Annotations).
+          const annos = this.ctx.annos;
+          const scope = annos.beginScope();
+          try {
+            return this.rangeEval(
+              null,
+              (v, _s, enh) => {
+                const out = fn(v, e.args, enh);
+                annos.stepDone(scope);
+                return out;
+              },
+              e.args,
+              e.args[0]?.pos ?? null,
+            );
+          } finally {
+            annos.endScope(scope);
+          }
+        }
+        return this.rangeEval(null, (v, _s, enh) => fn(v, e.args, enh), e.args, e.args[0]?.pos ?? null);
       }
       // A range function whose range argument was wrapped (step invariant): no usable input.
       return this.rangeEval(null, (_v, _s, enh) => enh.out, e.args);
@@ -641,7 +672,7 @@ export class Evaluator implements EvalHost {
     const offset = src.offset;
     const selRange = src.range;
     const mat: EMatrix = [];
-    const enh = this.newEnh();
+    const enh = this.newEnh(e.args[0]!.pos);
     enh.rangeMs = selRange;
     enh.offsetMs = offset;
     enh.anchored = src.anchored;
@@ -713,14 +744,14 @@ export class Evaluator implements EvalHost {
         if (metricName !== '' && ss.fT.length > 0) {
           if (this.ctx.opts.enableTypeAndUnitLabels) {
             const typeLabel = getLabel(s.labels, TypeLabel);
-            if (typeLabel !== 'counter' && typeLabel !== 'histogram') enh.annos.info(annoPossibleNonCounterLabel(metricName, typeLabel));
+            if (typeLabel !== 'counter' && typeLabel !== 'histogram') enh.info(annoPossibleNonCounterLabel(metricName, typeLabel));
           } else if (
             !metricName.endsWith('_total') &&
             !metricName.endsWith('_sum') &&
             !metricName.endsWith('_count') &&
             !metricName.endsWith('_bucket')
           ) {
-            enh.annos.info(annoPossibleNonCounter(metricName));
+            enh.info(annoPossibleNonCounter(metricName));
           }
         }
       }
@@ -814,6 +845,7 @@ export class Evaluator implements EvalHost {
           return enh.out;
         },
         [e.lhs, e.rhs],
+            e.pos,
       );
     }
     if (lt === 'vector' && rt === 'vector') {
@@ -828,36 +860,38 @@ export class Evaluator implements EvalHost {
         const fast =
           op === 'and' || op === 'or' || op === 'unless'
             ? setOpSeriesWise(op, l, r, matching, grid)
-            : binopSeriesWise(op, l, r, matching, e.returnBool, grid, this.newEnh());
+            : binopSeriesWise(op, l, r, matching, e.returnBool, grid, this.newEnh(e.pos));
         if (fast !== null) return this.seriesWiseDone([l, r], fast, originalNumSamples);
         switch (op) {
           case 'and':
-            return this.rangeEvalMatrices(matching, (v, sh, enh) => vectorAnd(v[0]!, v[1]!, sh![0]!, sh![1]!, enh), [l, r], originalNumSamples);
+            return this.rangeEvalMatrices(matching, (v, sh, enh) => vectorAnd(v[0]!, v[1]!, sh![0]!, sh![1]!, enh), [l, r], originalNumSamples, e.pos);
           case 'or':
-            return this.rangeEvalMatrices(matching, (v, sh, enh) => vectorOr(v[0]!, v[1]!, sh![0]!, sh![1]!, enh), [l, r], originalNumSamples);
+            return this.rangeEvalMatrices(matching, (v, sh, enh) => vectorOr(v[0]!, v[1]!, sh![0]!, sh![1]!, enh), [l, r], originalNumSamples, e.pos);
           case 'unless':
-            return this.rangeEvalMatrices(matching, (v, sh, enh) => vectorUnless(v[0]!, v[1]!, sh![0]!, sh![1]!, enh), [l, r], originalNumSamples);
+            return this.rangeEvalMatrices(matching, (v, sh, enh) => vectorUnless(v[0]!, v[1]!, sh![0]!, sh![1]!, enh), [l, r], originalNumSamples, e.pos);
           default:
             return this.rangeEvalMatrices(
               matching,
               (v, sh, enh) => vectorBinop(op, v[0]!, v[1]!, matching, e.returnBool, sh![0]!, sh![1]!, enh),
               [l, r],
               originalNumSamples,
+              e.pos,
             );
         }
       }
       switch (op) {
         case 'and':
-          return this.rangeEval(matching, (v, sh, enh) => vectorAnd(v[0]!, v[1]!, sh![0]!, sh![1]!, enh), [e.lhs, e.rhs]);
+          return this.rangeEval(matching, (v, sh, enh) => vectorAnd(v[0]!, v[1]!, sh![0]!, sh![1]!, enh), [e.lhs, e.rhs], e.pos);
         case 'or':
-          return this.rangeEval(matching, (v, sh, enh) => vectorOr(v[0]!, v[1]!, sh![0]!, sh![1]!, enh), [e.lhs, e.rhs]);
+          return this.rangeEval(matching, (v, sh, enh) => vectorOr(v[0]!, v[1]!, sh![0]!, sh![1]!, enh), [e.lhs, e.rhs], e.pos);
         case 'unless':
-          return this.rangeEval(matching, (v, sh, enh) => vectorUnless(v[0]!, v[1]!, sh![0]!, sh![1]!, enh), [e.lhs, e.rhs]);
+          return this.rangeEval(matching, (v, sh, enh) => vectorUnless(v[0]!, v[1]!, sh![0]!, sh![1]!, enh), [e.lhs, e.rhs], e.pos);
         default:
           return this.rangeEval(
             matching,
             (v, sh, enh) => vectorBinop(op, v[0]!, v[1]!, matching, e.returnBool, sh![0]!, sh![1]!, enh),
             [e.lhs, e.rhs],
+            e.pos,
           );
       }
     }
@@ -869,9 +903,9 @@ export class Evaluator implements EvalHost {
       const fast = this.vectorScalarSeriesWise(op, swap ? r : l, swap ? l : r, swap, e.returnBool);
       if (fast !== null) return this.seriesWiseDone([l, r], fast, originalNumSamples);
       if (swap) {
-        return this.rangeEvalMatrices(null, (v, _s, enh) => vectorScalarBinop(op, v[1]!, v[0]![0]!.f, true, e.returnBool, enh), [l, r], originalNumSamples);
+        return this.rangeEvalMatrices(null, (v, _s, enh) => vectorScalarBinop(op, v[1]!, v[0]![0]!.f, true, e.returnBool, enh), [l, r], originalNumSamples, e.pos);
       }
-      return this.rangeEvalMatrices(null, (v, _s, enh) => vectorScalarBinop(op, v[0]!, v[1]![0]!.f, false, e.returnBool, enh), [l, r], originalNumSamples);
+      return this.rangeEvalMatrices(null, (v, _s, enh) => vectorScalarBinop(op, v[0]!, v[1]![0]!.f, false, e.returnBool, enh), [l, r], originalNumSamples, e.pos);
     }
     throw execError(`invalid binary operation between ${lt} and ${rt}`);
   }

@@ -22,6 +22,48 @@ export function fmtG(f: number): string {
   return String(f);
 }
 
+/**
+ * fmtGPrec formats a float like Go's %.<prec>g: prec significant digits (trailing zeros dropped),
+ * exponent form when the exponent is < -4 or >= the precision (strconv's 'g' rules).
+ */
+export function fmtGPrec(f: number, prec: number): string {
+  if (Number.isNaN(f)) return 'NaN';
+  if (f === Infinity) return '+Inf';
+  if (f === -Infinity) return '-Inf';
+  if (prec < 1) prec = 1;
+  const neg = f < 0 || Object.is(f, -0);
+  let e = Math.abs(f).toExponential(prec - 1); // "d.ddde+x"; JavaScript rounds ties up
+  if (prec <= 100) {
+    // Go rounds an exact tie to even: detect "...5000..." in the exact expansion.
+    const full = Math.abs(f).toExponential(100);
+    const fe = full.indexOf('e');
+    const fd = full.slice(0, fe).replace('.', '');
+    if (fd[prec] === '5' && /^0*$/.test(fd.slice(prec + 1)) && Number(fd[prec - 1]) % 2 === 0) {
+      e = `${fd[0]}${prec > 1 ? '.' + fd.slice(1, prec) : ''}${full.slice(fe)}`;
+    }
+  }
+  const idx = e.indexOf('e');
+  const digits = e.slice(0, idx).replace('.', '').replace(/0+$/, '') || '0';
+  const nd = digits.length;
+  const dp = f === 0 ? 1 : parseInt(e.slice(idx + 1), 10) + 1;
+  let eprec = prec;
+  if (eprec > nd && nd >= dp) eprec = nd;
+  const exp = dp - 1;
+  let out: string;
+  if (exp < -4 || exp >= eprec) {
+    const mant = nd > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    const a = Math.abs(exp);
+    out = `${mant}e${exp < 0 ? '-' : '+'}${a < 10 ? '0' : ''}${a}`;
+  } else if (dp <= 0) {
+    out = `0.${'0'.repeat(-dp)}${digits}`;
+  } else if (dp >= nd) {
+    out = digits + '0'.repeat(dp - nd);
+  } else {
+    out = `${digits.slice(0, dp)}.${digits.slice(dp)}`;
+  }
+  return neg ? `-${out}` : out;
+}
+
 /** isValidUTF8 reports whether s encodes valid UTF-8 (no lone surrogates, see surrogate escapes). */
 export function isValidUTF8(s: string): boolean {
   for (let i = 0; i < s.length; i++) {

@@ -4,7 +4,7 @@
  */
 import type { FloatHistogram } from '../../../common/model/histogram';
 import type { Labels } from '../../../common/model/labels';
-import type { Expr } from '../../../common/promql/ast';
+import type { Expr, PositionRange } from '../../../common/promql/ast';
 import type { Annotations } from './annotations';
 import type { QueryContext } from './context';
 import type { SeriesSource } from './iterators';
@@ -17,6 +17,12 @@ export class EvalNodeHelper {
   /** out is a fresh output vector a function may append to and return. */
   out: EVector = [];
   readonly annos: Annotations;
+  /**
+   * pos is the position annotations of this node refer to (Prometheus passes the node's or its
+   * first argument's PositionRange): a binary expression, a call's first argument, an
+   * aggregation's inner expression. Sites that refer to another node pass that position to annos.
+   */
+  pos: PositionRange | null = null;
   readonly enableDelayedNameRemoval: boolean;
   readonly enableTypeAndUnitLabels: boolean;
 
@@ -48,6 +54,16 @@ export class EvalNodeHelper {
     this.annos = annos;
     this.enableDelayedNameRemoval = enableDelayedNameRemoval;
     this.enableTypeAndUnitLabels = enableTypeAndUnitLabels;
+  }
+
+  /** warn adds a warning about this node (at pos). */
+  warn(text: string): void {
+    this.annos.warn(text, this.pos);
+  }
+
+  /** info adds an info about this node (at pos). */
+  info(text: string): void {
+    this.annos.info(text, this.pos);
   }
 }
 
@@ -83,7 +99,8 @@ export interface EvalHost {
   readonly end: number;
   readonly interval: number;
   currentSamples: number;
-  newEnh(): EvalNodeHelper;
+  /** newEnh returns a node helper whose annotations refer to pos. */
+  newEnh(pos?: PositionRange | null): EvalNodeHelper;
   evalMatrix(e: Expr): EMatrix;
   evalSeries(series: readonly SeriesSource[], offset: number, recordOrigT: boolean): EMatrix;
   mergeSeriesWithSameLabelset(mat: EMatrix): EMatrix;

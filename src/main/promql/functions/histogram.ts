@@ -4,6 +4,7 @@
  * and native histograms, and histogram_count/sum/avg/stddev/stdvar over native histograms.
  */
 import type { FloatHistogram } from '../../../common/model/histogram';
+import type { Expr } from '../../../common/promql/ast';
 import type { Labels } from '../../../common/model/labels';
 import {
   annoBadBucketLabel,
@@ -87,7 +88,7 @@ function almostEqualRel(a: number, b: number, epsilon: number): boolean {
  * between successive cumulative counts (floating point artefacts) and forces monotonicity by
  * removing any decrease. Returns whether monotonicity had to be forced.
  */
-function ensureMonotonicAndIgnoreSmallDeltas(b: ClassicBucket[], tolerance: number): boolean {
+function ensureMonotonicAndIgnoreSmallDeltas(b: ClassicBucket[], tolerance: number, fix: MonotonicityFix | null): boolean {
   let forced = false;
   let prev = b[0]!.count;
   for (let i = 1; i < b.length; i++) {
@@ -100,11 +101,24 @@ function ensureMonotonicAndIgnoreSmallDeltas(b: ClassicBucket[], tolerance: numb
     if (curr < prev) {
       b[i]!.count = prev;
       forced = true;
+      if (fix !== null) {
+        const ub = b[i]!.upperBound;
+        if (ub < fix.minBucket) fix.minBucket = ub;
+        if (ub > fix.maxBucket) fix.maxBucket = ub;
+        if (prev - curr > fix.maxDiff) fix.maxDiff = prev - curr;
+      }
       continue;
     }
     prev = curr;
   }
   return forced;
+}
+
+/** MonotonicityFix describes a forced monotonicity: the bucket range fixed and the largest decrease. */
+export interface MonotonicityFix {
+  minBucket: number;
+  maxBucket: number;
+  maxDiff: number;
 }
 
 function sortBuckets(b: ClassicBucket[]): void {
@@ -115,14 +129,14 @@ function sortBuckets(b: ClassicBucket[]): void {
  * bucketQuantile computes the q-quantile from classic buckets (sorted here), interpolating
  * linearly within a bucket. Returns the value and whether monotonicity had to be forced.
  */
-export function bucketQuantile(q: number, buckets: ClassicBucket[]): { v: number; forced: boolean } {
+export function bucketQuantile(q: number, buckets: ClassicBucket[], fix: MonotonicityFix | null = null): { v: number; forced: boolean } {
   if (Number.isNaN(q)) return { v: NaN, forced: false };
   if (q < 0) return { v: -Infinity, forced: false };
   if (q > 1) return { v: Infinity, forced: false };
   sortBuckets(buckets);
   if (buckets[buckets.length - 1]!.upperBound !== Infinity) return { v: NaN, forced: false };
   buckets = coalesceBuckets(buckets);
-  const forced = ensureMonotonicAndIgnoreSmallDeltas(buckets, SMALL_DELTA_TOLERANCE);
+  const forced = ensureMonotonicAndIgnoreSmallDeltas(buckets, SMALL_DELTA_TOLERANCE, fix);
   if (buckets.length < 2) return { v: NaN, forced: false };
   const observations = buckets[buckets.length - 1]!.count;
   if (observations === 0) return { v: NaN, forced: false };
@@ -157,7 +171,7 @@ export function bucketFraction(lower: number, upper: number, buckets: ClassicBuc
   sortBuckets(buckets);
   if (buckets[buckets.length - 1]!.upperBound !== Infinity) return NaN;
   buckets = coalesceBuckets(buckets);
-  ensureMonotonicAndIgnoreSmallDeltas(buckets, SMALL_DELTA_TOLERANCE);
+  ensureMonotonicAndIgnoreSmallDeltas(buckets, SMALL_DELTA_TOLERANCE, null);
   const count = buckets[buckets.length - 1]!.count;
   if (count === 0 || Number.isNaN(lower) || Number.isNaN(upper)) return NaN;
   if (lower >= upper) return 0;
@@ -228,8 +242,8 @@ export function histogramQuantile(q: number, h: FloatHistogram, metricName: stri
   if (Number.isNaN(h.sum)) {
     let total = 0;
     for (const x of buckets) total += x.count;
-    if (rank > total) enh.annos.info(annoNativeHistogramQuantileNaNResult(metricName));
-    else if (total < h.count) enh.annos.info(annoNativeHistogramQuantileNaNSkew(metricName));
+    if (rank > total) enh.info(annoNativeHistogramQuantileNaNResult(metricName));
+    else if (total < h.count) enh.info(annoNativeHistogramQuantileNaNSkew(metricName));
   }
   if (!custom && b.lower < 0 && b.upper > 0) {
     if (h.negativeBuckets.length === 0 && h.positiveBuckets.length > 0) b.lower = 0;
@@ -258,7 +272,7 @@ export function histogramQuantile(q: number, h: FloatHistogram, metricName: stri
 export function histogramFraction(lower: number, upper: number, h: FloatHistogram, metricName: string, enh: EvalNodeHelper): number {
   if (h.count === 0 || Number.isNaN(lower) || Number.isNaN(upper)) return NaN;
   if (lower >= upper) return 0;
-  if (Number.isNaN(h.sum)) enh.annos.info(annoNativeHistogramFractionNaNs(metricName));
+  if (Number.isNaN(h.sum)) enh.info(annoNativeHistogramFractionNaNs(metricName));
   const custom = usesCustomBuckets(h);
   let rank = 0;
   let lowerRank = 0;
@@ -315,7 +329,7 @@ interface MetricWithBuckets {
 }
 
 /** splitHistograms separates native histograms and classic buckets (resetHistograms). */
-function splitHistograms(inVec: EVector, enh: EvalNodeHelper): { natives: (ESample | null)[]; classic: Map<string, MetricWithBuckets> } {
+function splitHistograms(inVec: EVector, enh: EvalNodeHelper, arg: Expr): { natives: (ESample | null)[]; classic: Map<string, MetricWithBuckets> } {
   const classic = new Map<string, MetricWithBuckets>();
   const natives: (ESample | null)[] = [];
   for (const s of inVec) {
@@ -326,7 +340,7 @@ function splitHistograms(inVec: EVector, enh: EvalNodeHelper): { natives: (ESamp
     const le = getLabel(s.metric, 'le');
     const p = parseGoFloat(le);
     if (!p.ok) {
-      enh.annos.warn(annoBadBucketLabel(enh.enableDelayedNameRemoval ? getMetricName(s.metric) : '', le));
+      enh.annos.warn(annoBadBucketLabel(enh.enableDelayedNameRemoval ? getMetricName(s.metric) : '', le), arg.pos);
       continue;
     }
     const withoutLe = s.metric.filter((l) => l.name !== 'le');
@@ -343,7 +357,7 @@ function splitHistograms(inVec: EVector, enh: EvalNodeHelper): { natives: (ESamp
     const key = keyOf(s.metric);
     const mb = classic.get(key);
     if (mb !== undefined && mb.buckets.length > 0) {
-      enh.annos.warn(annoMixedClassicNativeHistograms(enh.enableDelayedNameRemoval ? getMetricName(s.metric) : ''));
+      enh.annos.warn(annoMixedClassicNativeHistograms(enh.enableDelayedNameRemoval ? getMetricName(s.metric) : ''), arg.pos);
       classic.delete(key);
       natives[i] = null;
     }
@@ -351,8 +365,19 @@ function splitHistograms(inVec: EVector, enh: EvalNodeHelper): { natives: (ESamp
   return { natives, classic };
 }
 
-function validateQuantile(q: number, enh: EvalNodeHelper): void {
-  if (Number.isNaN(q) || q < 0 || q > 1) enh.annos.warn(annoInvalidQuantile(q));
+function validateQuantile(q: number, enh: EvalNodeHelper, arg: Expr): void {
+  if (Number.isNaN(q) || q < 0 || q > 1) enh.annos.warn(annoInvalidQuantile(q), arg.pos);
+}
+
+/** quantileOfBuckets is bucketQuantile plus Prometheus's forced-monotonicity info (about arg). */
+function quantileOfBuckets(q: number, mb: MetricWithBuckets, buckets: ClassicBucket[], enh: EvalNodeHelper, arg: Expr): number {
+  const fix: MonotonicityFix = { minBucket: Infinity, maxBucket: -Infinity, maxDiff: 0 };
+  const r = bucketQuantile(q, buckets, fix);
+  if (r.forced) {
+    const text = annoHistogramQuantileForcedMonotonicity(enh.enableDelayedNameRemoval ? getMetricName(mb.metric) : '');
+    enh.annos.forcedMonotonicity(text, arg.pos, enh.ts, fix.minBucket, fix.maxBucket, fix.maxDiff);
+  }
+  return r.v;
 }
 
 function outMetric(ls: Labels, enh: EvalNodeHelper): Labels {
@@ -360,11 +385,11 @@ function outMetric(ls: Labels, enh: EvalNodeHelper): Labels {
 }
 
 /** funcHistogramQuantile implements histogram_quantile(q scalar, v instant-vector). */
-export const funcHistogramQuantile: InstantFunction = (vals, _args, enh) => {
+export const funcHistogramQuantile: InstantFunction = (vals, args, enh) => {
   if (vals.length < 2 || vals[0]!.length === 0) return enh.out;
   const q = vals[0]![0]!.f;
-  validateQuantile(q, enh);
-  const { natives, classic } = splitHistograms(vals[1]!, enh);
+  validateQuantile(q, enh, args[0]!);
+  const { natives, classic } = splitHistograms(vals[1]!, enh, args[1]!);
   for (const s of natives) {
     if (s === null) continue;
     const v = histogramQuantile(q, s.h!, getMetricName(s.metric), enh);
@@ -372,9 +397,8 @@ export const funcHistogramQuantile: InstantFunction = (vals, _args, enh) => {
   }
   for (const mb of classic.values()) {
     if (mb.buckets.length === 0) continue;
-    const r = bucketQuantile(q, mb.buckets);
-    if (r.forced) enh.annos.info(annoHistogramQuantileForcedMonotonicity(enh.enableDelayedNameRemoval ? getMetricName(mb.metric) : ''));
-    enh.out.push({ metric: outMetric(mb.metric, enh), t: 0, f: r.v, h: null, dropName: true });
+    const v = quantileOfBuckets(q, mb, mb.buckets, enh, args[1]!);
+    enh.out.push({ metric: outMetric(mb.metric, enh), t: 0, f: v, h: null, dropName: true });
   }
   return enh.out;
 };
@@ -387,10 +411,10 @@ export const funcHistogramQuantiles: InstantFunction = (vals, args, enh) => {
   const qs: number[] = [];
   for (let i = 2; i < vals.length; i++) {
     const q = vals[i]![0]!.f;
-    validateQuantile(q, enh);
+    validateQuantile(q, enh, args[i]!);
     qs.push(q);
   }
-  const { natives, classic } = splitHistograms(inVec, enh);
+  const { natives, classic } = splitHistograms(inVec, enh, args[0]!);
   const lb = new LabelEditor([]);
   const withQ = (ls: Labels, q: number): Labels => lb.reset(ls).set(quantileLabel, formatOpenMetricsFloat(q)).labels();
   for (const q of qs) {
@@ -401,20 +425,19 @@ export const funcHistogramQuantiles: InstantFunction = (vals, args, enh) => {
     }
     for (const mb of classic.values()) {
       if (mb.buckets.length === 0) continue;
-      const r = bucketQuantile(q, mb.buckets.map((b) => ({ ...b })));
-      if (r.forced) enh.annos.info(annoHistogramQuantileForcedMonotonicity(enh.enableDelayedNameRemoval ? getMetricName(mb.metric) : ''));
-      enh.out.push({ metric: withQ(outMetric(mb.metric, enh), q), t: 0, f: r.v, h: null, dropName: true });
+      const v = quantileOfBuckets(q, mb, mb.buckets.map((b) => ({ ...b })), enh, args[0]!);
+      enh.out.push({ metric: withQ(outMetric(mb.metric, enh), q), t: 0, f: v, h: null, dropName: true });
     }
   }
   return enh.out;
 };
 
 /** funcHistogramFraction implements histogram_fraction(lower scalar, upper scalar, v instant-vector). */
-export const funcHistogramFraction: InstantFunction = (vals, _args, enh) => {
+export const funcHistogramFraction: InstantFunction = (vals, args, enh) => {
   if (vals.length < 3 || vals[0]!.length === 0 || vals[1]!.length === 0) return enh.out;
   const lower = vals[0]![0]!.f;
   const upper = vals[1]![0]!.f;
-  const { natives, classic } = splitHistograms(vals[2]!, enh);
+  const { natives, classic } = splitHistograms(vals[2]!, enh, args[2]!);
   for (const s of natives) {
     if (s === null) continue;
     const v = histogramFraction(lower, upper, s.h!, getMetricName(s.metric), enh);

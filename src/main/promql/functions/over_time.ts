@@ -23,7 +23,7 @@ import { copyHistogram, divHistogram } from '../histogram/float_histogram';
 const KS = new Kahan();
 
 function mixedInfo(w: RangeWindow, enh: EvalNodeHelper): void {
-  if (w.hists.n > 0) enh.annos.info(annoHistogramIgnoredInMixedRange(getMetricName(w.metric)));
+  if (w.hists.n > 0) enh.info(annoHistogramIgnoredInMixedRange(getMetricName(w.metric)));
 }
 
 function trackHints(h: FloatHistogram, st: { reset: boolean; notReset: boolean }): void {
@@ -47,13 +47,13 @@ function sumHistograms(w: RangeWindow, enh: EvalNodeHelper): FloatHistogram | nu
     }
   } catch (e) {
     if (e instanceof HistogramError) {
-      enh.annos.warn(annoMixedExponentialCustomHistograms(getMetricName(w.metric)));
+      enh.warn(annoMixedExponentialCustomHistograms(getMetricName(w.metric)));
       return null;
     }
     throw e;
   }
-  if (hints.reset && hints.notReset) enh.annos.warn(annoHistogramCounterResetCollision('aggregation'));
-  if (reconciled) enh.annos.info(annoMismatchedCustomBuckets('aggregation'));
+  if (hints.reset && hints.notReset) enh.warn(annoHistogramCounterResetCollision('aggregation'));
+  if (reconciled) enh.info(annoMismatchedCustomBuckets('aggregation'));
   return compactHistogram(sum);
 }
 
@@ -61,7 +61,7 @@ function sumHistograms(w: RangeWindow, enh: EvalNodeHelper): FloatHistogram | nu
 export const funcAvgOverTime: RangeFunction = (w, _s, _a, enh) => {
   const fl = w.floats;
   if (fl.n > 0 && w.hists.n > 0) {
-    enh.annos.warn(annoMixedFloatsHistograms(getMetricName(w.metric)));
+    enh.warn(annoMixedFloatsHistograms(getMetricName(w.metric)));
     return false;
   }
   if (fl.n === 0) {
@@ -103,7 +103,7 @@ export const funcAvgOverTime: RangeFunction = (w, _s, _a, enh) => {
 export const funcSumOverTime: RangeFunction = (w, _s, _a, enh) => {
   const fl = w.floats;
   if (fl.n > 0 && w.hists.n > 0) {
-    enh.annos.warn(annoMixedFloatsHistograms(getMetricName(w.metric)));
+    enh.warn(annoMixedFloatsHistograms(getMetricName(w.metric)));
     return false;
   }
   if (fl.n === 0) {
@@ -205,7 +205,7 @@ function floatValues(fl: PointBuf): number[] {
 export const funcQuantileOverTime: RangeFunction = (w, scalars, _a, enh) => {
   const q = scalars[0]!;
   if (w.floats.n === 0) return false;
-  if (Number.isNaN(q) || q < 0 || q > 1) enh.annos.warn(annoInvalidQuantile(q));
+  if (Number.isNaN(q) || q < 0 || q > 1) enh.warn(annoInvalidQuantile(q));
   mixedInfo(w, enh);
   enh.outF = quantile(q, floatValues(w.floats));
   return true;

@@ -54,7 +54,7 @@ function warnSTOverlap(f: PointBuf, w: RangeWindow, enh: EvalNodeHelper): void {
   for (let i = 1; i < f.n; i++) {
     const cur = st[i]!;
     if (cur !== 0 && cur < f.t[i - 1]! && cur !== st[i - 1]!) {
-      enh.annos.warn(annoStartTimeOverlap(getMetricName(w.metric)));
+      enh.warn(annoStartTimeOverlap(getMetricName(w.metric)));
       return;
     }
   }
@@ -106,7 +106,7 @@ function extrapolatedRate(w: RangeWindow, enh: EvalNodeHelper, isCounter: boolea
   const fl = w.floats;
   const hs = w.hists;
   if (hs.n > 0 && fl.n > 0) {
-    enh.annos.warn(annoMixedFloatsHistograms(getMetricName(w.metric)));
+    enh.warn(annoMixedFloatsHistograms(getMetricName(w.metric)));
     return false;
   }
   let resultFloat = 0;
@@ -231,10 +231,10 @@ function instantValue(w: RangeWindow, enh: EvalNodeHelper, isRate: boolean): boo
   } else if (a.h !== null && b.h !== null) {
     resH = copyHistogram(b.h);
     if (isRate && (b.h.counterResetHint === 'gauge' || a.h.counterResetHint === 'gauge')) {
-      enh.annos.warn(annoNativeHistogramNotCounter(getMetricName(w.metric)));
+      enh.warn(annoNativeHistogramNotCounter(getMetricName(w.metric)));
     }
     if (!isRate && (b.h.counterResetHint !== 'gauge' || a.h.counterResetHint !== 'gauge')) {
-      enh.annos.warn(annoNativeHistogramNotGauge(getMetricName(w.metric)));
+      enh.warn(annoNativeHistogramNotGauge(getMetricName(w.metric)));
     }
     if (!isRate || (!isStartTimestampReset(a.st, a.t, b.st, b.t) && !detectReset(b.h, a.h))) {
       const sub = histogramSub(resH, a.h);
@@ -243,7 +243,7 @@ function instantValue(w: RangeWindow, enh: EvalNodeHelper, isRate: boolean): boo
     }
     resH.counterResetHint = 'gauge';
   } else {
-    enh.annos.warn(annoMixedFloatsHistograms(getMetricName(w.metric)));
+    enh.warn(annoMixedFloatsHistograms(getMetricName(w.metric)));
     return false;
   }
   if (isRate) {

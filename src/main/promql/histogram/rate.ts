@@ -70,7 +70,7 @@ export function histogramRate(hs: HPointBuf, isCounter: boolean, metric: Labels,
   const last = hs.h[hs.n - 1]!;
   let usingCustom = usesCustomBuckets(prev);
   if (isCounter && (prev.counterResetHint === 'gauge' || last.counterResetHint === 'gauge')) {
-    enh.annos.warn(annoNativeHistogramNotCounter(name));
+    enh.warn(annoNativeHistogramNotCounter(name));
   }
   if (isCounter && hs.n > 1) {
     const second = hs.h[1]!;
@@ -92,22 +92,22 @@ export function histogramRate(hs: HPointBuf, isCounter: boolean, metric: Labels,
     }
   }
   if (usesCustomBuckets(last) !== usingCustom) {
-    enh.annos.warn(annoMixedExponentialCustomHistograms(name));
+    enh.warn(annoMixedExponentialCustomHistograms(name));
     return null;
   }
   for (let i = 1; i < hs.n - 1; i++) {
     const curr = hs.h[i]!;
     if (!isCounter) continue;
-    if (curr.counterResetHint === 'gauge') enh.annos.warn(annoNativeHistogramNotCounter(name));
+    if (curr.counterResetHint === 'gauge') enh.warn(annoNativeHistogramNotCounter(name));
     if (usesCustomBuckets(curr) !== usingCustom) {
-      enh.annos.warn(annoMixedExponentialCustomHistograms(name));
+      enh.warn(annoMixedExponentialCustomHistograms(name));
       return null;
     }
   }
   let h: FloatHistogram;
   try {
     const r = subHistograms(last, prev);
-    if (r.reconciled) enh.annos.info(annoMismatchedCustomBuckets('subtraction'));
+    if (r.reconciled) enh.info(annoMismatchedCustomBuckets('subtraction'));
     h = r.h;
     if (isCounter) {
       let p = hs.h[0]!;
@@ -115,17 +115,17 @@ export function histogramRate(hs: HPointBuf, isCounter: boolean, metric: Labels,
         const curr = hs.h[i]!;
         if (detectReset(curr, p)) {
           const a = addHistograms(h, p);
-          if (a.reconciled) enh.annos.info(annoMismatchedCustomBuckets('addition'));
+          if (a.reconciled) enh.info(annoMismatchedCustomBuckets('addition'));
           h = a.h;
         }
         p = curr;
       }
     } else if (hs.h[0]!.counterResetHint !== 'gauge' || last.counterResetHint !== 'gauge') {
-      enh.annos.warn(annoNativeHistogramNotGauge(name));
+      enh.warn(annoNativeHistogramNotGauge(name));
     }
   } catch (e) {
     if (e instanceof HistogramError) {
-      enh.annos.warn(annoMixedExponentialCustomHistograms(name));
+      enh.warn(annoMixedExponentialCustomHistograms(name));
       return null;
     }
     throw e;
