@@ -19,7 +19,12 @@
  *
  * Profiling: VIGIL_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/vigil-prof" passes node flags to
  * `vigil serve` (the profile is written when the bench stops it).
+ *
+ * --inprocess runs only Vigil's side, in one process without HTTP (bench/promql/inproc.ts, bundled
+ * with esbuild): the API handler, engine and JSON encoding per query, for steadier figures while
+ * working on speed (VIGIL_BENCH_NODE_ARGS applies to it too).
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -38,10 +43,11 @@ interface Args {
   runs: number;
   only: number[] | null;
   rebuild: boolean;
+  inprocess: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { rangeMs: 6 * 3_600_000, stepMs: 60_000, runs: 5, only: null, rebuild: false };
+  const a: Args = { rangeMs: 6 * 3_600_000, stepMs: 60_000, runs: 5, only: null, rebuild: false, inprocess: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]!;
     const v = (): string => {
@@ -54,7 +60,8 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--runs') a.runs = Math.max(1, Number(v()));
     else if (k === '--only') a.only = v().split(',').map((x) => Number(x));
     else if (k === '--rebuild') a.rebuild = true;
-    else throw new Error(`unknown argument ${k} (use --range D --step D --runs N --only i,j --rebuild)`);
+    else if (k === '--inprocess') a.inprocess = true;
+    else throw new Error(`unknown argument ${k} (use --range D --step D --runs N --only i,j --rebuild --inprocess)`);
   }
   return a;
 }
@@ -226,11 +233,35 @@ function firstDifference(a: string, b: string): string {
   return `at byte ${i}: Prometheus …${a.slice(Math.max(0, i - 60), i + 60)}… Vigil …${b.slice(Math.max(0, i - 60), i + 60)}…`;
 }
 
+/** runInProcess bundles bench/promql/inproc.ts and runs it over Vigil's store. */
+async function runInProcess(vigilDir: string, args: Args): Promise<void> {
+  const esbuild = (await import('esbuild')) as typeof import('esbuild');
+  const out = path.join(__dirname, '..', 'node_modules', '.cache', 'vigil-bench', 'bench-promql-inproc.mjs');
+  esbuild.buildSync({
+    entryPoints: [path.join(__dirname, 'promql', 'inproc.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: out,
+    external: ['better-sqlite3'],
+    logLevel: 'error',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
+  const nodeArgs = (process.env.VIGIL_BENCH_NODE_ARGS ?? '').split(/\s+/).filter((x) => x !== '');
+  execFileSync(process.execPath, [...nodeArgs, out, vigilDir, String(args.rangeMs), String(args.stepMs), String(args.runs), args.only?.join(',') ?? ''], { stdio: 'inherit' });
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const peer = await findPrometheus();
   log(`PromQL benchmark: Vigil vs ${peer.note}`);
   const { root, promDir, vigilDir } = await ensureDataset(peer, args.rebuild);
+  if (args.inprocess) {
+    log(`Vigil only, in process (${vigilDir}); range ${args.rangeMs / 3_600_000} h, step ${args.stepMs / 1000} s`);
+    await runInProcess(vigilDir, args);
+    return;
+  }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-promql-'));
   let prom: RunningPrometheus | null = null;
   let vigil: VigilProcess | null = null;

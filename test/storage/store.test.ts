@@ -445,6 +445,25 @@ describe('backfill', () => {
   });
 });
 
+describe('row cache', () => {
+  it('never serves a row that a backfill merge, a deletion or retention has rewritten or dropped', () => {
+    const st = mk({ blockRangeMs: 2 * H });
+    let imp = st.importer();
+    for (let i = 0; i < 100; i++) imp.add(up('rc'), T0 + i * 15_000, i);
+    imp.commit();
+    const before = read(st).get(key(up('rc')))!; // cached now
+    expect(before.t.length).toBe(100);
+    imp = st.importer(); // merges into the same block row
+    for (let i = 100; i < 150; i++) imp.add(up('rc'), T0 + i * 15_000, i);
+    imp.commit();
+    expect(read(st).get(key(up('rc')))!.t.length).toBe(150);
+    expect(read(st).get(key(up('rc')))!.t.length).toBe(150);
+    st.deleteSeries([new Matcher('=', 'job', 'rc')], T0, T0 + 49 * 15_000);
+    expect(read(st).get(key(up('rc')))!.t[0]).toBe(T0 + 50 * 15_000);
+    expect(st.selfMetrics()).toMatch(/vigil_tsdb_row_cache_hits_total [1-9]/);
+  });
+});
+
 describe('stats and self-metrics', () => {
   it('reports head figures and cardinality lists', () => {
     const st = mk();

@@ -13,6 +13,7 @@
  *
  * Everything is synchronous; one TSDB per file and process.
  */
+import { RowCache } from './rowcache';
 import type { FloatHistogram } from '../../common/model/histogram';
 import type { Labels } from '../../common/model/labels';
 import type { Matcher } from '../../common/model/matcher';
@@ -67,6 +68,11 @@ export interface StorageOptions {
   samplesPerChunk?: number;
   /** cacheSizeKiB is SQLite's page cache size (default 16 MiB). */
   cacheSizeKiB?: number;
+  /**
+   * rowCacheBytes bounds the in-memory cache of recently read chunk rows (default 64 MiB; 0 = off),
+   * which spares repeated queries (dashboard refreshes) SQLite's look-ups and BLOB copies.
+   */
+  rowCacheBytes?: number;
   /** pageSize is the page size of a new database file (default 16384). */
   pageSize?: number;
   /** integrityCheck at open: 'quick' (default), 'full' or 'off'. */
@@ -148,6 +154,8 @@ export class TSDB implements Storage, StoreReader {
   private lastRetention = 0;
   private timer: NodeJS.Timeout | null = null;
   private readonly st: Record<string, Stmt>;
+  /** rows caches chunk rows: block rows by key, flushed head chunks by headRowKey(id). */
+  private readonly rows: RowCache;
   /** movedAside is where a damaged file was moved at open, or null. */
   movedAside: string | null;
 
@@ -170,6 +178,7 @@ export class TSDB implements Storage, StoreReader {
     });
     this.db = opened.db;
     this.movedAside = opened.movedAside;
+    this.rows = new RowCache(o.rowCacheBytes ?? 64 * 1024 * 1024);
     const db = this.db;
     this.st = {
       begin: db.prepare('BEGIN IMMEDIATE'),
@@ -321,7 +330,10 @@ export class TSDB implements Storage, StoreReader {
           this.st.quarantine!.run('series', ref, 'damaged labels', null);
           this.st.delSeries!.run(ref);
         }
-        for (const id of orphanHead) this.st.delHead!.run(id);
+        for (const id of orphanHead) {
+          this.rows.delete(headRowKey(id));
+          this.st.delHead!.run(id);
+        }
         for (const r of badRecords) {
           this.st.quarantine!.run('log', r.id, r.reason, r.rec);
           db.prepare('DELETE FROM log WHERE id = ?').run(r.id);
@@ -854,7 +866,10 @@ export class TSDB implements Storage, StoreReader {
         if (before > 0 && buf.n > before && buf.t[before]! <= buf.t[before - 1]!) sorted = false;
         if (H.cOoo[ch] === 1) overlaps = true;
       }
-      for (const ch of list) this.st.delHead!.run(H.cId[ch]!);
+      for (const ch of list) {
+        this.rows.delete(headRowKey(H.cId[ch]!));
+        this.st.delHead!.run(H.cId[ch]!);
+      }
       if (buf.n === 0) continue;
       if (!sorted || overlaps) sortDedupe(buf);
       const key = this.blockKey(b, s.ref);
@@ -862,6 +877,7 @@ export class TSDB implements Storage, StoreReader {
       let newSeries = 1;
       let bytesDelta = row.length;
       let samples = buf.n;
+      this.rows.delete(key);
       if (this.st.insRowIgnore!.run(key, row).changes === 0) {
         // the block already has a row for this series (backfill, or out-of-order data): merge
         const old = this.st.getRow!.get(key) as Uint8Array;
@@ -880,6 +896,7 @@ export class TSDB implements Storage, StoreReader {
         merged.n += buf.n;
         sortDedupe(merged);
         row = encodeBlockRow(encodeFrames(merged));
+        this.rows.delete(key);
         this.st.putRow!.run(key, row);
         newSeries = 0;
         bytesDelta = row.length - old.length;
@@ -951,6 +968,7 @@ export class TSDB implements Storage, StoreReader {
     const gone: HeadSeries[] = [];
     try {
       this.tx(() => {
+        this.rows.clear();
         this.st.delRowsBelow!.run(this.blockKey(cutBlock, 0));
         this.st.delBlocksBelow!.run(cutBlock);
         for (const s of this.series) {
@@ -1071,14 +1089,22 @@ export class TSDB implements Storage, StoreReader {
 
   /** readBlockRow returns the chunks.data of key (StoreReader). */
   readBlockRow(key: number): Uint8Array | undefined {
-    if (this.corruptSeen.has(`chunks row ${key}`)) return undefined;
-    return this.st.getRow!.get(key) as Uint8Array | undefined;
+    if (this.corruptSeen.size > 0 && this.corruptSeen.has(`chunks row ${key}`)) return undefined;
+    const hit = this.rows.get(key);
+    if (hit !== undefined) return hit;
+    const row = this.st.getRow!.get(key) as Uint8Array | undefined;
+    if (row !== undefined) this.rows.set(key, row);
+    return row;
   }
 
   /** readHeadChunk returns head_chunks.data of id (StoreReader). */
   readHeadChunk(id: number): Uint8Array | undefined {
-    if (this.corruptSeen.has(`head_chunks row ${id}`)) return undefined;
-    return this.st.getHead!.get(id) as Uint8Array | undefined;
+    if (this.corruptSeen.size > 0 && this.corruptSeen.has(`head_chunks row ${id}`)) return undefined;
+    const hit = this.rows.get(headRowKey(id));
+    if (hit !== undefined) return hit;
+    const row = this.st.getHead!.get(id) as Uint8Array | undefined;
+    if (row !== undefined) this.rows.set(headRowKey(id), row);
+    return row;
   }
 
   /** reportCorrupt counts and logs damaged data once per location (StoreReader). */
@@ -1202,6 +1228,7 @@ export class TSDB implements Storage, StoreReader {
               blockDelta.set(b, d);
             }
             if (buf.n === 0) {
+              this.rows.delete(key);
               this.st.delRow!.run(key);
               if (d) {
                 d.numSeries--;
@@ -1209,7 +1236,8 @@ export class TSDB implements Storage, StoreReader {
               }
             } else {
               const row = encodeBlockRow(encodeFrames(buf));
-              this.st.putRow!.run(key, row);
+              this.rows.delete(key);
+        this.st.putRow!.run(key, row);
               if (d) d.bytes += row.length - old.length;
             }
             if (d) d.numSamples -= before - buf.n;
@@ -1228,10 +1256,12 @@ export class TSDB implements Storage, StoreReader {
             }
             filterOut(buf, mint, maxt);
             if (buf.n === 0) {
+              this.rows.delete(headRowKey(id));
               this.st.delHead!.run(id);
               after.push(() => H.unlinkChunk(s.slot, c));
             } else {
               const bytes = encodeXor(buf.t, buf.v, 0, buf.n);
+              this.rows.delete(headRowKey(id));
               this.st.updHead!.run(buf.t[0]!, buf.t[buf.n - 1]!, buf.n, encodeHeadChunkRow(bytes), id);
               const n0 = buf.t[0]!;
               const n1 = buf.t[buf.n - 1]!;
@@ -1346,7 +1376,8 @@ export class TSDB implements Storage, StoreReader {
         part.n = prev.n;
       }
       const row = encodeBlockRow(encodeFrames(part));
-      this.st.putRow!.run(key, row);
+      this.rows.delete(key);
+        this.st.putRow!.run(key, row);
       this.st.updSeriesTimes!.run(part.t[0]!, part.t[0]!, part.t[part.n - 1]!, part.t[part.n - 1]!, s.ref);
       let d = blockDelta.get(b);
       if (d === undefined) {
@@ -1505,6 +1536,9 @@ export class TSDB implements Storage, StoreReader {
       k('vigil_tsdb_head_chunks_created_total', 'Head chunks closed.', c.chunksCut),
       k('vigil_tsdb_head_chunks_flushed_total', 'Closed head chunks written to the head_chunks table.', c.headChunksFlushed),
       k('vigil_tsdb_head_chunk_flush_failures_total', 'Failed head chunk flushes (retried).', c.flushFailures),
+      k('vigil_tsdb_row_cache_hits_total', 'Chunk rows served from the in-memory row cache.', this.rows.hits),
+      k('vigil_tsdb_row_cache_misses_total', 'Chunk rows read from the database file.', this.rows.misses),
+      g('vigil_tsdb_row_cache_bytes', 'Bytes of chunk rows held by the row cache.', this.rows.bytes),
       k('vigil_tsdb_compactions_total', 'Completed block compactions.', c.compactions),
       k('vigil_tsdb_compactions_failed_total', 'Failed compaction steps (retried).', c.compactionFailures),
       k('vigil_tsdb_compaction_samples_total', 'Samples written by compactions.', c.compactionSamples),
@@ -1570,6 +1604,11 @@ export class TSDB implements Storage, StoreReader {
   seriesByRef(ref: number): HeadSeries | undefined {
     return this.series[ref];
   }
+}
+
+/** headRowKey is the row cache's key of head_chunks row id (block-row keys are never negative). */
+function headRowKey(id: number): number {
+  return -1 - id;
 }
 
 function sortedByMinT(src: readonly ChunkSource[]): boolean {
