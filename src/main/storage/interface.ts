@@ -40,6 +40,41 @@ export interface SampleIterator {
   err(): Error | null;
 }
 
+/**
+ * SampleBatch is a view of decoded float samples an iterator exposes for bulk reading: t[i..end)
+ * and v[i..end), time-ordered, starting at the iterator's current sample. Values are bit-exact
+ * (stale markers included). The arrays are only valid until the iterator moves on.
+ */
+export interface SampleBatch {
+  t: Float64Array;
+  v: Float64Array;
+  i: number;
+  end: number;
+}
+
+/**
+ * BatchSampleIterator is a SampleIterator that can hand out runs of samples in bulk, so readers
+ * copy from typed arrays instead of calling atT/atF/next per sample. Storage iterators implement
+ * it; callers check for it with hasBatches and fall back to the per-sample methods.
+ */
+export interface BatchSampleIterator extends SampleIterator {
+  /**
+   * batch fills out with the float samples from the current one to the end of the current chunk
+   * source and returns true; false when the iterator is not positioned at a float sample.
+   */
+  batch(out: SampleBatch): boolean;
+  /**
+   * advance moves to index j of the batch last returned (i <= j <= end) and returns the kind of
+   * sample there; j === end continues with the next source, as next() after the batch's last sample.
+   */
+  advance(j: number): ValueType;
+}
+
+/** hasBatches reports whether it implements BatchSampleIterator. */
+export function hasBatches(it: SampleIterator): it is BatchSampleIterator {
+  return typeof (it as Partial<BatchSampleIterator>).batch === 'function';
+}
+
 /** Series is one selected series. */
 export interface Series {
   readonly labels: Labels;

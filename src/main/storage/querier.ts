@@ -7,7 +7,7 @@
 import type { FloatHistogram } from '../../common/model/histogram';
 import type { Labels } from '../../common/model/labels';
 import { SampleBuf, decodeChunkInto } from './chunkenc/index';
-import { StorageError, ValueType, type SampleIterator, type Series, type Warnings } from './interface';
+import { StorageError, ValueType, type BatchSampleIterator, type SampleBatch, type SampleIterator, type Series, type Warnings } from './interface';
 import { decodeBlockRow, decodeHeadChunkRow } from './rows';
 
 /** SourceKind tells where a chunk source lives. */
@@ -61,9 +61,31 @@ function overlapping(sources: readonly ChunkSource[]): boolean {
   return false;
 }
 
-/** SeriesIterator implements SampleIterator over a series' chunk sources. */
-export class SeriesIterator implements SampleIterator {
-  private buf = new SampleBuf(128);
+/**
+ * Decode buffers are pooled: a query walks thousands of series one after the other, and a fresh
+ * pair of Float64Arrays per series was a large share of its allocations. An iterator takes a
+ * buffer at its first load and gives it back when it reaches the end (an iterator abandoned
+ * earlier just leaves its buffer to the garbage collector).
+ */
+const POOL: SampleBuf[] = [];
+const POOL_MAX = 16;
+/** EMPTY is the buffer of iterators that hold none (never pooled, never written). */
+const EMPTY = new SampleBuf(0);
+
+function acquireBuf(cap: number): SampleBuf {
+  const b = POOL.pop() ?? new SampleBuf(Math.max(cap, 128));
+  b.n = 0;
+  b.ensure(cap);
+  return b;
+}
+
+function releaseBuf(b: SampleBuf): void {
+  if (b !== EMPTY && POOL.length < POOL_MAX && b.t.length <= 1 << 16) POOL.push(b);
+}
+
+/** SeriesIterator implements SampleIterator (and BatchSampleIterator) over a series' chunk sources. */
+export class SeriesIterator implements BatchSampleIterator {
+  private buf = EMPTY;
   private i = -1;
   private start = 0;
   private end = 0;
@@ -97,8 +119,38 @@ export class SeriesIterator implements SampleIterator {
         return ValueType.Float;
       }
     }
-    this.i = this.end;
+    this.finish();
     return ValueType.None;
+  }
+
+  /** batch exposes the current source's samples from the current one on. */
+  batch(out: SampleBatch): boolean {
+    if (this.i < this.start || this.i >= this.end) return false;
+    out.t = this.buf.t;
+    out.v = this.buf.v;
+    out.i = this.i;
+    out.end = this.end;
+    return true;
+  }
+
+  /** advance moves to index j of the current batch (j === end: on to the next source). */
+  advance(j: number): ValueType {
+    if (j < this.end) {
+      if (j > this.i) this.i = j;
+      return ValueType.Float;
+    }
+    this.i = this.end - 1;
+    return this.next();
+  }
+
+  /** finish ends iteration and returns the decode buffer to the pool. */
+  private finish(): void {
+    releaseBuf(this.buf);
+    this.buf = EMPTY;
+    this.start = 0;
+    this.end = 0;
+    this.i = 0;
+    this.src = this.sources.length;
   }
 
   /** seek advances to the first sample at or after t. */
@@ -124,8 +176,7 @@ export class SeriesIterator implements SampleIterator {
         return ValueType.Float;
       }
     }
-    this.i = this.end;
-    this.start = this.end;
+    this.finish();
     return ValueType.None;
   }
 
@@ -172,6 +223,7 @@ export class SeriesIterator implements SampleIterator {
   }
 
   private load(s: ChunkSource): void {
+    if (this.buf === EMPTY) this.buf = acquireBuf(512);
     const buf = this.buf;
     buf.n = 0;
     if (!this.decodeSource(s, buf)) buf.n = 0;
@@ -201,6 +253,7 @@ export class SeriesIterator implements SampleIterator {
     for (let i = 0; i < n; i++) idx[i] = i;
     // indices are in source order already, so a stable sort by timestamp lets the first source win
     const sorted = Array.from(idx).sort((a, b) => all.t[a]! - all.t[b]! || a - b);
+    if (this.buf === EMPTY) this.buf = acquireBuf(n);
     const out = this.buf;
     out.ensure(n);
     let k = 0;

@@ -5,7 +5,7 @@
  */
 import type { FloatHistogram } from '../../../common/model/histogram';
 import { isStaleNaN } from '../../../common/model/value';
-import { ValueType, type SampleIterator } from '../../storage/interface';
+import { hasBatches, ValueType, type BatchSampleIterator, type SampleBatch, type SampleIterator } from '../../storage/interface';
 import type { ESeries } from './types';
 import { HPointBuf, PointBuf } from './types';
 
@@ -188,6 +188,9 @@ export class WindowFiller {
   private vt: ValueType = ValueType.None;
   private started = false;
   private withST = false;
+  /** batches is the iterator when it hands out samples in bulk (and no start timestamps are wanted). */
+  private batches: BatchSampleIterator | null = null;
+  private readonly view: SampleBatch = { t: EMPTY_F64, v: EMPTY_F64, i: 0, end: 0 };
   /** lastT is the timestamp of the newest point read into the window (to avoid duplicates). */
   private lastRead = -Infinity;
   /** recordST enables collecting start timestamps (rate-like functions with start timestamps). */
@@ -205,6 +208,7 @@ export class WindowFiller {
     this.vt = ValueType.None;
     this.started = false;
     this.withST = this.recordST && hasST(it);
+    this.batches = !this.withST && hasBatches(it) ? it : null;
     this.lastRead = -Infinity;
     this.floats.reset();
     this.floats.st = null;
@@ -228,6 +232,41 @@ export class WindowFiller {
     let lastRead = this.lastRead;
     const floats = this.floats;
     const withST = this.withST;
+    const bi = this.batches;
+    if (bi !== null) {
+      // Bulk path: copy runs of float samples straight from the iterator's decoded arrays.
+      const view = this.view;
+      while (vt === ValueType.Float && bi.batch(view)) {
+        const T = view.t;
+        const V = view.v;
+        const end = view.end;
+        let j = view.i;
+        floats.ensure(floats.n + (end - j));
+        const ft = floats.t;
+        const ff = floats.f;
+        let n = floats.n;
+        let dec = floats.decreases;
+        while (j < end) {
+          const t = T[j]!;
+          if (t > maxt) break;
+          if (t > mint && t > lastRead) {
+            const f = V[j]!;
+            if (f === f || !isStaleNaN(f)) {
+              if (n > 0 && f < ff[n - 1]!) dec++;
+              ft[n] = t;
+              ff[n] = f;
+              n++;
+            }
+            lastRead = t;
+          }
+          j++;
+        }
+        floats.n = n;
+        floats.decreases = dec;
+        vt = bi.advance(j);
+        if (j < end) break;
+      }
+    }
     while (vt !== ValueType.None) {
       const t = it.atT();
       if (t > maxt) break;
@@ -258,6 +297,8 @@ export class WindowFiller {
     return this.floats.n + this.hists.n;
   }
 }
+
+const EMPTY_F64 = new Float64Array(0);
 
 /**
  * ArrayIterator iterates an evaluated ESeries (for subquery results used as range-vector input)

@@ -84,6 +84,11 @@ export class PointBuf {
     this.f = new Float64Array(cap);
   }
 
+  /** ensure makes room for cap points without changing the contents. */
+  ensure(cap: number): void {
+    while (this.t.length < cap) this.grow();
+  }
+
   /** push appends a point, growing the arrays when full. */
   push(t: number, f: number): void {
     if (this.n === this.t.length) this.grow();
