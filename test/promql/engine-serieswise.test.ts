@@ -1,7 +1,7 @@
 import { mulberry32 as rng } from '../../src/common/util/random';
 /**
- * The series-wise paths for binary operators in range queries must give exactly what the
- * step-wise rangeEval path gives: same series, points, order, annotations, errors, peak samples
+ * The series-wise paths for binary operators and aggregations in range queries must give exactly
+ * what the step-wise rangeEval path gives: same series, points, order, annotations, errors, peak samples
  * and max-samples failures. Random data with gaps, stale markers and colliding signatures.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -74,6 +74,20 @@ const QUERIES = [
   'sum(x or y)',
   'limitk(1, x or y)',
   'limitk(2, x * on(job) group_left one)',
+  // Series-wise aggregations (sum, avg, count, min, max, group) and their fallbacks.
+  'sum by (job) (x)',
+  'sum(x) + sum without (instance) (y)',
+  'avg by (instance) (x)',
+  'avg(x * 1e308)',
+  'avg by (job) (x * -1e308 or y * 1e308)',
+  'count without (instance) (x)',
+  'min by (job) (x)',
+  'max(x or y)',
+  'group by (instance) (x)',
+  'sum by (job) (rate(x[5m]))',
+  'max by (job) (x) - min by (job) (x)',
+  'stddev by (job) (x)',
+  'sum(x @ 600)',
 ];
 
 async function runBoth(st: MemStore, q: string, opts: Partial<EngineOpts>): Promise<[string, string]> {
@@ -81,7 +95,9 @@ async function runBoth(st: MemStore, q: string, opts: Partial<EngineOpts>): Prom
   const once = async (): Promise<string> => {
     try {
       const r = await ng.rangeQuery(st, q, 0, 59 * M, M, { stats: 'all' });
-      return JSON.stringify({ v: r.value, w: r.warnings, i: r.infos, peak: r.stats?.samples.peakSamples });
+      // Numbers as text: NaN, infinities and -0 must match too.
+      const num = (_k: string, v: unknown): unknown => (typeof v === 'number' ? (Object.is(v, -0) ? '-0' : String(v)) : v);
+      return JSON.stringify({ v: r.value, w: r.warnings, i: r.infos, peak: r.stats?.samples.peakSamples }, num);
     } catch (e) {
       return `error: ${(e as Error).message}`;
     }
@@ -94,7 +110,7 @@ async function runBoth(st: MemStore, q: string, opts: Partial<EngineOpts>): Prom
   return [fast, slow];
 }
 
-describe('series-wise binary operators', () => {
+describe('series-wise binary operators and aggregations', () => {
   afterEach(() => {
     seriesWiseSwitch.enabled = true;
   });
@@ -113,7 +129,7 @@ describe('series-wise binary operators', () => {
 
   it('fail on the same max-samples limits', async () => {
     const st = buildStore(7);
-    for (const q of ['x / y', 'x and y', 'x or y', 'x + 1']) {
+    for (const q of ['x / y', 'x and y', 'x or y', 'x + 1', 'sum by (job) (x)', 'avg(x)']) {
       for (let limit = 100; limit < 2000; limit += 37) {
         const [fast, slow] = await runBoth(st, q, { maxSamples: limit });
         expect(fast, `${q} with maxSamples ${limit}`).toBe(slow);

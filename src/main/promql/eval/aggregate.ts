@@ -25,6 +25,7 @@ import { getMetricName, keyOf, LabelEditor } from './labelutil';
 import { quantile, Kahan } from './mathutil';
 import { ESeries, type EMatrix, type ESample, type EVector } from './types';
 import { labelsHash } from './xxhash';
+import { seriesWiseSwitch } from './binop_series';
 
 /** KS is this module's Kahan summation scratch state. */
 const KS = new Kahan();
@@ -238,6 +239,14 @@ export function rangeEvalAgg(ev: EvalHost, e: AggregateExpr, sortedGrouping: str
     default:
       break;
   }
+  if (!isK && ev.start !== ev.end && seriesWiseSwitch.enabled) {
+    const done = aggregateSeriesWise(ev, op, input, result, seriesToResult, groupCount);
+    if (done !== null) {
+      ev.currentSamples = tempNumSamples;
+      if (ev.currentSamples > ev.ctx.opts.maxSamples) throw tooManySamples();
+      return done;
+    }
+  }
   for (let ts = ev.start; ts <= ev.end; ts += ev.interval) {
     const fParam = params.next();
     ev.ctx.check();
@@ -257,6 +266,121 @@ export function rangeEvalAgg(ev: EvalHost, e: AggregateExpr, sortedGrouping: str
     result = result.filter((s) => s.fT.length > 0 || s.hT.length > 0);
   }
   return result;
+}
+
+/**
+ * aggregateSeriesWise evaluates sum, avg, count, min, max and group over float-only input series by
+ * series instead of step by step: one accumulator per (group, step), updated in input-series
+ * order, so every cell sees exactly the sequence of values aggregation() would give it at that step
+ * (same Kahan compensation, NaN rules and avg overflow switch; same results bit for bit). Returns
+ * null when the input holds histograms or the operator needs the step-wise path.
+ */
+function aggregateSeriesWise(ev: EvalHost, op: string, input: EMatrix, result: EMatrix, seriesToResult: Int32Array, groupCount: number): EMatrix | null {
+  const code = op === 'sum' ? 0 : op === 'avg' ? 1 : op === 'count' ? 2 : op === 'min' ? 3 : op === 'max' ? 4 : op === 'group' ? 5 : -1;
+  if (code < 0) return null;
+  for (const s of input) if (s.hi < s.hT.length) return null;
+  const start = ev.start;
+  const interval = ev.interval;
+  const steps = Math.floor((ev.end - start) / interval) + 1;
+  const cells = groupCount * steps;
+  if (cells > 50_000_000) return null;
+  const cnt = new Float64Array(cells);
+  const val = new Float64Array(cells);
+  const comp = new Float64Array(cells);
+  const mean = code === 1 ? new Float64Array(cells) : null;
+  const incr = code === 1 ? new Uint8Array(cells) : null;
+  const drop = new Uint8Array(cells);
+  const ks = KS;
+  for (let si = 0; si < input.length; si++) {
+    ev.ctx.check();
+    const s = input[si]!;
+    const base = seriesToResult[si]! * steps;
+    const T = s.fT;
+    const F = s.fF;
+    const dn = s.dropName ? 1 : 0;
+    for (let j = s.fi; j < T.length; j++) {
+      const k = (T[j]! - start) / interval;
+      if (k < 0 || k >= steps || k !== Math.floor(k)) return null;
+      const x = base + k;
+      const f = F[j]!;
+      const c = cnt[x]!;
+      if (c === 0) {
+        cnt[x] = 1;
+        val[x] = f;
+        if (mean !== null) mean[x] = f;
+        drop[x] = dn;
+        continue;
+      }
+      const n = c + 1;
+      cnt[x] = n;
+      if (dn) drop[x] = 1;
+      switch (code) {
+        case 0:
+          ks.inc(f, val[x]!, comp[x]!);
+          val[x] = ks.sum;
+          comp[x] = ks.c;
+          break;
+        case 1: {
+          if (incr![x] === 0) {
+            ks.inc(f, val[x]!, comp[x]!);
+            if (Number.isFinite(ks.sum) || Number.isNaN(ks.sum)) {
+              val[x] = ks.sum;
+              comp[x] = ks.c;
+              break;
+            }
+            incr![x] = 1;
+            mean![x] = val[x]! / (n - 1);
+            comp[x] = comp[x]! / (n - 1);
+          }
+          const q = (n - 1) / n;
+          ks.inc(f / n, q * mean![x]!, q * comp[x]!);
+          mean![x] = ks.sum;
+          comp[x] = ks.c;
+          break;
+        }
+        case 3:
+          if (val[x]! > f || Number.isNaN(val[x]!)) val[x] = f;
+          break;
+        case 4:
+          if (val[x]! < f || Number.isNaN(val[x]!)) val[x] = f;
+          break;
+        default:
+          break;
+      }
+    }
+  }
+  for (let g = 0; g < groupCount; g++) {
+    const ss = result[g]!;
+    const base = g * steps;
+    let lastDrop = -1;
+    for (let k = 0; k < steps; k++) {
+      const x = base + k;
+      const n = cnt[x]!;
+      if (n === 0) continue;
+      let v: number;
+      switch (code) {
+        case 0:
+          v = val[x]! + comp[x]!;
+          break;
+        case 1:
+          v = incr![x] === 1 ? mean![x]! + comp[x]! : val[x]! / n + comp[x]! / n;
+          break;
+        case 2:
+          v = n;
+          break;
+        case 5:
+          v = 1;
+          break;
+        default:
+          v = val[x]!;
+      }
+      ss.fT.push(start + k * interval);
+      ss.fF.push(v);
+      lastDrop = drop[x]!;
+    }
+    if (lastDrop >= 0) ss.dropName = lastDrop === 1;
+  }
+  return result.filter((s) => s.fT.length > 0);
 }
 
 function aggregation(
