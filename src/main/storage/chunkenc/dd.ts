@@ -428,23 +428,19 @@ export function decodeDD(chunk: Uint8Array, ts: Float64Array, vf: Float64Array, 
     if (scale > 22) throw new ChunkError('dd chunk: bad scale');
     div = POW10[scale]!;
   }
-  cur.off = decodeColumn(chunk, cur.off, n, ts, off);
-  cur.off = decodeColumn(chunk, cur.off, n, vf, off);
-  if (mul !== 1) {
-    for (let i = off; i < off + n; i++) vf[i] = vf[i]! * mul;
-  } else if (div !== 1) {
-    for (let i = off; i < off + n; i++) vf[i] = vf[i]! / div;
-  }
+  const W = loadWords(chunk, 0);
+  cur.off = decodeColumn(chunk, W, cur.off, n, ts, off, 1, 1);
+  cur.off = decodeColumn(chunk, W, cur.off, n, vf, off, mul, div);
   return n;
 }
 
-let dent = new Float64Array(1024);
-
 /**
  * decodeColumn decodes one integer column starting at byte offset p of chunk into
- * out[off..off+n). Returns the byte offset after the column.
+ * out[off..off+n), storing x * mul / div (1, 1 for timestamps). W holds the chunk's bytes as
+ * big-endian words from byte 0 (loadWords(chunk, 0)). Returns the byte offset after the column.
+ * Entries are decoded and applied in one pass (no intermediate entry array).
  */
-function decodeColumn(chunk: Uint8Array, p: number, n: number, out: Float64Array, off: number): number {
+function decodeColumn(chunk: Uint8Array, W: Int32Array, p: number, n: number, out: Float64Array, off: number, mul: number, div: number): number {
   const len = chunk.length;
   const cur = { off: p };
   const z0 = readUvarint(chunk, cur);
@@ -454,12 +450,13 @@ function decodeColumn(chunk: Uint8Array, p: number, n: number, out: Float64Array
   if (zb < 0) throw new ChunkError('dd chunk: bad column base');
   let x = unzigzag(z0);
   const base = unzigzag(zb);
-  out[off] = x;
+  const scaled = mul !== 1 || div !== 1;
+  out[off] = scaled ? (x * mul) / div : x;
   if (desc & 0x20) {
     // every entry is zero: constant delta (base)
     for (let i = 1; i < n; i++) {
       x += base;
-      out[off + i] = x;
+      out[off + i] = scaled ? (x * mul) / div : x;
     }
     return cur.off;
   }
@@ -470,34 +467,35 @@ function decodeColumn(chunk: Uint8Array, p: number, n: number, out: Float64Array
   const w3 = chunk[cur.off + 2]!;
   if (w1 < 1 || w2 < w1 || w3 < w2 || w3 > MAX_WIDTH) throw new ChunkError('dd chunk: bad column widths');
   const start = cur.off + 3;
-  const W = loadWords(chunk, start);
-  const limit = (len - start) * 8;
+  const limit = len * 8;
+  // mode 0: delta, 1: delta-of-delta, 2: grid
+  const mode = desc & 0x80 ? 1 : desc & 0x10 ? 2 : 0;
+  const half = Math.floor(base / 2);
+  let delta = base;
+  let g = x;
   const m = n - 1;
-  if (dent.length < m) dent = new Float64Array(Math.max(m, dent.length * 2));
-  const E = dent;
-  let pos = 0;
-  let i = 0;
-  while (i < m) {
+  let pos = start * 8;
+  let o = off + 1;
+  const end = off + n;
+  while (o < end) {
     const wi = pos >>> 5;
     const s = pos & 31;
     const word = s === 0 ? W[wi]! : (W[wi]! << s) | (W[wi + 1]! >>> (32 - s));
+    let e = 0;
+    let run = 1;
     if (word >= 0) {
       if (rle) {
         // '0' + gamma(L): L entries of zero
         const rest = word << 1;
         const nb = Math.clz32(rest);
         if (nb > 15) throw new ChunkError('dd chunk: bad run length');
-        const L = (rest >>> (31 - 2 * nb)) & ((1 << (nb + 1)) - 1);
+        run = (rest >>> (31 - 2 * nb)) & ((1 << (nb + 1)) - 1);
         pos += 2 + 2 * nb;
-        if (L < 1 || i + L > m) throw new ChunkError('dd chunk: run overflows the chunk');
-        E.fill(0, i, i + L);
-        i += L;
+        if (run < 1 || o - off - 1 + run > m) throw new ChunkError('dd chunk: run overflows the chunk');
       } else {
         pos += 1;
-        E[i++] = 0;
       }
     } else if ((word & 0x40000000) === 0) {
-      let e: number;
       if (w1 <= 30) {
         // sign-extended read gives [-2^(w-1), 2^(w-1)); the code's range is [-(2^(w-1))+1, 2^(w-1)]
         e = (word << 2) >> (32 - w1);
@@ -506,39 +504,31 @@ function decodeColumn(chunk: Uint8Array, p: number, n: number, out: Float64Array
         e = readTwos(W, pos + 2, w1);
       }
       pos += 2 + w1;
-      E[i++] = e;
-    } else if ((word & 0x20000000) === 0) {
-      E[i++] = readTwos(W, pos + 3, w2);
-      pos += 3 + w2;
     } else {
-      E[i++] = readTwos(W, pos + 3, w3);
-      pos += 3 + w3;
+      const w = (word & 0x20000000) === 0 ? w2 : w3;
+      if (w <= 29) {
+        e = (word << 3) >> (32 - w);
+        if (e === -(1 << (w - 1))) e = 1 << (w - 1);
+      } else {
+        e = readTwos(W, pos + 3, w);
+      }
+      pos += 3 + w;
     }
     if (pos > limit) throw new ChunkError('dd chunk: column overruns the chunk');
-  }
-  if (desc & 0x80) {
-    let delta = base;
-    for (let k = 0; k < m; k++) {
-      delta += E[k]!;
-      x += delta;
-      out[off + k + 1] = x;
-    }
-  } else if (desc & 0x10) {
-    const half = Math.floor(base / 2);
-    let g = x;
-    for (let k = 0; k < m; k++) {
-      const e = E[k]!;
-      x = g + base + e;
-      out[off + k + 1] = x;
-      g = e >= half || e <= -half ? x : g + base;
-    }
-  } else {
-    for (let k = 0; k < m; k++) {
-      x += base + E[k]!;
-      out[off + k + 1] = x;
+    for (let r = 0; r < run; r++) {
+      if (mode === 0) {
+        x += base + e;
+      } else if (mode === 1) {
+        delta += e;
+        x += delta;
+      } else {
+        x = g + base + e;
+        g = e >= half || e <= -half ? x : g + base;
+      }
+      out[o++] = scaled ? (x * mul) / div : x;
     }
   }
-  return start + ((pos + 7) >>> 3);
+  return (pos + 7) >>> 3;
 }
 
 /** readTwos reads a w-bit two's complement bucket value (1 <= w <= 53) at bit position p. */
