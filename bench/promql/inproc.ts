@@ -7,11 +7,10 @@
  *   node bench-promql-inproc.mjs VIGIL_DIR RANGE_MS STEP_MS RUNS [ONLY]
  */
 import * as path from 'node:path';
-import { handleApiRequest, type ApiContext } from '../../src/main/api/router';
+import { handleApiRequest, storeOnlyContext, type ApiContext } from '../../src/main/api/router';
 import { Engine } from '../../src/main/promql/engine';
 import { openStorage } from '../../src/main/storage';
 import { DATABASE_FILE } from '../../src/main/util/paths';
-import { buildInfo } from '../../src/main/util/version';
 import { END_MS } from './dataset';
 import { QUERIES } from './queries';
 
@@ -29,19 +28,7 @@ async function main(): Promise<void> {
   const only = onlyArg ? onlyArg.split(',').map(Number) : null;
   const storage = openStorage({ path: path.join(dir!, DATABASE_FILE), autoMaintain: false });
   const engine = new Engine();
-  const ctx: ApiContext = {
-    storage,
-    engine,
-    parserOptions: engine.parserFlags(),
-    targets: () => ({ activeTargets: [], droppedTargets: [] }),
-    metadata: () => ({}),
-    targetMetadata: () => [],
-    buildInfo: buildInfo(),
-    runtimeInfo: () => ({}),
-    config: () => '',
-    flags: () => ({}),
-    now: () => END_MS,
-  };
+  const ctx: ApiContext = storeOnlyContext(storage, engine, () => END_MS);
   const end = END_MS;
   const start = end - rangeMs;
   let total = 0;

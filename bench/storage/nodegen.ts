@@ -10,25 +10,9 @@
  * Prometheus's 2 ms timestamp tolerance do.
  */
 import type { Label, Labels } from '../../src/common/model/labels';
+import { SeededRandom as Rng } from '../../src/common/util/random';
 
-/** Rng is a small seeded PRNG (mulberry32). */
-export class Rng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = seed >>> 0;
-  }
-  /** next returns a float in [0, 1). */
-  next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  /** int returns an integer in [0, n). */
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-}
+export { Rng };
 
 type Kind =
   | 'const'

@@ -11,23 +11,12 @@
  * starts after 1 h (lookback and absence), decimal and negative gauges, integer and decimal
  * counters. The generator is seeded: the file is the same on every run.
  */
+import { mulberry32 } from '../../src/common/util/random';
 
 /** START_S is the first sample's second: 2025-01-01T00:00:00Z. */
 export const START_S = 1_735_689_600;
 /** DURATION_S is the span of the data (3 h). */
 export const DURATION_S = 3 * 3600;
-
-/** mulberry32 is a small seeded PRNG. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function labelText(labels: Record<string, string>): string {
   const parts = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);

@@ -3,7 +3,7 @@ import { labelsFromRecord } from '../../src/common/model/labels';
 import { StaleNaN } from '../../src/common/model/value';
 import { openStorage, type StorageEngine } from '../../src/main/storage';
 import { Engine } from '../../src/main/promql/engine';
-import { decodeLabelName, handleApiRequest, type ApiContext } from '../../src/main/api/router';
+import { decodeLabelName, handleApiRequest, storeOnlyContext, type ApiContext } from '../../src/main/api/router';
 
 let storage: StorageEngine;
 let ctx: ApiContext;
@@ -23,19 +23,7 @@ beforeAll(() => {
   }
   app.commit();
   const engine = new Engine({ maxSamples: 1000 });
-  ctx = {
-    storage,
-    engine,
-    parserOptions: engine.parserFlags(),
-    targets: () => ({ activeTargets: [], droppedTargets: [] }),
-    metadata: () => ({}),
-    targetMetadata: () => [],
-    buildInfo: { version: '3.14.0', revision: 'x', branch: 'main', buildUser: 'u', buildDate: '', goVersion: 'node' },
-    runtimeInfo: () => ({}),
-    config: () => 'global: {}\n',
-    flags: () => ({}),
-    now: () => T0 + 600_000,
-  };
+  ctx = storeOnlyContext(storage, engine, () => T0 + 600_000, { buildInfo: { version: '3.14.0', revision: 'x', branch: 'main', buildUser: 'u', buildDate: '', goVersion: 'node' }, config: () => 'global: {}\n' });
 });
 
 afterAll(() => storage.close());

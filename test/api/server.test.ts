@@ -7,6 +7,7 @@ import { labelsFromRecord } from '../../src/common/model/labels';
 import { openStorage, type StorageEngine } from '../../src/main/storage';
 import { Engine } from '../../src/main/promql/engine';
 import { hostAllowed, startServer, type ApiServer } from '../../src/main/api/server';
+import { storeOnlyContext } from '../../src/main/api/router';
 
 let storage: StorageEngine;
 let server: ApiServer;
@@ -39,19 +40,7 @@ beforeAll(async () => {
     host: '127.0.0.1',
     port: 0,
     uiDir,
-    api: {
-      storage,
-      engine,
-      parserOptions: engine.parserFlags(),
-      targets: () => ({ activeTargets: [], droppedTargets: [] }),
-      metadata: () => ({}),
-      targetMetadata: () => [],
-      buildInfo: { version: '3.14.0', revision: '', branch: '', buildUser: '', buildDate: '', goVersion: '' },
-      runtimeInfo: () => ({}),
-      config: () => '',
-      flags: () => ({}),
-      now: () => 1_000_000,
-    },
+    api: storeOnlyContext(storage, engine, () => 1_000_000, { buildInfo: { version: '3.14.0', revision: '', branch: '', buildUser: '', buildDate: '', goVersion: '' } }),
   });
 });
 

@@ -49,7 +49,7 @@ describe('labels', () => {
     expect(labelsToString(labelsWithout(ls, '__name__'))).toBe('{job="j"}');
     const b = new LabelsBuilder(ls).set('z', '1').del('job').set('__name__', 'n');
     expect(labelsToString(b.labels())).toBe('n{z="1"}');
-    expect(labelsToString(new LabelsBuilder(ls).keep('job').labels())).toBe('{job="j"}');
+    expect(labelsToString(new LabelsBuilder(ls).keep(['job']).labels())).toBe('{job="j"}');
   });
 
   it('renders names that are not legacy-valid quoted', () => {

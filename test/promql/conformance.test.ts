@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Expr } from '../../src/common/promql/ast';
+import { children, type Expr } from '../../src/common/promql/ast';
 import { parseExpr, ALL_PARSER_FEATURES } from '../../src/common/promql';
 import { StaleNaN } from '../../src/common/model/value';
 import { Engine } from '../../src/main/promql/engine';
@@ -172,7 +172,7 @@ eval range from 0 to 1m step 1m x
     const walk = (n: Expr): void => {
       if (n.kind === 'VectorSelector') seen[n.name] = n.timestamp;
       if (n.kind === 'SubqueryExpr') seen['subquery'] = n.timestamp;
-      for (const c of childrenOf(n)) walk(c);
+      for (const c of children(n)) walk(c);
     };
     walk(e);
     expect(seen).toEqual({ a: 42_000, b: 10_000, c: null, subquery: 42_000 });
@@ -217,23 +217,3 @@ eval instant at 0 f * 2
     expect(almostEqual(Infinity, Infinity)).toBe(true);
   });
 });
-
-function childrenOf(e: Expr): Expr[] {
-  switch (e.kind) {
-    case 'AggregateExpr':
-      return e.param ? [e.param, e.expr] : [e.expr];
-    case 'BinaryExpr':
-      return [e.lhs, e.rhs];
-    case 'Call':
-      return e.args;
-    case 'MatrixSelector':
-      return [e.vectorSelector];
-    case 'ParenExpr':
-    case 'StepInvariantExpr':
-    case 'SubqueryExpr':
-    case 'UnaryExpr':
-      return [e.expr];
-    default:
-      return [];
-  }
-}

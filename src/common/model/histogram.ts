@@ -29,3 +29,24 @@ export interface FloatHistogram {
   /** Upper bounds for schema -53 (custom buckets). */
   customValues?: number[];
 }
+
+/** CUSTOM_BUCKETS_SCHEMA is the schema of native histograms with custom bucket bounds (NHCB). */
+export const CUSTOM_BUCKETS_SCHEMA = -53;
+
+/** copyHistogram returns a deep copy of h. */
+export function copyHistogram(h: FloatHistogram): FloatHistogram {
+  const c: FloatHistogram = {
+    counterResetHint: h.counterResetHint,
+    schema: h.schema,
+    zeroThreshold: h.zeroThreshold,
+    zeroCount: h.zeroCount,
+    count: h.count,
+    sum: h.sum,
+    positiveSpans: h.positiveSpans.map((s) => ({ offset: s.offset, length: s.length })),
+    negativeSpans: h.negativeSpans.map((s) => ({ offset: s.offset, length: s.length })),
+    positiveBuckets: h.positiveBuckets.slice(),
+    negativeBuckets: h.negativeBuckets.slice(),
+  };
+  if (h.customValues !== undefined) c.customValues = h.customValues.slice();
+  return c;
+}

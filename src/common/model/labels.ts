@@ -151,11 +151,18 @@ export function labelsSet(ls: Labels, name: string, value: string): Labels {
 
 /** LabelsBuilder edits a label set and builds a new sorted one, like Prometheus's labels.Builder. */
 export class LabelsBuilder {
-  private readonly base: Labels;
+  private base: Labels;
   private readonly changes = new Map<string, string>();
 
   constructor(base: Labels = EMPTY_LABELS) {
     this.base = base;
+  }
+
+  /** reset starts over from base, so one builder can serve a loop. */
+  reset(base: Labels): this {
+    this.base = base;
+    this.changes.clear();
+    return this;
   }
 
   /** set sets name to value; an empty value deletes the label. */
@@ -176,8 +183,8 @@ export class LabelsBuilder {
     return c !== undefined ? c : labelsGet(this.base, name);
   }
 
-  /** keep removes every label not named. */
-  keep(...names: string[]): this {
+  /** keep removes every label not in names. */
+  keep(names: readonly string[]): this {
     for (const l of this.base) if (!names.includes(l.name)) this.changes.set(l.name, '');
     for (const n of [...this.changes.keys()]) if (!names.includes(n)) this.changes.set(n, '');
     return this;

@@ -5,31 +5,12 @@
  * and custom-bucket intersection. Bucket layouts are rebuilt from a dense index map; empty
  * buckets that either side had are kept, as upstream's addBuckets keeps them.
  */
-import type { CounterResetHint, FloatHistogram, Span } from '../model/histogram';
+import { copyHistogram, CUSTOM_BUCKETS_SCHEMA, type CounterResetHint, type FloatHistogram, type Span } from '../model/histogram';
 
-/** CUSTOM_BUCKETS_SCHEMA is the schema number of histograms with custom bucket bounds. */
-export const CUSTOM_BUCKETS_SCHEMA = -53;
+export { copyHistogram, CUSTOM_BUCKETS_SCHEMA };
 
 /** ERR_INCOMPATIBLE_SCHEMA is Prometheus's ErrHistogramsIncompatibleSchema text. */
 export const ERR_INCOMPATIBLE_SCHEMA = 'cannot apply this operation on histograms with a mix of exponential and custom bucket schemas';
-
-/** copyHistogram returns a deep copy of h. */
-export function copyHistogram(h: FloatHistogram): FloatHistogram {
-  const c: FloatHistogram = {
-    counterResetHint: h.counterResetHint,
-    schema: h.schema,
-    zeroThreshold: h.zeroThreshold,
-    zeroCount: h.zeroCount,
-    count: h.count,
-    sum: h.sum,
-    positiveSpans: h.positiveSpans.map((s) => ({ ...s })),
-    negativeSpans: h.negativeSpans.map((s) => ({ ...s })),
-    positiveBuckets: [...h.positiveBuckets],
-    negativeBuckets: [...h.negativeBuckets],
-  };
-  if (h.customValues) c.customValues = h.customValues;
-  return c;
-}
 
 function toMap(spans: readonly Span[], buckets: readonly number[]): Map<number, number> {
   const m = new Map<number, number>();

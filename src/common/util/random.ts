@@ -16,3 +16,23 @@ export function mulberry32(seed: number): Rng {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** SeededRandom wraps mulberry32 with the helpers generators and tests use. */
+export class SeededRandom {
+  private readonly r: Rng;
+  constructor(seed: number) {
+    this.r = mulberry32(seed);
+  }
+  /** next returns a float in [0, 1). */
+  next(): number {
+    return this.r();
+  }
+  /** int returns an integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.r() * n);
+  }
+  /** pick returns a random element of xs (non-empty). */
+  pick<T>(xs: readonly T[]): T {
+    return xs[this.int(xs.length)]!;
+  }
+}

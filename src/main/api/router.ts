@@ -11,6 +11,7 @@ import { parseDurationOrSeconds, parseTime } from '../../common/model/time';
 import { parseMetricSelector, parseExpr, prettify, translateAST, ParseError, type ParserOptions } from '../../common/promql';
 import type { Storage } from '../storage/interface';
 import { QueryError, type PromQLEngine, type QueryOpts, type QueryResult } from '../promql/value';
+import { buildInfo } from '../util/version';
 import { encodeValue } from './encode';
 
 /** ApiContext is what the API reads from; the composition root provides it. */
@@ -30,6 +31,28 @@ export interface ApiContext {
   /** Vigil-specific read-only routes under /api/v1/vigil/<name>. */
   vigil?: Record<string, (params: ApiParams) => unknown>;
   now(): number;
+}
+
+/**
+ * storeOnlyContext is an ApiContext over a store and an engine alone, with no scrape targets,
+ * metadata, configuration or flags: for `vigil query`, tests and benchmarks. overrides replaces
+ * any part (a fixed buildInfo, a config text).
+ */
+export function storeOnlyContext(storage: Storage, engine: PromQLEngine & { parserFlags(): ParserOptions }, now: () => number, overrides: Partial<ApiContext> = {}): ApiContext {
+  return {
+    storage,
+    engine,
+    parserOptions: engine.parserFlags(),
+    targets: () => ({ activeTargets: [], droppedTargets: [] }),
+    metadata: () => ({}),
+    targetMetadata: () => [],
+    buildInfo: buildInfo(),
+    runtimeInfo: () => ({}),
+    config: () => '',
+    flags: () => ({}),
+    now,
+    ...overrides,
+  };
 }
 
 /** ApiResponse is an envelope with the HTTP status it travels with. */

@@ -7,10 +7,9 @@ import * as path from 'node:path';
 import { UsageError } from './args';
 import { openStoreForCommand } from './open';
 import { Engine } from '../promql/engine';
-import { handleApiRequest, type ApiContext } from '../api/router';
+import { handleApiRequest, storeOnlyContext, type ApiContext } from '../api/router';
 import { parseDurationOrSeconds, parseTime } from '../../common/model/time';
 import { DATABASE_FILE, defaultDataDir } from '../util/paths';
-import { buildInfo } from '../util/version';
 import { writeCsv, writeTable } from '../export/format';
 import { QueryError } from '../promql/value';
 
@@ -45,19 +44,7 @@ export async function queryCommand(flags: Record<string, string | boolean>, posi
       }
     };
     if (format === 'json') {
-      const ctx: ApiContext = {
-        storage,
-        engine,
-        parserOptions: engine.parserFlags(),
-        targets: () => ({ activeTargets: [], droppedTargets: [] }),
-        metadata: () => ({}),
-        targetMetadata: () => [],
-        buildInfo: buildInfo(),
-        runtimeInfo: () => ({}),
-        config: () => '',
-        flags: () => ({}),
-        now: () => now,
-      };
+      const ctx: ApiContext = storeOnlyContext(storage, engine, () => now);
       const params: Record<string, string> = { query: expr };
       let route = '/api/v1/query';
       if (isRange) {

@@ -6,19 +6,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** Rng is a deterministic random source in [0, 1). */
-export type Rng = () => number;
+import { mulberry32, type Rng } from '../../../src/common/util/random';
 
-/** mulberry32 returns a small, fast, seeded PRNG. */
-export function mulberry32(seed: number): Rng {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32, type Rng };
 
 function pick<T>(r: Rng, a: readonly T[]): T {
   return a[Math.floor(r() * a.length)]!;

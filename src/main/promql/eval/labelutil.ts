@@ -2,7 +2,7 @@
  * Label helpers for the evaluator with small caches: label sets are immutable arrays, so derived
  * values (the map key of a set, the set without its metadata labels) are memoized per object.
  */
-import { MetricName, labelsKey, type Label, type Labels } from '../../../common/model/labels';
+import { MetricName, labelsKey, type Labels } from '../../../common/model/labels';
 
 /** TypeLabel is the type metadata label (PROM-39 type-and-unit labels). */
 export const TypeLabel = '__type__';
@@ -99,54 +99,8 @@ export function matchLabels(ls: Labels, on: boolean, names: readonly string[]): 
   return ls.filter((l) => l.name !== MetricName && !names.includes(l.name));
 }
 
-/** LabelEditor is a small labels.Builder: set/delete then build a sorted label set. */
-export class LabelEditor {
-  private base: Labels;
-  private readonly changes = new Map<string, string>();
-
-  constructor(base: Labels) {
-    this.base = base;
-  }
-
-  /** reset starts over from base. */
-  reset(base: Labels): this {
-    this.base = base;
-    this.changes.clear();
-    return this;
-  }
-
-  set(name: string, value: string): this {
-    this.changes.set(name, value);
-    return this;
-  }
-
-  del(...names: string[]): this {
-    for (const n of names) this.changes.set(n, '');
-    return this;
-  }
-
-  get(name: string): string {
-    const c = this.changes.get(name);
-    if (c !== undefined) return c;
-    return getLabel(this.base, name);
-  }
-
-  /** keep removes every label not in names. */
-  keep(names: readonly string[]): this {
-    for (const l of this.base) if (!names.includes(l.name)) this.changes.set(l.name, '');
-    for (const n of [...this.changes.keys()]) if (!names.includes(n)) this.changes.set(n, '');
-    return this;
-  }
-
-  labels(): Labels {
-    if (this.changes.size === 0) return this.base;
-    const out: Label[] = [];
-    for (const l of this.base) if (!this.changes.has(l.name)) out.push(l);
-    for (const [name, value] of this.changes) if (value !== '') out.push({ name, value });
-    out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return out;
-  }
-}
+/** LabelEditor is the shared labels.Builder (set/delete, then a sorted label set). */
+export { LabelsBuilder as LabelEditor } from '../../../common/model/labels';
 
 /** containsSameLabelset reports whether two label sets in the list are equal. */
 export function containsSameLabelset(list: readonly Labels[]): boolean {

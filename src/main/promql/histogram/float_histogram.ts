@@ -3,32 +3,13 @@
  * histogram arithmetic arrives with the native-histogram issue; what is here is what the engine
  * needs to carry histogram samples through selectors, functions and aggregations.
  */
-import type { FloatHistogram, Span } from '../../../common/model/histogram';
+import { copyHistogram, CUSTOM_BUCKETS_SCHEMA, type FloatHistogram, type Span } from '../../../common/model/histogram';
 
-/** CUSTOM_BUCKETS_SCHEMA is the schema of native histograms with custom buckets (NHCB). */
-export const CUSTOM_BUCKETS_SCHEMA = -53;
+export { copyHistogram, CUSTOM_BUCKETS_SCHEMA };
 
 /** usesCustomBuckets reports whether h has custom bucket bounds. */
 export function usesCustomBuckets(h: FloatHistogram): boolean {
   return h.schema === CUSTOM_BUCKETS_SCHEMA;
-}
-
-/** copyHistogram returns a deep copy of h. */
-export function copyHistogram(h: FloatHistogram): FloatHistogram {
-  const c: FloatHistogram = {
-    counterResetHint: h.counterResetHint,
-    schema: h.schema,
-    zeroThreshold: h.zeroThreshold,
-    zeroCount: h.zeroCount,
-    count: h.count,
-    sum: h.sum,
-    positiveSpans: h.positiveSpans.map((s) => ({ offset: s.offset, length: s.length })),
-    negativeSpans: h.negativeSpans.map((s) => ({ offset: s.offset, length: s.length })),
-    positiveBuckets: h.positiveBuckets.slice(),
-    negativeBuckets: h.negativeBuckets.slice(),
-  };
-  if (h.customValues !== undefined) c.customValues = h.customValues.slice();
-  return c;
 }
 
 /** mulHistogram scales h in place by factor (counts, sum, buckets) and returns it. */
