@@ -20,6 +20,7 @@ import { ScrapeManager } from '../../src/main/scrape/manager';
 import { TargetScraper, USER_AGENT } from '../../src/main/scrape/scraper';
 import { HttpTransport } from '../../src/main/scrape/transport';
 import { MemStorage } from './memstore';
+import { delimited, family } from '../textparse/pbwire';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -212,6 +213,49 @@ describe('ScrapeManager with static targets', () => {
     expect(view.dropped).toEqual([{ discoveredLabels: expect.objectContaining({ __address__: `localhost:${port}`, job: 'bad' }), scrapePool: 'bad' }]);
     expect(view.droppedTargetCounts).toEqual({ bad: 1, good: 0 });
     expect(store.lastValues()[`hello{env="dev", instance="127.0.0.1:${port}", job="good"}`]).toBe(1);
+  });
+
+  it('offers protobuf first when scrape_protocols lists PrometheusProto, and ingests the protobuf exposition', async () => {
+    let accept = '';
+    handler = (q, r) => {
+      accept = q.headers.accept ?? '';
+      if (accept.startsWith('application/vnd.google.protobuf')) {
+        const body = delimited([
+          family({ name: 'jobs_total', help: 'Jobs.', type: 0, metric: [{ label: [{ name: 'queue', value: 'a' }], counter: { value: 7 } }] }),
+          family({ name: 'wait_seconds', type: 4, metric: [{ histogram: { sampleCount: 3, sampleSum: 1.5, bucket: [{ cumulativeCount: 2, upperBound: 0.5 }] } }] }),
+        ]);
+        r.writeHead(200, { 'Content-Type': 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited' }).end(body);
+      } else r.writeHead(200, { 'Content-Type': 'text/plain' }).end('text_only 1\n');
+    };
+    const port = base.split(':')[2];
+    const cfg = loadConfig(
+      [
+        'scrape_configs:',
+        '  - job_name: pb',
+        '    scrape_interval: 100ms',
+        '    scrape_timeout: 100ms',
+        '    scrape_protocols: [PrometheusProto, PrometheusText0.0.4]',
+        '    static_configs: [{targets: ["127.0.0.1:' + port + '"]}]',
+      ].join('\n'),
+      'p.yml',
+    );
+    const store = new MemStorage();
+    const m = new ScrapeManager({ appendable: store, skipOffsetting: true });
+    m.applyConfig(cfg);
+    m.sync(staticTargetGroups(cfg));
+    await new Promise((r) => setTimeout(r, 250));
+    const view = m.targets();
+    await m.stop();
+    expect(accept).toBe('application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.6,text/plain;version=0.0.4;q=0.5,*/*;q=0.4');
+    expect(view.active.map((t) => [t.health, t.lastError])).toEqual([['up', '']]);
+    const v = store.lastValues();
+    const inst = `instance="127.0.0.1:${port}", job="pb"`;
+    expect(v[`jobs_total{${inst}, queue="a"}`]).toBe(7);
+    expect(v[`wait_seconds_bucket{${inst}, le="0.5"}`]).toBe(2);
+    expect(v[`wait_seconds_bucket{${inst}, le="+Inf"}`]).toBe(3);
+    expect(v[`wait_seconds_count{${inst}}`]).toBe(3);
+    expect(v[`wait_seconds_sum{${inst}}`]).toBe(1.5);
+    expect(Object.keys(v).some((k) => k.startsWith('text_only'))).toBe(false);
   });
 
   it('applies target_limit, and a config reload keeps series (no staleness) while a removed target goes stale', async () => {

@@ -6,6 +6,8 @@
  * sample value must match. Neither Debian peer serves OpenMetrics, so the proxy also serves an
  * OpenMetrics exposition written here, which Prometheus's own OpenMetrics parser reads too.
  *
+ * node_exporter is also asked for its protobuf exposition (job nodepb), which both parse too.
+ *
  * Known, intended difference: Vigil follows Prometheus 3, which normalises `le` and `quantile`
  * label values of histograms and summaries (`le="1"` -> `le="1.0"`); Prometheus 2.42 does not,
  * so its label values are normalised the same way before comparing.
@@ -127,7 +129,12 @@ async function snapshot(upstream: string): Promise<Snapshot> {
     if (upstream === 'fixture') {
       s = { body: Buffer.from(OM_FIXTURE), contentType: 'application/openmetrics-text; version=1.0.0; charset=utf-8' };
     } else {
-      const res = await fetch(upstream, { headers: { Accept: 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5' } });
+      // `#proto` asks the same upstream for the protobuf exposition instead of text.
+      const proto = upstream.endsWith('#proto');
+      const accept = proto
+        ? 'application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited'
+        : 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5';
+      const res = await fetch(upstream.replace(/#proto$/, ''), { headers: { Accept: accept } });
       s = { body: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type') ?? '' };
     }
     snapshots.set(upstream, s);
@@ -143,7 +150,7 @@ beforeAll(async () => {
   promPort = await freePort();
   proxy = http.createServer((req, res) => {
     const u = new URL(req.url ?? '/', 'http://x');
-    const upstream = u.pathname.startsWith('/node') ? `http://127.0.0.1:${nodePort}/metrics` : u.pathname.startsWith('/prom') ? `http://127.0.0.1:${promPort}/metrics` : 'fixture';
+    const upstream = u.pathname.startsWith('/nodepb') ? `http://127.0.0.1:${nodePort}/metrics#proto` : u.pathname.startsWith('/node') ? `http://127.0.0.1:${nodePort}/metrics` : u.pathname.startsWith('/prom') ? `http://127.0.0.1:${promPort}/metrics` : 'fixture';
     snapshot(upstream).then(
       (s) => res.writeHead(200, { 'Content-Type': s.contentType }).end(s.body),
       (e) => res.writeHead(502).end(String(e)),
@@ -160,6 +167,7 @@ beforeAll(async () => {
     'scrape_configs:',
     ...[
       ['node', '/node/metrics'],
+      ['nodepb', '/nodepb/metrics'],
       ['prometheus', '/prom/metrics'],
       ['openmetrics', '/fixture/metrics'],
     ].flatMap(([job, p]) => [`  - job_name: ${job}`, `    metrics_path: ${p}`, `    static_configs: [{targets: ["127.0.0.1:${proxyPort}"]}]`]),
@@ -233,7 +241,7 @@ describe('against real peers', () => {
       'prometheus to scrape all targets',
       async () => {
         const r = await promApi<{ result: { metric: Record<string, string>; value: [number, string] }[] }>('/api/v1/query?query=up');
-        return r.result.length === 3 && r.result.every((x) => x.value[1] === '1');
+        return r.result.length === 4 && r.result.every((x) => x.value[1] === '1');
       },
       20_000,
     );
@@ -252,16 +260,17 @@ describe('against real peers', () => {
     for (const t of m.targets().active) expect(t.lastError).toBe('');
 
     // Each upstream body was fetched once: both scrapers saw identical bytes.
-    expect(Object.values(upstreamFetches)).toEqual([1, 1, 1]);
+    expect(Object.values(upstreamFetches)).toEqual([1, 1, 1, 1]);
     expect(snapshots.get(`http://127.0.0.1:${nodePort}/metrics`)!.body.length).toBeGreaterThan(10_000);
     expect(snapshots.get(`http://127.0.0.1:${promPort}/metrics`)!.body.length).toBeGreaterThan(10_000);
+    expect(snapshots.get(`http://127.0.0.1:${nodePort}/metrics#proto`)!.contentType).toMatch(/^application\/vnd\.google\.protobuf;/);
 
     const meta = await promApi<Record<string, { type: string }[]>>('/api/v1/metadata');
     familyTypes = Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, v[0]!.type]));
     expect(familyTypes.queue).toBe('gaugehistogram');
     const vigilSeries = store.seriesWithSamples();
     const vigilValues = store.lastValues();
-    for (const job of ['node', 'prometheus', 'openmetrics']) {
+    for (const job of ['node', 'nodepb', 'prometheus', 'openmetrics']) {
       const promSeries = await promApi<Record<string, string>[]>(`/api/v1/series?match[]=${encodeURIComponent(`{job="${job}"}`)}`);
       const want = promSeries.map(normalise).sort();
       const jobLabel = new RegExp(`[{ ]job="${job}"[,}]`);

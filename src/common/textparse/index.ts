@@ -5,6 +5,7 @@
 import { OpenMetricsParser } from './openmetrics';
 import type { OpenMetricsOptions } from './openmetrics';
 import { PromTextParser } from './promtext';
+import { ProtobufParser } from './protobuf';
 import { ContentTypeError } from './types';
 import type { Parser } from './types';
 import { decodeBody } from './utf8';
@@ -13,6 +14,7 @@ export * from './types';
 export { OpenMetricsParser } from './openmetrics';
 export type { OpenMetricsOptions } from './openmetrics';
 export { PromTextParser } from './promtext';
+export { ProtobufParser } from './protobuf';
 export { decodeBody } from './utf8';
 export type { DecodedBody } from './utf8';
 export { formatOpenMetricsFloat, normalizeLabelValue, parseGoFloat, floatStatus, goQuote } from './floats';
@@ -23,7 +25,7 @@ export type { ImportedSample, ImportStats } from './import';
 export const MEDIA_OPENMETRICS = 'application/openmetrics-text';
 /** MEDIA_TEXT is the Prometheus text format's media type. */
 export const MEDIA_TEXT = 'text/plain';
-/** MEDIA_PROTOBUF is the protobuf exposition's media type (recognised, not parsed yet). */
+/** MEDIA_PROTOBUF is the protobuf exposition's media type (delimited io.prometheus.client.MetricFamily messages). */
 export const MEDIA_PROTOBUF = 'application/vnd.google.protobuf';
 
 /** ParserOptions tune createParser. */
@@ -42,18 +44,17 @@ export type Body = Uint8Array | string;
 
 /**
  * createParser returns the parser for body chosen by contentType. Throws ContentTypeError when no
- * parser applies (including protobuf, which Vigil does not parse yet).
+ * parser applies.
  */
 export function createParser(body: Body, contentType: string, opts: ParserOptions = {}): Parser {
   const mediaType = selectMediaType(contentType, opts.fallbackMediaType ?? '', opts.onWarning);
+  if (mediaType === MEDIA_PROTOBUF) return new ProtobufParser(typeof body === 'string' ? utf8Bytes(body) : body);
   const { text, invalid } = typeof body === 'string' ? { text: body, invalid: null } : decodeBody(body);
   switch (mediaType) {
     case MEDIA_OPENMETRICS:
       return new OpenMetricsParser(text, invalid, opts);
     case MEDIA_TEXT:
       return new PromTextParser(text, invalid);
-    case MEDIA_PROTOBUF:
-      throw new ContentTypeError(`the protobuf exposition format (${contentType}) is not supported yet`);
     default:
       throw new ContentTypeError(`unsupported media type ${JSON.stringify(mediaType)}`);
   }
@@ -141,4 +142,17 @@ function splitParams(v: string): string[] | null {
   if (inQ) return null;
   out.push(cur);
   return out;
+}
+
+/** utf8Bytes encodes a string as UTF-8 (a protobuf body handed over as text). */
+function utf8Bytes(s: string): Uint8Array {
+  const out: number[] = [];
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return Uint8Array.from(out);
 }

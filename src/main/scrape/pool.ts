@@ -78,8 +78,8 @@ export class ScrapePool {
     this.targetRelabeler = new Relabeler(cfg.relabelConfigs, cfg.metricNameValidationScheme);
     this.metricRelabeler = new Relabeler(cfg.metricRelabelConfigs, cfg.metricNameValidationScheme);
     this.transport = new HttpTransport(cfg.httpClient);
-    if (cfg.scrapeProtocols.includes('PrometheusProto')) {
-      deps.logger('warn', 'the protobuf exposition format is not supported yet; not offering it to targets', { scrape_pool: cfg.jobName });
+    if (cfg.scrapeNativeHistograms) {
+      deps.logger('warn', 'native histograms are not stored yet: histograms are ingested in their classic form (_bucket, _sum, _count)', { scrape_pool: cfg.jobName });
     }
   }
 
@@ -91,13 +91,12 @@ export class ScrapePool {
     const c = this.cfg;
     const { interval, timeout, error } = t.intervalAndTimeout(c.scrapeInterval, c.scrapeTimeout);
     const transport = this.deps.transportFor?.({ scrapePool: c.jobName, target: t, config: c }) ?? this.transport;
-    const protocols = c.scrapeProtocols.filter((p) => p !== 'PrometheusProto');
     const scraper = new TargetScraper({
       url: t.url(),
       transport,
       timeoutMs: timeout,
       bodySizeLimit: c.bodySizeLimit,
-      acceptHeader: acceptHeader(protocols.length > 0 ? protocols : ['PrometheusText0.0.4'], c.metricNameEscapingScheme),
+      acceptHeader: acceptHeader(c.scrapeProtocols.length > 0 ? c.scrapeProtocols : ['PrometheusText0.0.4'], c.metricNameEscapingScheme),
       enableCompression: c.enableCompression,
       httpClient: c.httpClient,
     });
