@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labelsFromRecord } from '../../src/common/model/labels';
 import { StaleNaN } from '../../src/common/model/value';
-import { openStorage, type StorageEngine } from '../../src/main/storage';
+import { ExemplarStorage, openStorage, type StorageEngine } from '../../src/main/storage';
 import { Engine } from '../../src/main/promql/engine';
 import { decodeLabelName, handleApiRequest, storeOnlyContext, type ApiContext } from '../../src/main/api/router';
 
@@ -169,5 +169,38 @@ describe('metadata endpoints', () => {
     expect(decodeLabelName('U__a_2e_b')).toBe('a.b');
     expect(decodeLabelName('U__a__b')).toBe('a_b');
     expect(decodeLabelName('plain')).toBe('plain');
+  });
+});
+
+describe('/api/v1/query_exemplars', () => {
+  const withExemplars = (): ApiContext => {
+    const ex = new ExemplarStorage(100);
+    ex.add(labelsFromRecord({ __name__: 'http_requests_total', job: 'api', code: '200' }), { labels: labelsFromRecord({ trace_id: 'abc' }), value: 0.25, ts: T0 + 1500 });
+    ex.add(labelsFromRecord({ __name__: 'http_requests_total', job: 'api', code: '200' }), { labels: labelsFromRecord({ trace_id: 'def' }), value: 2, ts: T0 + 61_000 });
+    ex.add(labelsFromRecord({ __name__: 'other', job: 'x' }), { labels: labelsFromRecord({ span_id: '1' }), value: 1, ts: T0 });
+    return { ...ctx, exemplars: ex };
+  };
+
+  it('returns the exemplars of every selector in the query within [start, end], in Prometheus shape', async () => {
+    const r = await handleApiRequest(withExemplars(), '/api/v1/query_exemplars', { query: 'sum(rate(http_requests_total{job="api"}[5m]))', start: sec(T0), end: sec(T0 + 60_000) });
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({
+      status: 'success',
+      data: [{ seriesLabels: { __name__: 'http_requests_total', code: '200', job: 'api' }, exemplars: [{ labels: { trace_id: 'abc' }, value: '0.25', timestamp: (T0 + 1500) / 1000 }] }],
+    });
+    // several selectors: both series
+    const both = await handleApiRequest(withExemplars(), '/api/v1/query_exemplars', { query: 'http_requests_total / on() other' });
+    expect((both.body.data as unknown[]).length).toBe(2);
+  });
+
+  it('answers null for a query without selectors, [] without exemplar storage, and bad_data for bad input', async () => {
+    expect((await handleApiRequest(withExemplars(), '/api/v1/query_exemplars', { query: '1 + 1' })).body).toEqual({ status: 'success', data: null });
+    expect((await handleApiRequest(ctx, '/api/v1/query_exemplars', { query: 'up' })).body).toEqual({ status: 'success', data: [] });
+    const bad = await handleApiRequest(withExemplars(), '/api/v1/query_exemplars', { query: 'sum(' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ status: 'error', errorType: 'bad_data' });
+    const order = await handleApiRequest(withExemplars(), '/api/v1/query_exemplars', { query: 'up', start: '10', end: '5' });
+    expect(order.status).toBe(400);
+    expect((order.body as { error?: string }).error).toBe('end timestamp must not be before start timestamp');
   });
 });

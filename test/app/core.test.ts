@@ -20,8 +20,8 @@ function tmp(): string {
   return d;
 }
 
-async function exporter(body: () => string): Promise<string> {
-  const srv = http.createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(body()));
+async function exporter(body: () => string, contentType = 'text/plain; version=0.0.4'): Promise<string> {
+  const srv = http.createServer((_req, res) => res.writeHead(200, { 'Content-Type': contentType }).end(body()));
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   cleanups.push(() => new Promise<void>((r) => srv.close(() => r())));
   return `127.0.0.1:${(srv.address() as AddressInfo).port}`;
@@ -82,6 +82,34 @@ describe('core', () => {
     const code = await main(['query', 'up', '--data', path.join(dir, 'data')], () => {}, (s) => (err += s));
     expect(code).toBe(1);
     expect(err).toMatch(/in use by another process/);
+  });
+
+  it('stores scraped exemplars and serves them on /api/v1/query_exemplars; max_exemplars: 0 turns that off', async () => {
+    let n = 0;
+    const om = await exporter(() => `# TYPE req counter\nreq_total{path="/"} ${++n} # {trace_id="t${n}"} 0.5 ${1_700_000_000 + n}\n# EOF\n`, 'application/openmetrics-text; version=1.0.0');
+    const run = async (extra: string): Promise<unknown[]> => {
+      const dir = tmp();
+      const cfg = path.join(dir, 'prometheus.yml');
+      fs.writeFileSync(cfg, `${extra}global:\n  scrape_interval: 200ms\n  scrape_timeout: 200ms\nscrape_configs:\n  - job_name: om\n    static_configs: [{ targets: ["${om}"] }]\n`);
+      const core: Core = await startCore({ dataDir: path.join(dir, 'data'), configFile: cfg, host: '127.0.0.1', port: 0, demo: false, uiDir: null, logger: nopLogger });
+      cleanups.push(() => core.stop());
+      await until(async () => {
+        const r = (await (await fetch(`${core.url}/api/v1/query?query=req_total`)).json()) as { data: { result: unknown[] } };
+        return r.data.result.length === 1 ? true : undefined;
+      }, 10_000);
+      await new Promise((r) => setTimeout(r, 500));
+      const r = (await (await fetch(`${core.url}/api/v1/query_exemplars?query=req_total&start=0&end=2000000000`)).json()) as { status: string; data: unknown[] };
+      expect(r.status).toBe('success');
+      return r.data;
+    };
+    const on = (await run('')) as { seriesLabels: Record<string, string>; exemplars: { labels: Record<string, string>; value: string; timestamp: number }[] }[];
+    expect(on).toHaveLength(1);
+    expect(on[0]!.seriesLabels).toEqual({ __name__: 'req_total', instance: om, job: 'om', path: '/' });
+    expect(on[0]!.exemplars.length).toBeGreaterThan(1);
+    const first = on[0]!.exemplars[0]!;
+    expect(first.value).toBe('0.5');
+    expect(first.labels.trace_id).toBe(`t${first.timestamp - 1_700_000_000}`);
+    expect(await run('storage:\n  exemplars:\n    max_exemplars: 0\n')).toEqual([]);
   });
 
   it('refuses a bad config with its line, and a taken port, leaving nothing running', async () => {

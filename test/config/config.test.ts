@@ -37,6 +37,16 @@ describe('defaults', () => {
     expect(b).toMatchObject({ scrapeInterval: 30_000, scrapeTimeout: 5_000, sampleLimit: 7 });
   });
 
+  it('storage.exemplars.max_exemplars sizes the exemplar buffer; tsdb settings warn; unknown fields are errors', () => {
+    expect(loadConfig('', 'p.yml').storage.maxExemplars).toBeNull();
+    expect(loadConfig('storage:\n  exemplars:\n    max_exemplars: 5000\n', 'p.yml').storage.maxExemplars).toBe(5000);
+    expect(loadConfig('storage:\n  exemplars:\n    max_exemplars: -1\n', 'p.yml').storage.maxExemplars).toBe(0);
+    const warned = loadConfig('storage:\n  tsdb:\n    out_of_order_time_window: 10m\n', 'p.yml');
+    expect(warned.warnings.map((w) => w.message)).toEqual(['storage.tsdb is accepted for compatibility but not used by Vigil']);
+    expect(errorsOf('storage:\n  exemplars:\n    max_exemplar: 1\n')).toEqual([expect.stringMatching(/^prometheus.yml:3:5: field max_exemplar not found in type config.ExemplarsConfig$/)]);
+    expect(errorsOf('storage:\n  exemplars:\n    max_exemplars: 1.5\n')).toEqual([expect.stringMatching(/^prometheus.yml:3:\d+: .*into int64/)]);
+  });
+
   it('scrape_native_histograms puts protobuf first', () => {
     const c = loadConfig('scrape_configs:\n  - job_name: a\n    scrape_native_histograms: true\n', 'p.yml');
     expect(c.scrapeConfigs[0]!.scrapeProtocols[0]).toBe('PrometheusProto');

@@ -24,6 +24,8 @@ import type { Label } from '../../src/common/model/labels';
 import { formatOpenMetricsFloat, parseGoFloat, floatStatus } from '../../src/common/textparse/index';
 import { loadConfig, staticTargetGroups } from '../../src/main/config/index';
 import { ScrapeManager } from '../../src/main/scrape/manager';
+import { ExemplarStorage } from '../../src/main/storage';
+import { Matcher } from '../../src/common/model/matcher';
 import { MemStorage } from './memstore';
 
 const NODE_EXPORTER = '/usr/bin/prometheus-node-exporter';
@@ -173,7 +175,7 @@ beforeAll(async () => {
     ].flatMap(([job, p]) => [`  - job_name: ${job}`, `    metrics_path: ${p}`, `    static_configs: [{targets: ["127.0.0.1:${proxyPort}"]}]`]),
   ].join('\n');
   fs.writeFileSync(path.join(tmp, 'prometheus.yml'), cfg + '\n');
-  start('prometheus', PROMETHEUS, [`--config.file=${path.join(tmp, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(tmp, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`, '--log.level=warn']);
+  start('prometheus', PROMETHEUS, [`--config.file=${path.join(tmp, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(tmp, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`, '--log.level=warn', '--enable-feature=exemplar-storage']);
   await waitFor('node exporter', async () => (await fetch(`http://127.0.0.1:${nodePort}/metrics`)).ok, 15_000);
   await waitFor('prometheus', async () => (await fetch(`http://127.0.0.1:${promPort}/-/ready`)).ok, 20_000);
 }, 45_000);
@@ -249,7 +251,8 @@ describe('against real peers', () => {
     // Vigil scrapes the same snapshot bytes through its own config, manager, parser and loop.
     const cfg = loadConfig(fs.readFileSync(path.join(tmp, 'prometheus.yml'), 'utf8'), path.join(tmp, 'prometheus.yml'));
     const store = new MemStorage();
-    const m = new ScrapeManager({ appendable: store, skipOffsetting: true });
+    const exemplars = new ExemplarStorage();
+    const m = new ScrapeManager({ appendable: store, skipOffsetting: true, exemplars });
     m.applyConfig(cfg);
     m.sync(staticTargetGroups(cfg));
     try {
@@ -298,5 +301,14 @@ describe('against real peers', () => {
         expect(vigilValues[`${n}{instance="127.0.0.1:${proxyPort}", job="${job}"}`], `${job} ${n}`).toBe(Number(r.value[1]));
       }
     }
+
+    // Exemplars: Prometheus (with exemplar storage enabled) and Vigil keep the same ones.
+    const promEx = await promApi<unknown[]>(`/api/v1/query_exemplars?query=${encodeURIComponent('{job="openmetrics"}')}&start=0&end=${Date.now() / 1000 + 60}`);
+    const vigilEx = exemplars.select(0, Date.now() + 60_000, [[new Matcher('=', 'job', 'openmetrics')]]).map((r) => ({
+      seriesLabels: Object.fromEntries(r.seriesLabels.map((l) => [l.name, l.value])),
+      exemplars: r.exemplars.map((e) => ({ labels: Object.fromEntries(e.labels.map((l) => [l.name, l.value])), value: String(e.value), timestamp: e.ts / 1000 })),
+    }));
+    expect(promEx.length).toBe(1);
+    expect(vigilEx).toEqual(promEx);
   }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContentTypeError, createParser, Entry, ExpositionError, forEachOpenMetricsSample, OpenMetricsParser, selectMediaType } from '../../src/common/textparse/index';
+import { createParser, Entry, ExpositionError, forEachOpenMetricsSample, OpenMetricsParser, ProtobufParser, selectMediaType } from '../../src/common/textparse/index';
 import { OM_INVALID, OM_VALID, TEXT_INVALID, TEXT_VALID } from './corpus';
 import type { InvalidCase, ValidCase } from './corpus';
 import { OM, parseAll, TEXT } from './dump';
@@ -153,7 +153,12 @@ describe('content negotiation', () => {
     expect(() => createParser('a 1\n', '')).toThrow(/blank Content-Type and no fallback_scrape_protocol/);
     expect(() => createParser('a 1\n', 'text/')).toThrow(/cannot parse Content-Type/);
     expect(() => createParser('a 1\n', 'text/html; charset=utf-8')).toThrow(/unsupported Content-Type "text\/html; charset=utf-8"/);
-    expect(() => createParser('a 1\n', 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily')).toThrow(ContentTypeError);
+  });
+
+  it('selects the protobuf parser for the protobuf media type (a text body is then a bad protobuf message)', () => {
+    const p = createParser('a 1\n', 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited');
+    expect(p).toBeInstanceOf(ProtobufParser);
+    expect(() => p.next()).toThrow(/protobuf exposition, byte 0: .*insufficient length of buffer/);
   });
 
   it('uses the fallback with a warning', () => {

@@ -10,6 +10,9 @@ import { labelsToRecord } from '../../common/model/labels';
 import { parseDurationOrSeconds, parseTime } from '../../common/model/time';
 import { parseMetricSelector, parseExpr, prettify, translateAST, ParseError, type ParserOptions } from '../../common/promql';
 import type { Storage } from '../storage/interface';
+import type { ExemplarStorage } from '../storage';
+import { children, type Expr } from '../../common/promql/ast';
+import { formatSampleValue } from '../../common/model/value';
 import { QueryError, type PromQLEngine, type QueryOpts, type QueryResult } from '../promql/value';
 import { buildInfo } from '../util/version';
 import { encodeValue } from './encode';
@@ -28,6 +31,8 @@ export interface ApiContext {
   runtimeInfo(): Record<string, unknown>;
   config(): string;
   flags(): Record<string, string>;
+  /** exemplars backs /api/v1/query_exemplars (absent: exemplar storage disabled). */
+  exemplars?: Pick<ExemplarStorage, 'select'>;
   /** Vigil-specific read-only routes under /api/v1/vigil/<name>. */
   vigil?: Record<string, (params: ApiParams) => unknown>;
   now(): number;
@@ -53,6 +58,17 @@ export function storeOnlyContext(storage: Storage, engine: PromQLEngine & { pars
     now,
     ...overrides,
   };
+}
+
+/** extractSelectors returns the matchers of every vector selector in expr (parser.ExtractSelectors). */
+export function extractSelectors(expr: Expr): Matcher[][] {
+  const out: Matcher[][] = [];
+  const walk = (e: Expr): void => {
+    if (e.kind === 'VectorSelector') out.push(e.matchers);
+    for (const c of children(e)) walk(c);
+  };
+  walk(expr);
+  return out;
 }
 
 /** ApiResponse is an envelope with the HTTP status it travels with. */
@@ -328,10 +344,27 @@ async function route(ctx: ApiContext, path: string, params: ApiParams): Promise<
         seriesCountByLabelValuePair: st.seriesCountByLabelValuePair,
       });
     }
-    case '/api/v1/query_exemplars':
-      // Exemplars are parsed at scrape time but not stored yet: an empty result is what Prometheus
-      // returns when exemplar storage is disabled.
-      return ok([]);
+    case '/api/v1/query_exemplars': {
+      const start = timeParam(params, 'start', MIN_TIME);
+      const end = timeParam(params, 'end', MAX_TIME);
+      if (end < start) throw new ApiError('bad_data', 'end timestamp must not be before start timestamp');
+      let expr: Expr;
+      try {
+        expr = parseExpr(one(params, 'query') ?? '', ctx.parserOptions);
+      } catch (e) {
+        throw new ApiError('bad_data', errorText(e));
+      }
+      const selectors = extractSelectors(expr);
+      if (selectors.length === 0) return ok(null);
+      // Without exemplar storage (max_exemplars <= 0) the answer is empty, as Prometheus's is.
+      const res = ctx.exemplars?.select(start, end, selectors) ?? [];
+      return ok(
+        res.map((r) => ({
+          seriesLabels: labelsToRecord(r.seriesLabels),
+          exemplars: r.exemplars.map((e) => ({ labels: labelsToRecord(e.labels), value: formatSampleValue(e.value), timestamp: e.ts / 1000 })),
+        })),
+      );
+    }
     default: {
       const m = /^\/api\/v1\/vigil\/([a-z_]+)$/.exec(path);
       const h = m && ctx.vigil?.[m[1]!];

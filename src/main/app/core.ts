@@ -8,7 +8,7 @@ import { parseDocument, stringify } from 'yaml';
 import type { ApiTargetsData, ApiMetadataEntry } from '../../common/api/types';
 import type { ParserOptions } from '../../common/promql';
 import { loadConfig, loadConfigFile, type VigilConfig } from '../config';
-import { openStorage, type StorageEngine } from '../storage';
+import { DEFAULT_MAX_EXEMPLARS, ExemplarStorage, exemplarSelfMetrics, openStorage, type StorageEngine } from '../storage';
 import { Engine } from '../promql/engine';
 import type { EngineOpts } from '../promql/value';
 import { ScrapeManager, TargetDiscovery } from '../scrape';
@@ -99,8 +99,11 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     let config: VigilConfig | null = null;
     const startedAt = new Date();
 
+    // Exemplars live in memory (as in Prometheus); storage.exemplars.max_exemplars sizes the buffer.
+    const exemplars = new ExemplarStorage(DEFAULT_MAX_EXEMPLARS);
     const api: ApiContext = {
       storage,
+      exemplars,
       engine,
       parserOptions,
       targets: (state, pool) => targetsData(scrape, state, pool),
@@ -137,7 +140,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       port: opts.port,
       api,
       uiDir: opts.uiDir,
-      routes: [selfMetricsRoute(() => [storage.selfMetrics(), scrape ? scrapeSelfMetrics(scrape) : ''])],
+      routes: [selfMetricsRoute(() => [storage.selfMetrics(), exemplarSelfMetrics(exemplars), scrape ? scrapeSelfMetrics(scrape) : ''])],
       logger: (level, msg) => log(level, msg, { component: 'web' }),
     });
     stops.push(() => server.close());
@@ -161,7 +164,12 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     config = opts.configFile && !demo ? loadConfigFile(opts.configFile) : loadConfig(yamlText, opts.configFile ?? '');
     for (const w of config.warnings) log('warn', `config: ${w.message}`, { line: w.line });
 
-    scrape = new ScrapeManager({ appendable: storage, logger: (level, msg) => log(level, msg, { component: 'scrape' }) });
+    exemplars.resize(config.storage.maxExemplars ?? DEFAULT_MAX_EXEMPLARS);
+    scrape = new ScrapeManager({
+      appendable: storage,
+      exemplars: { add: (lset, e) => (exemplars.capacity > 0 ? exemplars.add(lset, e) : undefined) },
+      logger: (level, msg) => log(level, msg, { component: 'scrape' }),
+    });
     stops.push(() => scrape!.stop());
     scrape.applyConfig(config);
     // Static and file-based target groups; Kubernetes discovery plugs in here later.

@@ -31,6 +31,7 @@ import type {
   KubernetesSDConfig,
   OAuth2Config,
   ScrapeConfig,
+  StorageConfig,
   ScrapeProtocol,
   TargetGroup,
   TLSConfig,
@@ -208,7 +209,7 @@ const SCRAPE_FIELDS = [
 ];
 
 const TOP_FIELDS = ['global', 'runtime', 'alerting', 'rule_files', 'scrape_config_files', 'scrape_configs', 'storage', 'tracing', 'remote_write', 'remote_read', 'otlp'];
-const IGNORED_TOP = ['runtime', 'storage', 'tracing', 'remote_write', 'remote_read', 'otlp'];
+const IGNORED_TOP = ['runtime', 'tracing', 'remote_write', 'remote_read', 'otlp'];
 
 const PAT_RULE_PATH = /^[^*]*(\*[^/]*)?$/;
 const ESCAPING: readonly string[] = ['allow-utf-8', 'underscores', 'dots', 'values'];
@@ -282,6 +283,7 @@ class Loader {
       ruleFiles: [],
       scrapeConfigFiles: [],
       alerting: { alertRelabelConfigs: [], alertmanagers: [] },
+      storage: { maxExemplars: null },
       warnings: w.warnings,
       filename: w.file,
       text: '',
@@ -290,6 +292,7 @@ class Loader {
     const f = w.fields(root, 'config.Config', TOP_FIELDS);
     if (f === null) return cfg;
     if (f.has('global')) cfg.global = this.global(f.get('global')!.value);
+    if (f.has('storage')) cfg.storage = this.storage(f.get('storage')!.value);
     for (const k of IGNORED_TOP) {
       const e = f.get(k);
       if (e && !w.isNull(e.value)) w.warn(e.key, `${k} is accepted for compatibility but not used by Vigil`);
@@ -321,6 +324,27 @@ class Loader {
     }
     if (f.has('alerting')) cfg.alerting = this.alerting(f.get('alerting')!.value, cfg.global.metricNameValidationScheme);
     return cfg;
+  }
+
+  /** storage reads `storage:`; only exemplars.max_exemplars is used (tsdb settings are flags in Vigil). */
+  private storage(n: YNode): StorageConfig {
+    const w = this.w;
+    const out: StorageConfig = { maxExemplars: null };
+    const f = w.fields(n, 'config.StorageConfig', ['tsdb', 'exemplars']);
+    if (f === null) return out;
+    const tsdb = f.get('tsdb');
+    if (tsdb && !w.isNull(tsdb.value)) w.warn(tsdb.key, 'storage.tsdb is accepted for compatibility but not used by Vigil');
+    const ex = f.get('exemplars');
+    if (ex && !w.isNull(ex.value)) {
+      const g = w.fields(ex.value, 'config.ExemplarsConfig', ['max_exemplars']);
+      const m = g?.get('max_exemplars');
+      if (m && !w.isNull(m.value)) {
+        const v = w.float(m.value);
+        if (!Number.isInteger(v)) w.err(m.value, `cannot unmarshal ${JSON.stringify(String(v))} into int64`);
+        else out.maxExemplars = Math.max(0, v);
+      }
+    }
+    return out;
   }
 
   private global(n: YNode): GlobalConfig {

@@ -238,6 +238,12 @@ export interface AlertingConfig {
   alertmanagers: AlertmanagerConfig[];
 }
 
+/** StorageConfig is the `storage:` section; Vigil uses exemplars.max_exemplars. */
+export interface StorageConfig {
+  /** maxExemplars is the exemplar buffer size (0 disables exemplar storage); null: the default, 100,000. */
+  maxExemplars: number | null;
+}
+
 /** VigilConfig is a loaded prometheus.yml. */
 export interface VigilConfig {
   global: GlobalConfig;
@@ -247,6 +253,7 @@ export interface VigilConfig {
   /** scrapeConfigFiles are patterns (resolved); their scrape configs are merged into scrapeConfigs by loadConfigFile. */
   scrapeConfigFiles: string[];
   alerting: AlertingConfig;
+  storage: StorageConfig;
   /** warnings are accepted-but-ignored parts (sections Vigil does not implement). */
   warnings: ConfigIssue[];
   /** filename is the file the config was loaded from ('' for text without a file). */

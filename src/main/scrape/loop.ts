@@ -69,6 +69,13 @@ export interface ScrapeLoopOptions {
   offsetSeed?: number;
   /** skipOffsetting starts scraping immediately (tests). */
   skipOffsetting?: boolean;
+  /** exemplars receives the exemplars of committed scrapes (absent: exemplars are not stored). */
+  exemplars?: ExemplarAppender;
+}
+
+/** ExemplarAppender stores exemplars by series; it throws for duplicates and out-of-order ones. */
+export interface ExemplarAppender {
+  add(lset: Labels, e: { labels: Labels; value: number; ts: number }): void;
 }
 
 /** AppendResult are the counts of one append pass and its error. */
@@ -85,6 +92,8 @@ export interface ScrapeStats {
   outOfOrder: number;
   outOfBounds: number;
   sampleLimitHits: number;
+  /** exemplarsOutOfOrder counts exemplars dropped as out of order (prometheus_target_scrapes_exemplar_out_of_order_total). */
+  exemplarsOutOfOrder: number;
   /** lastWarnings are the warnings of the last scrape (duplicates, out-of-order, ...). */
   lastWarnings: string[];
   scrapes: number;
@@ -119,7 +128,7 @@ function yieldToEventLoop(): Promise<void> {
 export class ScrapeLoop {
   readonly target: Target;
   readonly cache: ScrapeCache;
-  readonly stats: ScrapeStats = { duplicates: 0, outOfOrder: 0, outOfBounds: 0, sampleLimitHits: 0, lastWarnings: [], scrapes: 0 };
+  readonly stats: ScrapeStats = { duplicates: 0, outOfOrder: 0, outOfBounds: 0, sampleLimitHits: 0, exemplarsOutOfOrder: 0, lastWarnings: [], scrapes: 0 };
   private readonly o: ScrapeLoopOptions;
   private readonly now: () => number;
   private stopped = false;
@@ -298,6 +307,7 @@ export class ScrapeLoop {
    * Returns the start time. Exposed for tests and the end-to-end benchmark.
    */
   async scrapeAndReport(appendTime: number): Promise<number> {
+    this.pendingExemplars.length = 0;
     const start = this.now();
     const t0 = performance.now();
     let total = 0;
@@ -309,6 +319,7 @@ export class ScrapeLoop {
     const fresh = (): void => {
       safeRollback(app);
       app = this.o.appendable.appender();
+      this.pendingExemplars.length = 0;
     };
     this.stats.scrapes++;
     this.stats.lastWarnings = [];
@@ -356,7 +367,9 @@ export class ScrapeLoop {
       }
       this.report(app, appendTime, (performance.now() - t0) / 1000, total, added, seriesAdded, bytesRead, scrapeErr);
       app.commit();
+      this.flushExemplars();
     } catch (e) {
+      this.pendingExemplars.length = 0;
       safeRollback(app);
       this.o.logger('error', 'Scrape commit failed', { target: this.target.url(), err: String(e) });
     }
@@ -393,6 +406,7 @@ export class ScrapeLoop {
     }
     const o = this.o;
     const sampleLimit = o.sampleLimit;
+    const exemplarSink = o.exemplars !== undefined;
     const honorTs = o.honorTimestamps;
     const trackTs = o.trackTimestampsStaleness;
     const maxTime = this.now() + MAX_AHEAD_MS;
@@ -499,6 +513,10 @@ export class ScrapeLoop {
             }
           }
         }
+        if (drop === null && exemplarSink) {
+          const ex = p.exemplar();
+          if (ex !== null) this.pendingExemplars.push({ lset, ex: { labels: ex.labels, value: ex.value, ts: ex.timestamp ?? t } });
+        }
         if (ce !== undefined) newOrder.push(ce);
         if (drop === null && ce !== undefined && (parsedTs === null || trackTs)) cache.trackStaleness(ce);
         switch (drop) {
@@ -576,6 +594,30 @@ export class ScrapeLoop {
    * mutateSampleLabels attaches the target's labels to a scraped series (honor_labels, or
    * exported_ renaming of conflicts) and applies metric relabeling; null means dropped.
    */
+  /** pendingExemplars are the exemplars of the scrape being appended, stored once it commits. */
+  private readonly pendingExemplars: { lset: Labels; ex: { labels: Labels; value: number; ts: number } }[] = [];
+
+  /** flushExemplars hands a committed scrape's exemplars to the exemplar store. */
+  private flushExemplars(): void {
+    const sink = this.o.exemplars;
+    if (sink === undefined) return;
+    let outOfOrder = 0;
+    for (const { lset, ex } of this.pendingExemplars) {
+      try {
+        sink.add(lset, ex);
+      } catch (e) {
+        // Duplicates (the same exemplar exposed again) are normal; out-of-order ones are counted.
+        if ((e as { kind?: string }).kind === 'out_of_order') outOfOrder++;
+        else if ((e as { kind?: string }).kind !== 'duplicate') this.o.logger('debug', 'Error while adding exemplar', { target: this.target.url(), err: String(e) });
+      }
+    }
+    this.pendingExemplars.length = 0;
+    if (outOfOrder > 0) {
+      this.stats.exemplarsOutOfOrder += outOfOrder;
+      this.o.logger('debug', 'Error on ingesting out-of-order exemplars', { target: this.target.url(), num_dropped: outOfOrder });
+    }
+  }
+
   private mutateSampleLabels(p: Parser): Labels | null {
     const scraped = p.labels();
     // A label name exposed twice fails the scrape (checkLabels), as the TSDB rejects it in Prometheus.

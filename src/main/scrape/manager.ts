@@ -10,7 +10,7 @@ import type { ScrapeConfig, TargetGroup, VigilConfig } from '../config/types';
 import type { Logger } from '../util/log';
 import { nopLogger } from '../util/log';
 import type { MetricMetadata } from './cache';
-import type { Appendable, ScrapeStats } from './loop';
+import type { Appendable, ExemplarAppender, ScrapeStats } from './loop';
 import { ScrapePool } from './pool';
 import type { TransportResolver } from './pool';
 import { globalUrl } from './target';
@@ -28,6 +28,8 @@ export interface ScrapeManagerOptions {
   offsetSeed?: number;
   /** skipOffsetting starts scraping immediately instead of at each target's phase (tests). */
   skipOffsetting?: boolean;
+  /** exemplars stores the exemplars of committed scrapes (absent: exemplars are not stored). */
+  exemplars?: ExemplarAppender;
 }
 
 /** TargetInfo is an active target as /api/v1/targets reports it (the API's own shape). */
@@ -122,6 +124,7 @@ export class ScrapeManager {
           transportFor: this.opts.transportFor,
           offsetSeed: this.opts.offsetSeed ?? 0,
           skipOffsetting: this.opts.skipOffsetting,
+          exemplars: this.opts.exemplars,
         });
         this.pools.set(name, pool);
       }

@@ -9,7 +9,7 @@ import { SCRAPE_PROTOCOL_HEADERS } from '../config/types';
 import { Relabeler } from '../relabel/index';
 import type { Logger } from '../util/log';
 import { ScrapeLoop } from './loop';
-import type { Appendable } from './loop';
+import type { Appendable, ExemplarAppender } from './loop';
 import { TargetScraper } from './scraper';
 import { targetsFromGroup } from './target';
 import type { Target } from './target';
@@ -28,6 +28,8 @@ export interface PoolDeps {
   offsetSeed: number;
   /** skipOffsetting starts loops without their phase offset (tests). */
   skipOffsetting?: boolean;
+  /** exemplars stores scraped exemplars (absent: not stored). */
+  exemplars?: ExemplarAppender;
 }
 
 /** acceptHeader builds the Accept header for the protocols, as Prometheus's acceptHeader (q-weights, escaping, final *\/*). */
@@ -122,6 +124,7 @@ export class ScrapePool {
       now: this.deps.now,
       offsetSeed: this.deps.offsetSeed,
       skipOffsetting: this.deps.skipOffsetting,
+      exemplars: this.deps.exemplars,
     });
     if (error !== null) loop.setForcedError(new Error(error));
     return loop;

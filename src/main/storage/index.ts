@@ -14,6 +14,8 @@ export type { BlockMeta } from './head';
 export type { Importer, ImporterOptions, ImportResult } from './importer';
 export type { StorageLogger } from './db';
 export * from './interface';
+export { ExemplarStorage, ExemplarAppendError, DEFAULT_MAX_EXEMPLARS, exemplarSelfMetrics } from './exemplars';
+export type { StoredExemplar, ExemplarQueryResult } from './exemplars';
 
 /** StorageEngine is the Storage returned by openStorage, with backfill and maintenance. */
 export interface StorageEngine extends Storage {
