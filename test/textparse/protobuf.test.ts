@@ -166,7 +166,7 @@ describe('protobuf exposition', () => {
     expect(p.family()).toBe('g');
     expect(p.next()).toBe(Entry.Type);
     expect(p.next()).toBe(Entry.Series);
-    expect(p.series()).toBe('g\xffa\xff1\xffb\xff2');
+    expect(p.series()).toBe('g\xffb\xff2\xffa\xff1');
     expect(p.metricName()).toBe('g');
     expect(p.labelCount()).toBe(2);
     expect([p.labelName(0), p.labelValue(0), p.labelName(1)]).toEqual(['b', '2', 'a']);

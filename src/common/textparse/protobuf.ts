@@ -79,20 +79,21 @@ const TWO32 = 4294967296;
  */
 class Reader {
   pos: number;
-  private readonly view: DataView;
 
   constructor(
     private readonly bytes: Uint8Array,
+    private readonly view: DataView,
     start: number,
-    readonly end: number,
+    public end: number,
+    private readonly where: { family: string },
     private readonly what: string,
   ) {
     this.pos = start;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   fail(detail: string, at = this.pos): never {
-    throw new ExpositionError(`protobuf exposition, byte ${at}: ${this.what}: ${detail}`, 0, 0, at);
+    const what = this.what === '' ? this.where.family : `${this.where.family}, ${this.what}`;
+    throw new ExpositionError(`protobuf exposition, byte ${at}: ${what}: ${detail}`, 0, 0, at);
   }
 
   done(): boolean {
@@ -168,8 +169,27 @@ class Reader {
   string(): string {
     const end = this.len();
     const at = this.pos;
-    const { text, invalid } = decodeBody(this.bytes.subarray(this.pos, end));
-    if (invalid !== null) this.fail('invalid UTF-8 in a string', at);
+    const b = this.bytes;
+    // Names and label values are mostly short ASCII: build those directly; anything else goes
+    // through the UTF-8 decoder, which also finds invalid sequences.
+    let ascii = end - at <= 64;
+    if (ascii) {
+      for (let i = at; i < end; i++) {
+        if (b[i]! >= 0x80) {
+          ascii = false;
+          break;
+        }
+      }
+    }
+    let text: string;
+    if (ascii) {
+      text = '';
+      for (let i = at; i < end; i++) text += String.fromCharCode(b[i]!);
+    } else {
+      const d = decodeBody(b.subarray(at, end));
+      if (d.invalid !== null) this.fail('invalid UTF-8 in a string', at);
+      text = d.text;
+    }
     this.pos = end;
     return text;
   }
@@ -210,10 +230,36 @@ class Reader {
     }
   }
 
+  /**
+   * labelPair reads a length-delimited LabelPair in place (no sub-reader: labels are the most
+   * frequent message).
+   */
+  labelPair(): Label {
+    const end = this.len();
+    const outer = this.end;
+    this.end = end;
+    const at = this.pos;
+    let name = '';
+    let value = '';
+    while (this.pos < end) {
+      const f = this.tag();
+      if (f === 1) {
+        this.expect(LEN, 'LabelPair.name');
+        name = this.string();
+      } else if (f === 2) {
+        this.expect(LEN, 'LabelPair.value');
+        value = this.string();
+      } else this.skip();
+    }
+    if (name === '') this.fail('empty label name', at);
+    this.end = outer;
+    return { name, value };
+  }
+
   /** sub returns a reader over the length-delimited field at the current position and skips it. */
   sub(what: string): Reader {
     const end = this.len();
-    const r = new Reader(this.bytes, this.pos, end, what);
+    const r = new Reader(this.bytes, this.view, this.pos, end, this.where, what);
     this.pos = end;
     return r;
   }
@@ -231,31 +277,13 @@ function readTimestampMs(r: Reader): number {
   return seconds * 1000 + Math.trunc(nanos / 1_000_000);
 }
 
-function readLabelPair(r: Reader): Label {
-  const at = r.pos;
-  let name = '';
-  let value = '';
-  while (!r.done()) {
-    const f = r.tag();
-    if (f === 1) {
-      r.expect(LEN, 'LabelPair.name');
-      name = r.string();
-    } else if (f === 2) {
-      r.expect(LEN, 'LabelPair.value');
-      value = r.string();
-    } else r.skip();
-  }
-  if (name === '') r.fail('empty label name', at);
-  return { name, value };
-}
-
 function readExemplar(r: Reader): PbExemplar {
   const ex: PbExemplar = { labels: [], value: 0, timestamp: null };
   while (!r.done()) {
     const f = r.tag();
     if (f === 1) {
       r.expect(LEN, 'Exemplar.label');
-      ex.labels.push(readLabelPair(r.sub('exemplar label')));
+      ex.labels.push(r.labelPair());
     } else if (f === 2) {
       r.expect(I64, 'Exemplar.value');
       ex.value = r.double();
@@ -374,7 +402,7 @@ function readMetric(r: Reader, type: PbType): PbMetric {
     switch (f) {
       case 1:
         r.expect(LEN, 'Metric.label');
-        m.labels.push(readLabelPair(r.sub('label')));
+        m.labels.push(r.labelPair());
         break;
       case 2:
       case 3:
@@ -408,6 +436,9 @@ function readMetric(r: Reader, type: PbType): PbMetric {
 /** ProtobufParser is the pull parser over a delimited protobuf exposition body. */
 export class ProtobufParser implements Parser {
   private readonly bytes: Uint8Array;
+  private readonly view: DataView;
+  /** where names the family being read, for error messages. */
+  private readonly where = { family: '' };
   private pos = 0;
   private familyIndex = 0;
 
@@ -429,12 +460,13 @@ export class ProtobufParser implements Parser {
   private curName = '';
   private curValue = 0;
   private exposed: Label[] = [];
-  private sorted: Labels = [];
+  private sorted: Labels | null = null;
   private key = '';
   private curExemplar: PbExemplar | null = null;
 
   constructor(body: Uint8Array) {
     this.bytes = body;
+    this.view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   }
 
   next(): Entry {
@@ -481,7 +513,7 @@ export class ProtobufParser implements Parser {
       const field = f.tag();
       if (field === 4) {
         f.expect(LEN, 'MetricFamily.metric');
-        this.metric = readMetric(f.sub(`metric of family ${JSON.stringify(this.name)}`), this.pbType);
+        this.metric = readMetric(f.sub('metric'), this.pbType);
         return true;
       }
       f.skip();
@@ -499,7 +531,8 @@ export class ProtobufParser implements Parser {
       }
       this.familyIndex++;
       const at = this.pos;
-      const outer = new Reader(b, this.pos, b.length, `metric family #${this.familyIndex}`);
+      this.where.family = `metric family #${this.familyIndex}`;
+      const outer = new Reader(b, this.view, this.pos, b.length, this.where, '');
       const lenBytesStart = outer.pos;
       const n = outer.varint();
       if (outer.pos - lenBytesStart > 5) outer.fail('invalid varint length prefix', at);
@@ -508,7 +541,7 @@ export class ProtobufParser implements Parser {
       const end = start + n;
       this.pos = end;
       // First pass: the family's scalar fields (they may follow the metrics on the wire).
-      const r = new Reader(b, start, end, `metric family #${this.familyIndex}`);
+      const r = new Reader(b, this.view, start, end, this.where, '');
       let name = '';
       let help = '';
       let unit = '';
@@ -544,7 +577,8 @@ export class ProtobufParser implements Parser {
       this.helpText = help;
       this.unitText = unit;
       this.pbType = type as PbType;
-      this.fam = new Reader(b, start, end, `metric family ${JSON.stringify(name)}`);
+      this.where.family = `metric family ${JSON.stringify(name)}`;
+      this.fam = new Reader(b, this.view, start, end, this.where, '');
       this.nextMetric();
       this.state = Entry.Help;
       return Entry.Help;
@@ -601,11 +635,10 @@ export class ProtobufParser implements Parser {
     this.curValue = value;
     const exposed = magic === null ? m.labels : [...m.labels, magic];
     this.exposed = exposed;
-    const sorted: Label[] = [{ name: MetricName, value: name }, ...exposed];
-    sorted.sort(byName);
-    this.sorted = sorted;
+    this.sorted = null;
+    // The cache key, like the text formats' raw series text, follows the exposition order.
     let key = name;
-    for (const l of sorted) if (l.name !== MetricName) key += '\xff' + l.name + '\xff' + l.value;
+    for (let i = 0; i < exposed.length; i++) key += '\xff' + exposed[i]!.name + '\xff' + exposed[i]!.value;
     this.key = key;
   }
 
@@ -616,6 +649,11 @@ export class ProtobufParser implements Parser {
     return this.curName;
   }
   labels(): Labels {
+    if (this.sorted === null) {
+      const sorted: Label[] = [{ name: MetricName, value: this.curName }, ...this.exposed];
+      sorted.sort(byName);
+      this.sorted = sorted;
+    }
     return this.sorted;
   }
   labelCount(): number {
