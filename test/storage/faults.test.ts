@@ -250,3 +250,40 @@ describe('disk full and read-only database', () => {
     expect(counts(st).series.get('keep')).toBe(11);
   });
 });
+
+describe('the SQLite -wal file stays bounded', () => {
+  it('under continuous ingest (one commit per batch) with queries between commits and maintenance on its timer', async () => {
+    const file = path.join(tempDir(), 'wal.db');
+    const st = mk(file, [], { autoMaintain: true, maintainIntervalMs: 200 });
+    const labels = Array.from({ length: 2000 }, (_, i) => labelsFromStrings('__name__', 'load', 'job', `j${i % 20}`, 'instance', `i${i}`));
+    const refs = new Array<number>(labels.length).fill(0);
+    let t = T0;
+    let maxWal = 0;
+    let written = 0;
+    let queried = 0;
+    const end = Date.now() + 4000;
+    while (Date.now() < end) {
+      const a = st.appender();
+      for (let k = 0; k < 5; k++) {
+        t += 15_000;
+        for (let i = 0; i < labels.length; i++) refs[i] = a.append(refs[i]!, labels[i]!, t, Math.sin(t / 1e6 + i) * 100);
+      }
+      a.commit();
+      written += 5 * labels.length;
+      // a dashboard refresh between scrapes: read the last hour of one job
+      const q = st.querier(t - H, t);
+      for (const s of q.select(false, null, [new Matcher('=', 'job', `j${written % 20}`)]).series) {
+        const it = s.iterator();
+        while (it.next() === ValueType.Float) queried++;
+      }
+      q.close();
+      maxWal = Math.max(maxWal, fs.existsSync(file + '-wal') ? fs.statSync(file + '-wal').size : 0);
+      await new Promise((r) => setImmediate(r)); // let the maintenance timer run
+    }
+    expect(written).toBeGreaterThan(1_000_000);
+    expect(queried).toBeGreaterThan(0);
+    // Checkpoints keep resetting the WAL although more than its bound went through it.
+    expect(maxWal).toBeLessThan(64 * 1024 * 1024);
+    console.log(`wal bound: ${written} samples written, ${queried} read, max -wal ${(maxWal / 1e6).toFixed(1)} MB, db ${(fs.statSync(file).size / 1e6).toFixed(1)} MB`);
+  }, 20_000);
+});
