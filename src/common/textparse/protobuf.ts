@@ -531,6 +531,11 @@ export class ProtobufParser implements Parser {
       }
       this.familyIndex++;
       const at = this.pos;
+      // An empty message (a zero length prefix) is an empty family: skip it cheaply.
+      if (b[at] === 0) {
+        this.pos = at + 1;
+        continue;
+      }
       this.where.family = `metric family #${this.familyIndex}`;
       const outer = new Reader(b, this.view, this.pos, b.length, this.where, '');
       const lenBytesStart = outer.pos;
