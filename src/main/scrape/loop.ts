@@ -590,10 +590,6 @@ export class ScrapeLoop {
     }
   }
 
-  /**
-   * mutateSampleLabels attaches the target's labels to a scraped series (honor_labels, or
-   * exported_ renaming of conflicts) and applies metric relabeling; null means dropped.
-   */
   /** pendingExemplars are the exemplars of the scrape being appended, stored once it commits. */
   private readonly pendingExemplars: { lset: Labels; ex: { labels: Labels; value: number; ts: number } }[] = [];
 
@@ -618,6 +614,10 @@ export class ScrapeLoop {
     }
   }
 
+  /**
+   * mutateSampleLabels attaches the target's labels to a scraped series (honor_labels, or
+   * exported_ renaming of conflicts) and applies metric relabeling; null means dropped.
+   */
   private mutateSampleLabels(p: Parser): Labels | null {
     const scraped = p.labels();
     // A label name exposed twice fails the scrape (checkLabels), as the TSDB rejects it in Prometheus.
