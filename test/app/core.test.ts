@@ -76,6 +76,9 @@ describe('core', () => {
     const self = await (await fetch(`${core.url}/metrics`)).text();
     expect(self).toMatch(/vigil_tsdb_head_series \d+/);
     expect(self).toMatch(/vigil_scrape_targets\{scrape_pool="static",health="up"\} 1/);
+    expect(Number(/^vigil_target_scrapes_total (\d+)$/m.exec(self)?.[1])).toBeGreaterThanOrEqual(2);
+    expect(self).toMatch(/^prometheus_target_scrapes_sample_duplicate_timestamp_total 0$/m);
+    expect(self).toMatch(/^prometheus_tsdb_exemplar_max_exemplars 100000$/m);
 
     // The store is locked by the running core: the CLI says so instead of corrupting it.
     let err = '';

@@ -180,6 +180,12 @@ describe('hostile targets', () => {
     expect(val('d', 'dup')).toBeUndefined();
     expect(last[`d{${inst}, job="dup", x="1"}`]).toBe(1);
     expect(stats.find((s) => s.scrapePool === 'dup')!.stats.duplicates).toBeGreaterThanOrEqual(1);
+    // The manager's totals (its self-metrics) add up every loop's counters.
+    const sum = (k: 'duplicates' | 'sampleLimitHits' | 'scrapes'): number => stats.reduce((a, s) => a + s.stats[k], 0);
+    expect(m.totals.duplicates).toBe(sum('duplicates'));
+    expect(m.totals.sampleLimitHits).toBe(sum('sampleLimitHits'));
+    expect(m.totals.sampleLimitHits).toBeGreaterThanOrEqual(1);
+    expect(m.totals.scrapes).toBe(sum('scrapes'));
     expect(warnings).toContain('Error on ingesting samples with different value but same timestamp');
 
     // The healthy target kept its 200 ms schedule throughout.

@@ -260,5 +260,15 @@ function scrapeSelfMetrics(scrape: ScrapeManager): string {
   for (const [pool, c] of byPool) {
     for (const h of ['up', 'down', 'unknown'] as const) lines.push(`vigil_scrape_targets{scrape_pool=${JSON.stringify(pool)},health="${h}"} ${c[h]}`);
   }
+  const n = scrape.totals;
+  const counter = (name: string, help: string, v: number): void => {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`, `${name} ${v}`);
+  };
+  counter('vigil_target_scrapes_total', 'Scrapes performed, over all targets.', n.scrapes);
+  counter('prometheus_target_scrapes_sample_duplicate_timestamp_total', 'Total number of samples rejected due to duplicate timestamps but different values.', n.duplicates);
+  counter('prometheus_target_scrapes_sample_out_of_order_total', 'Total number of samples rejected due to not being out of the expected order.', n.outOfOrder);
+  counter('prometheus_target_scrapes_sample_out_of_bounds_total', 'Total number of samples rejected due to timestamp falling outside of the time bounds.', n.outOfBounds);
+  counter('prometheus_target_scrapes_exceeded_sample_limit_total', 'Total number of scrapes that hit the sample limit and were rejected.', n.sampleLimitHits);
+  counter('prometheus_target_scrapes_exemplar_out_of_order_total', 'Total number of exemplar rejected due to not being out of the expected order.', n.exemplarsOutOfOrder);
   return lines.join('\n') + '\n';
 }

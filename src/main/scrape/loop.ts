@@ -71,6 +71,19 @@ export interface ScrapeLoopOptions {
   skipOffsetting?: boolean;
   /** exemplars receives the exemplars of committed scrapes (absent: exemplars are not stored). */
   exemplars?: ExemplarAppender;
+  /** totals, when given, also receives every counter increment (the manager's monotonic totals). */
+  totals?: ScrapeTotals;
+}
+
+/** ScrapeCounter names the counters of ScrapeStats. */
+export type ScrapeCounter = 'duplicates' | 'outOfOrder' | 'outOfBounds' | 'sampleLimitHits' | 'exemplarsOutOfOrder' | 'scrapes';
+
+/** ScrapeTotals are counters summed over every loop that ever ran (they survive stopped loops). */
+export type ScrapeTotals = Record<ScrapeCounter, number>;
+
+/** newScrapeTotals returns zeroed totals. */
+export function newScrapeTotals(): ScrapeTotals {
+  return { duplicates: 0, outOfOrder: 0, outOfBounds: 0, sampleLimitHits: 0, exemplarsOutOfOrder: 0, scrapes: 0 };
 }
 
 /** ExemplarAppender stores exemplars by series; it throws for duplicates and out-of-order ones. */
@@ -321,7 +334,7 @@ export class ScrapeLoop {
       app = this.o.appendable.appender();
       this.pendingExemplars.length = 0;
     };
-    this.stats.scrapes++;
+    this.count('scrapes', 1);
     this.stats.lastWarnings = [];
     try {
       if (this.forcedErr !== null) {
@@ -553,7 +566,7 @@ export class ScrapeLoop {
     res.seriesAdded = seriesAdded;
     if (sampleLimitErr !== null) {
       if (err === null) err = sampleLimitErr;
-      this.stats.sampleLimitHits++;
+      this.count('sampleLimitHits', 1);
     }
     this.noteDropped(numDup, numOOO, numOOB);
     if (err === null) {
@@ -574,20 +587,26 @@ export class ScrapeLoop {
   private noteDropped(dup: number, ooo: number, oob: number): void {
     const t = this.target.url();
     if (ooo > 0) {
-      this.stats.outOfOrder += ooo;
+      this.count('outOfOrder', ooo);
       this.stats.lastWarnings.push(`Error on ingesting out-of-order samples: ${ooo} dropped`);
       this.o.logger('warn', 'Error on ingesting out-of-order samples', { target: t, num_dropped: ooo });
     }
     if (dup > 0) {
-      this.stats.duplicates += dup;
+      this.count('duplicates', dup);
       this.stats.lastWarnings.push(`Error on ingesting samples with different value but same timestamp: ${dup} dropped`);
       this.o.logger('warn', 'Error on ingesting samples with different value but same timestamp', { target: t, num_dropped: dup });
     }
     if (oob > 0) {
-      this.stats.outOfBounds += oob;
+      this.count('outOfBounds', oob);
       this.stats.lastWarnings.push(`Error on ingesting samples that are too old or are too far into the future: ${oob} dropped`);
       this.o.logger('warn', 'Error on ingesting samples that are too old or are too far into the future', { target: t, num_dropped: oob });
     }
+  }
+
+  /** count adds n to a counter of this loop and to the manager's totals. */
+  private count(k: ScrapeCounter, n: number): void {
+    this.stats[k] += n;
+    if (this.o.totals !== undefined) this.o.totals[k] += n;
   }
 
   /** pendingExemplars are the exemplars of the scrape being appended, stored once it commits. */
@@ -609,7 +628,7 @@ export class ScrapeLoop {
     }
     this.pendingExemplars.length = 0;
     if (outOfOrder > 0) {
-      this.stats.exemplarsOutOfOrder += outOfOrder;
+      this.count('exemplarsOutOfOrder', outOfOrder);
       this.o.logger('debug', 'Error on ingesting out-of-order exemplars', { target: this.target.url(), num_dropped: outOfOrder });
     }
   }

@@ -10,7 +10,8 @@ import type { ScrapeConfig, TargetGroup, VigilConfig } from '../config/types';
 import type { Logger } from '../util/log';
 import { nopLogger } from '../util/log';
 import type { MetricMetadata } from './cache';
-import type { Appendable, ExemplarAppender, ScrapeStats } from './loop';
+import type { Appendable, ExemplarAppender, ScrapeStats, ScrapeTotals } from './loop';
+import { newScrapeTotals } from './loop';
 import { ScrapePool } from './pool';
 import type { TransportResolver } from './pool';
 import { globalUrl } from './target';
@@ -59,6 +60,8 @@ function withoutDiscovery(c: ScrapeConfig): string {
 
 /** ScrapeManager owns the scrape pools. */
 export class ScrapeManager {
+  /** totals are the scrape counters of every loop that ran (Prometheus's prometheus_target_scrapes_* counters). */
+  readonly totals: ScrapeTotals = newScrapeTotals();
   private readonly pools = new Map<string, ScrapePool>();
   private configs = new Map<string, ScrapeConfig>();
   private readonly targetSets = new Map<string, TargetGroup[]>();
@@ -125,6 +128,7 @@ export class ScrapeManager {
           offsetSeed: this.opts.offsetSeed ?? 0,
           skipOffsetting: this.opts.skipOffsetting,
           exemplars: this.opts.exemplars,
+          totals: this.totals,
         });
         this.pools.set(name, pool);
       }

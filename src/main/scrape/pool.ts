@@ -9,7 +9,7 @@ import { SCRAPE_PROTOCOL_HEADERS } from '../config/types';
 import { Relabeler } from '../relabel/index';
 import type { Logger } from '../util/log';
 import { ScrapeLoop } from './loop';
-import type { Appendable, ExemplarAppender } from './loop';
+import type { Appendable, ExemplarAppender, ScrapeTotals } from './loop';
 import { TargetScraper } from './scraper';
 import { targetsFromGroup } from './target';
 import type { Target } from './target';
@@ -30,6 +30,8 @@ export interface PoolDeps {
   skipOffsetting?: boolean;
   /** exemplars stores scraped exemplars (absent: not stored). */
   exemplars?: ExemplarAppender;
+  /** totals receives every loop's counter increments. */
+  totals?: ScrapeTotals;
 }
 
 /** acceptHeader builds the Accept header for the protocols, as Prometheus's acceptHeader (q-weights, escaping, final *\/*). */
@@ -125,6 +127,7 @@ export class ScrapePool {
       offsetSeed: this.deps.offsetSeed,
       skipOffsetting: this.deps.skipOffsetting,
       exemplars: this.deps.exemplars,
+      totals: this.deps.totals,
     });
     if (error !== null) loop.setForcedError(new Error(error));
     return loop;
