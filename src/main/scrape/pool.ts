@@ -82,8 +82,9 @@ export class ScrapePool {
     this.targetRelabeler = new Relabeler(cfg.relabelConfigs, cfg.metricNameValidationScheme);
     this.metricRelabeler = new Relabeler(cfg.metricRelabelConfigs, cfg.metricNameValidationScheme);
     this.transport = new HttpTransport(cfg.httpClient);
-    if (cfg.scrapeNativeHistograms) {
-      deps.logger('warn', 'native histograms are not stored yet: histograms are ingested in their classic form (_bucket, _sum, _count)', { scrape_pool: cfg.jobName });
+    if (cfg.scrapeNativeHistograms || cfg.convertClassicHistogramsToNHCB) {
+      const setting = cfg.scrapeNativeHistograms ? 'scrape_native_histograms' : 'convert_classic_histograms_to_nhcb';
+      deps.logger('warn', `${setting} is set, but native histograms are not stored yet: histograms are ingested in their classic form (_bucket, _sum, _count)`, { scrape_pool: cfg.jobName });
     }
   }
 
