@@ -175,6 +175,14 @@ describe('protobuf exposition', () => {
     expect(p.next()).toBe(Entry.EOF);
   });
 
+  it('stops for good after an error', () => {
+    const good = family({ name: 'g', type: 1, metric: [{ gauge: { value: 1 } }] });
+    const p = createParser(delimited([good, [0x0a, 0x01, 0x78, 0x23], good]), PROTO);
+    expect([p.next(), p.next(), p.next()]).toEqual([Entry.Help, Entry.Type, Entry.Series]);
+    expect(() => p.next()).toThrow(ExpositionError);
+    expect(p.next()).toBe(Entry.EOF);
+  });
+
   it('parses an empty body as an empty exposition', () => {
     expect(dump(new Uint8Array(0))).toEqual([]);
   });

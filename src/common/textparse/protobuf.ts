@@ -471,6 +471,16 @@ export class ProtobufParser implements Parser {
 
   next(): Entry {
     if (this.ended) return Entry.EOF;
+    try {
+      return this.advance();
+    } catch (e) {
+      // Like the text parsers, stop for good after an error.
+      this.ended = true;
+      throw e;
+    }
+  }
+
+  private advance(): Entry {
     switch (this.state) {
       case -1:
         return this.nextFamily();
