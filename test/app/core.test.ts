@@ -115,6 +115,44 @@ describe('core', () => {
     expect(await run('storage:\n  exemplars:\n    max_exemplars: 0\n')).toEqual([]);
   });
 
+  it('writes query_log_file and scrape_failure_log_file as Prometheus does (JSON lines), and refuses an unusable query log', async () => {
+    const dir = tmp();
+    const cfg = path.join(dir, 'prometheus.yml');
+    // A port nothing listens on: every scrape fails with "connection refused".
+    const srv = http.createServer();
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const dead = `127.0.0.1:${(srv.address() as AddressInfo).port}`;
+    await new Promise<void>((r) => srv.close(() => r()));
+    fs.writeFileSync(
+      cfg,
+      ['global:', '  scrape_interval: 200ms', '  scrape_timeout: 200ms', '  query_log_file: queries.log', 'scrape_configs:', '  - job_name: dead', '    scrape_failure_log_file: failures.log', `    static_configs: [{ targets: ["${dead}"] }]`, ''].join('\n'),
+    );
+    const core: Core = await startCore({ dataDir: path.join(dir, 'data'), configFile: cfg, host: '127.0.0.1', port: 0, demo: false, uiDir: null, logger: nopLogger });
+    cleanups.push(() => core.stop());
+    await fetch(`${core.url}/api/v1/query?query=${encodeURIComponent('sum(up)')}&time=1700000000`);
+    await fetch(`${core.url}/api/v1/query_range?query=${encodeURIComponent('rate(nope[1m]')}&start=1700000000&end=1700000060&step=15`);
+    const failures = await until(async () => {
+      const f = path.join(dir, 'failures.log');
+      const lines = fs.existsSync(f) ? fs.readFileSync(f, 'utf8').trim().split('\n').filter(Boolean) : [];
+      return lines.length >= 2 ? lines.map((l) => JSON.parse(l) as Record<string, string>) : undefined;
+    }, 10_000);
+    expect(failures[0]).toMatchObject({ level: 'ERROR', job_name: 'dead', target: `http://${dead}/metrics` });
+    expect(failures[0]!.msg).toMatch(/connection refused/);
+    expect(Date.parse(failures[0]!.time)).toBeGreaterThan(Date.now() - 60_000);
+    const queries = fs.readFileSync(path.join(dir, 'queries.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const ok = queries.find((q) => (q.params as { query: string }).query === 'sum(up)')!;
+    expect(ok).toMatchObject({ level: 'INFO', msg: 'promql query logged', params: { query: 'sum(up)', start: '2023-11-14T22:13:20.000Z', end: '2023-11-14T22:13:20.000Z', step: 0 } });
+    expect((ok.stats as { timings: { evalTotalTime: number } }).timings.evalTotalTime).toBeGreaterThan(0);
+    expect(ok.error).toBeUndefined();
+    // As in Prometheus, a query that does not parse never runs and is not logged.
+    expect(queries.some((q) => (q.params as { query: string }).query === 'rate(nope[1m]')).toBe(false);
+
+    // A query log that cannot be created stops start-up with the reason.
+    const cfg2 = path.join(dir, 'bad.yml');
+    fs.writeFileSync(cfg2, `global:\n  query_log_file: ${path.join(dir, 'no', 'such', 'dir', 'q.log')}\n`);
+    await expect(startCore({ dataDir: path.join(dir, 'd2'), configFile: cfg2, host: '127.0.0.1', port: 0, demo: false, uiDir: null, logger: nopLogger })).rejects.toThrow(/query_log_file: can't create json log file: open .*q\.log: ENOENT/);
+  });
+
   it('refuses a bad config with its line, and a taken port, leaving nothing running', async () => {
     const dir = tmp();
     const cfg = path.join(dir, 'bad.yml');

@@ -123,6 +123,27 @@ describe('engine: errors and limits', () => {
     expect(e.position).not.toBeNull();
   });
 
+  it('reports every executed query to the query logger, with its error, and not those that do not parse', async () => {
+    const eng = new Engine({ maxSamples: 3 });
+    const seen: import('../../src/main/promql/value').QueryLogEntry[] = [];
+    eng.setQueryLogger((e) => seen.push(e));
+    const okRes = await eng.rangeQuery(st, 'x', 0, 2 * M, M);
+    expect(okRes.stats).toBeNull(); // gathered for the log only
+    await errorOf(eng.instantQuery(st, 'sum(x', 0));
+    const e = await errorOf(eng.rangeQuery(st, '{a="1"}', 0, 2 * M, M));
+    expect(e.message).toMatch(/too many samples/);
+    expect(seen.map((x) => [x.params.query, x.params.step, x.error ?? ''])).toEqual([
+      ['x', 60, ''],
+      ['{a="1"}', 60, e.message],
+    ]);
+    expect(seen[0]!.params.start).toBe('1970-01-01T00:00:00.000Z');
+    expect(seen[0]!.params.end).toBe('1970-01-01T00:02:00.000Z');
+    expect(seen[0]!.stats.samples.totalQueryableSamples).toBe(3);
+    eng.setQueryLogger(null);
+    await eng.instantQuery(st, 'x', 0);
+    expect(seen).toHaveLength(2);
+  });
+
   it('reports evaluation errors as execution errors', async () => {
     const e = await errorOf(new Engine().instantQuery(st, '{a="1"} * 1', 0));
     expect(e.errorType).toBe('execution');

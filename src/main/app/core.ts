@@ -20,6 +20,7 @@ import { backfillDemo } from '../demo/backfill';
 import { Matcher } from '../../common/model/matcher';
 import { DATABASE_FILE } from '../util/paths';
 import { buildInfo } from '../util/version';
+import { JsonLogFile } from '../util/jsonlog';
 import type { Logger } from '../util/log';
 import { selfMetricsRoute } from './self-metrics';
 
@@ -165,6 +166,21 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     for (const w of config.warnings) log('warn', `config: ${w.message}`, { line: w.line });
 
     exemplars.resize(config.storage.maxExemplars ?? DEFAULT_MAX_EXEMPLARS);
+    if (config.global.queryLogFile !== '') {
+      // Like Prometheus, an unusable query_log_file is a configuration error.
+      const file = config.global.queryLogFile;
+      let queryLog: JsonLogFile;
+      try {
+        queryLog = new JsonLogFile(file, (m) => log('error', `query_log_file: ${m}`));
+      } catch (e) {
+        throw new Error(`query_log_file: ${(e as Error).message}`);
+      }
+      stops.push(() => {
+        engine.setQueryLogger(null);
+        queryLog.close();
+      });
+      engine.setQueryLogger((e) => queryLog.log('INFO', 'engine.go', 'promql query logged', { ...e }));
+    }
     scrape = new ScrapeManager({
       appendable: storage,
       exemplars: { add: (lset, e) => (exemplars.capacity > 0 ? exemplars.add(lset, e) : undefined) },

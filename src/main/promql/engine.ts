@@ -25,6 +25,7 @@ import {
   type PromQLEngine,
   type QueryOpts,
   type QueryResult,
+  type QueryLogger,
   type QueryStats,
   type Sample,
   type Value,
@@ -132,14 +133,45 @@ export class Engine implements PromQLEngine {
 
   /** execInstant is the synchronous form of instantQuery. */
   execInstant(q: Queryable, query: string, timeMs: number, opts: QueryOpts = {}): QueryResult {
+    // Queries that do not parse are not logged, as in Prometheus (they never reach execution).
     const expr = this.parseQuery(query);
-    return this.execExpr(q, expr, timeMs, timeMs, 0, opts, query);
+    return this.logged(query, timeMs, timeMs, 0, opts, (o) => this.execExpr(q, expr, timeMs, timeMs, 0, o, query));
   }
 
   /** execRange is the synchronous form of rangeQuery. */
   execRange(q: Queryable, query: string, startMs: number, endMs: number, stepMs: number, opts: QueryOpts = {}): QueryResult {
     const expr = this.parseQuery(query);
-    return this.execExpr(q, expr, startMs, endMs, stepMs, opts, query);
+    return this.logged(query, startMs, endMs, stepMs, opts, (o) => this.execExpr(q, expr, startMs, endMs, stepMs, o, query));
+  }
+
+  private queryLogger: QueryLogger | null = null;
+
+  /**
+   * setQueryLogger makes every query run through instantQuery/rangeQuery (or their exec forms)
+   * reported to logger once it has run,
+   * with its parameters, statistics and error, as Prometheus's query log does; null stops it.
+   */
+  setQueryLogger(logger: QueryLogger | null): void {
+    this.queryLogger = logger;
+  }
+
+  private logged(query: string, startMs: number, endMs: number, stepMs: number, opts: QueryOpts, run: (o: QueryOpts) => QueryResult): QueryResult {
+    const logger = this.queryLogger;
+    if (logger === null) return run(opts);
+    const params = { end: new Date(endMs).toISOString(), query, start: new Date(startMs).toISOString(), step: Math.trunc(stepMs / 1000) };
+    const t0 = performance.now();
+    let res: QueryResult;
+    try {
+      // Statistics are always gathered for the log; the caller gets them only if it asked.
+      res = run(opts.stats ? opts : { ...opts, stats: true });
+    } catch (e) {
+      const s = (performance.now() - t0) / 1000;
+      const timings = { evalTotalTime: s, resultSortTime: 0, queryPreparationTime: 0, innerEvalTime: 0, execQueueTime: 0, execTotalTime: s };
+      logger({ params, error: (e as Error).message, stats: { timings, samples: { totalQueryableSamples: 0, peakSamples: 0 } } });
+      throw e;
+    }
+    logger({ params, stats: res.stats! });
+    return opts.stats ? res : { ...res, stats: null };
   }
 
   /**

@@ -40,6 +40,16 @@ export type Value =
   | { type: 'vector'; samples: Sample[] }
   | { type: 'matrix'; series: MatrixSeries[] };
 
+/** QueryLogEntry is what the query log gets per query: Prometheus's params, stats and error fields. */
+export interface QueryLogEntry {
+  params: { end: string; query: string; start: string; step: number };
+  error?: string;
+  stats: QueryStats;
+}
+
+/** QueryLogger receives an entry for every query the engine has run. */
+export type QueryLogger = (entry: QueryLogEntry) => void;
+
 /** QueryStats is returned with stats=all (timings in seconds, samples counted as Prometheus does). */
 export interface QueryStats {
   timings: {

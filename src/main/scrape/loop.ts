@@ -73,6 +73,8 @@ export interface ScrapeLoopOptions {
   exemplars?: ExemplarAppender;
   /** totals, when given, also receives every counter increment (the manager's monotonic totals). */
   totals?: ScrapeTotals;
+  /** onScrapeFailure receives the error of every failed scrape (scrape_failure_log_file). */
+  onScrapeFailure?: (err: Error) => void;
 }
 
 /** ScrapeCounter names the counters of ScrapeStats. */
@@ -379,6 +381,7 @@ export class ScrapeLoop {
         if (scrapeErr === null) scrapeErr = r.err;
       }
       this.report(app, appendTime, (performance.now() - t0) / 1000, total, added, seriesAdded, bytesRead, scrapeErr);
+      if (scrapeErr !== null) this.o.onScrapeFailure?.(scrapeErr);
       app.commit();
       this.flushExemplars();
     } catch (e) {

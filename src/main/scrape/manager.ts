@@ -12,6 +12,7 @@ import { nopLogger } from '../util/log';
 import type { MetricMetadata } from './cache';
 import type { Appendable, ExemplarAppender, ScrapeStats, ScrapeTotals } from './loop';
 import { newScrapeTotals } from './loop';
+import { JsonLogFiles } from '../util/jsonlog';
 import { ScrapePool } from './pool';
 import type { TransportResolver } from './pool';
 import { globalUrl } from './target';
@@ -62,6 +63,8 @@ function withoutDiscovery(c: ScrapeConfig): string {
 export class ScrapeManager {
   /** totals are the scrape counters of every loop that ran (Prometheus's prometheus_target_scrapes_* counters). */
   readonly totals: ScrapeTotals = newScrapeTotals();
+  /** failureLogs are the open scrape_failure_log_file files, shared by the pools naming them. */
+  private readonly failureLogs: JsonLogFiles;
   private readonly pools = new Map<string, ScrapePool>();
   private configs = new Map<string, ScrapeConfig>();
   private readonly targetSets = new Map<string, TargetGroup[]>();
@@ -73,6 +76,7 @@ export class ScrapeManager {
   constructor(private readonly opts: ScrapeManagerOptions) {
     this.logger = opts.logger ?? nopLogger;
     this.now = opts.now ?? Date.now;
+    this.failureLogs = new JsonLogFiles((m) => this.logger('error', `scrape_failure_log_file: ${m}`));
   }
 
   /**
@@ -92,7 +96,10 @@ export class ScrapeManager {
       }
     }
     this.configs = next;
-    this.pending = Promise.all([this.pending, ...reloads]).then(() => undefined);
+    const pending = Promise.all([this.pending, ...reloads]).then(() => undefined);
+    // Files no pool names any more are closed once the pools that used them have stopped.
+    const keep = new Set([...next.values()].map((c) => c.scrapeFailureLogFile).filter((f) => f !== ''));
+    this.pending = pending.then(() => this.failureLogs.retain(keep));
     this.reloadPools();
   }
 
@@ -129,6 +136,7 @@ export class ScrapeManager {
           skipOffsetting: this.opts.skipOffsetting,
           exemplars: this.opts.exemplars,
           totals: this.totals,
+          failureLogs: this.failureLogs,
         });
         this.pools.set(name, pool);
       }
@@ -142,6 +150,7 @@ export class ScrapeManager {
     const all = [...this.pools.values()];
     this.pools.clear();
     await Promise.all([this.pending, ...all.map((p) => p.stop())]);
+    this.failureLogs.closeAll();
   }
 
   /** scrapePools returns the configured scrape pool (job) names, sorted. */

@@ -10,6 +10,7 @@ import { Relabeler } from '../relabel/index';
 import type { Logger } from '../util/log';
 import { ScrapeLoop } from './loop';
 import type { Appendable, ExemplarAppender, ScrapeTotals } from './loop';
+import type { JsonLogFile, JsonLogFiles } from '../util/jsonlog';
 import { TargetScraper } from './scraper';
 import { targetsFromGroup } from './target';
 import type { Target } from './target';
@@ -32,6 +33,8 @@ export interface PoolDeps {
   exemplars?: ExemplarAppender;
   /** totals receives every loop's counter increments. */
   totals?: ScrapeTotals;
+  /** failureLogs opens the scrape_failure_log_file files (absent: those settings are ignored). */
+  failureLogs?: JsonLogFiles;
 }
 
 /** acceptHeader builds the Accept header for the protocols, as Prometheus's acceptHeader (q-weights, escaping, final *\/*). */
@@ -92,6 +95,22 @@ export class ScrapePool {
     return this.cfg.jobName;
   }
 
+  /** failureLogger returns the scrape_failure_log_file writer for a target's loop, if configured. */
+  private failureLogger(t: Target): ((err: Error) => void) | undefined {
+    const file = this.cfg.scrapeFailureLogFile;
+    if (file === '' || this.deps.failureLogs === undefined) return undefined;
+    let log: JsonLogFile;
+    try {
+      log = this.deps.failureLogs.get(file);
+    } catch (e) {
+      this.deps.logger('error', `scrape_failure_log_file: ${(e as Error).message}`, { scrape_pool: this.cfg.jobName });
+      return undefined;
+    }
+    const jobName = this.cfg.jobName;
+    const target = t.url();
+    return (err) => log.log('ERROR', 'scrape.go', err.message, { job_name: jobName, target });
+  }
+
   private newLoop(t: Target, cache?: ScrapeLoop['cache']): ScrapeLoop {
     const c = this.cfg;
     const { interval, timeout, error } = t.intervalAndTimeout(c.scrapeInterval, c.scrapeTimeout);
@@ -129,6 +148,7 @@ export class ScrapePool {
       skipOffsetting: this.deps.skipOffsetting,
       exemplars: this.deps.exemplars,
       totals: this.deps.totals,
+      onScrapeFailure: this.failureLogger(t),
     });
     if (error !== null) loop.setForcedError(new Error(error));
     return loop;
