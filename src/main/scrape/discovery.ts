@@ -76,6 +76,9 @@ export class TargetDiscovery {
     this.staticSets = new Map(cfg.scrapeConfigs.map((sc) => [sc.jobName, sc.staticConfigs.map((g) => ({ ...g, source: `static/${g.source}` }))]));
     for (const sc of cfg.scrapeConfigs) {
       for (const f of sc.fileSDConfigs) this.providers.push({ job: sc.jobName, cfg: f, byFile: new Map(), timer: null, watchers: [] });
+      if (sc.kubernetesSDConfigs.length > 0) {
+        this.logger('warn', 'kubernetes_sd_configs is validated but Kubernetes discovery is not available in this version: no targets are discovered from it', { scrape_pool: sc.jobName });
+      }
     }
     for (const p of this.providers) this.refresh(p);
     this.emit(new Set(cfg.scrapeConfigs.map((s) => s.jobName)));
