@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DemoCluster } from '../../src/main/demo/model';
+import { labelsToString } from '../../src/common/model/labels';
+import { createParser, Entry } from '../../src/common/textparse';
 import { renderApp, renderCadvisor, renderKubeState, renderKubelet, renderNodeExporter } from '../../src/main/demo/exporters';
 
 function sample(text: string, series: string): number {
@@ -45,6 +47,37 @@ describe('demo cluster', () => {
       .map((l) => Number(l.split(' ')[1]));
     for (let i = 1; i < buckets.length; i++) expect(buckets[i]).toBeGreaterThanOrEqual(buckets[i - 1]!);
     expect(buckets[buckets.length - 1]).toBe(sample(text, `http_request_duration_seconds_count{handler="${handler}"}`));
+  });
+
+  it('renders apps in strict OpenMetrics with one exemplar per handler, with the same samples as the text format', () => {
+    const t0 = 1_700_000_000_000;
+    const c = new DemoCluster(t0);
+    const now = t0 + 600_000;
+    c.advance(now);
+    const pod = c.pods.find((p) => p.http)!;
+    const dump = (body: string, contentType: string): { samples: string[]; exemplars: string[] } => {
+      const p = createParser(body, contentType, { strict: true });
+      const samples: string[] = [];
+      const exemplars: string[] = [];
+      for (let e = p.next(); e !== Entry.EOF; e = p.next()) {
+        if (e !== Entry.Series) continue;
+        samples.push(`${labelsToString(p.labels())} ${p.value()}`);
+        const ex = p.exemplar();
+        if (ex) exemplars.push(`${labelsToString(p.labels())} ${labelsToString(ex.labels)} ${ex.value} ${ex.timestamp}`);
+      }
+      return { samples, exemplars };
+    };
+    const om = dump(renderApp(c, pod, { now }), 'application/openmetrics-text; version=1.0.0');
+    const text = dump(renderApp(c, pod), 'text/plain; version=0.0.4');
+    expect(om.samples).toEqual(text.samples);
+    expect(text.exemplars).toEqual([]);
+    expect(om.exemplars).toHaveLength(pod.http!.latency.size);
+    for (const ex of om.exemplars) {
+      expect(ex).toMatch(/^http_request_duration_seconds_bucket\{.*\} \{trace_id="[0-9a-f]{16}"\} [\d.]+ 1700000600000$/);
+      // the exemplar's value lies within its bucket
+      const m = /le="([^"]+)".* ([\d.]+) \d+$/.exec(ex)!;
+      expect(Number(m[2])).toBeLessThanOrEqual(m[1] === '+Inf' ? Infinity : Number(m[1]));
+    }
   });
 
   it('exposes the series Lens-style dashboards query', () => {

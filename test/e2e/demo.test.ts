@@ -61,6 +61,22 @@ describe('vigil serve --demo', () => {
     }
   });
 
+  it('serves the demo apps\' exemplars (scraped as OpenMetrics) on /api/v1/query_exemplars', async () => {
+    type Ex = { seriesLabels: Record<string, string>; exemplars: { labels: Record<string, string>; value: string; timestamp: number }[] }[];
+    const data = await waitFor(async () => {
+      const r = await getJson<{ status: string; data: Ex }>(`${vigil.url}/api/v1/query_exemplars?query=${encodeURIComponent('http_request_duration_seconds_bucket')}&start=${Date.now() / 1000 - 600}&end=${Date.now() / 1000 + 60}`);
+      return r.status === 'success' && r.data.length > 0 ? r.data : undefined;
+    }, 30_000, 'demo exemplars');
+    for (const s of data) {
+      expect(s.seriesLabels.__name__).toBe('http_request_duration_seconds_bucket');
+      expect(s.seriesLabels.job).toBe('kubernetes-pods');
+      for (const e of s.exemplars) {
+        expect(e.labels.trace_id).toMatch(/^[0-9a-f]{16}$/);
+        expect(Math.abs(e.timestamp * 1000 - Date.now())).toBeLessThan(10 * 60_000);
+      }
+    }
+  });
+
   it('draws the live data as a chart and a table in the UI', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const query = 'sum by (handler) (rate(http_requests_total[30s]))';

@@ -4,26 +4,55 @@
  */
 import { LATENCY_BUCKETS, type DemoCluster, type DemoNode, type DemoPod } from './model';
 
-/** TextWriter accumulates one exposition. */
+/**
+ * TextWriter accumulates one exposition, in the Prometheus text format or, with openMetrics, in
+ * OpenMetrics 1.0 (counter families named without `_total`, exemplars, `# EOF`).
+ */
 class TextWriter {
   private out: string[] = [];
 
+  constructor(private readonly openMetrics = false) {}
+
   family(name: string, type: 'counter' | 'gauge' | 'histogram' | 'untyped', help: string): this {
-    this.out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    if (this.openMetrics) {
+      const fam = type === 'counter' ? name.replace(/_total$/, '') : name;
+      this.out.push(`# TYPE ${fam} ${type === 'untyped' ? 'unknown' : type}`, `# HELP ${fam} ${help}`);
+    } else {
+      this.out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    }
     return this;
   }
 
-  sample(name: string, labels: Record<string, string | number>, value: number): this {
-    const ls = Object.entries(labels)
-      .map(([k, v]) => `${k}="${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
-      .join(',');
-    this.out.push(`${name}${ls ? `{${ls}}` : ''} ${formatValue(value)}`);
+  /** sample writes one sample; exemplar is written only in OpenMetrics. */
+  sample(name: string, labels: Record<string, string | number>, value: number, exemplar?: { labels: Record<string, string>; value: number; ts: number }): this {
+    let line = `${name}${labelText(labels)} ${formatValue(value)}`;
+    if (exemplar && this.openMetrics) line += ` # ${labelText(exemplar.labels) || '{}'} ${formatValue(exemplar.value)} ${(exemplar.ts / 1000).toFixed(3)}`;
+    this.out.push(line);
     return this;
   }
 
   toString(): string {
+    if (this.openMetrics) this.out.push('# EOF');
     return this.out.join('\n') + '\n';
   }
+}
+
+function labelText(labels: Record<string, string | number>): string {
+  const ls = Object.entries(labels)
+    .map(([k, v]) => `${k}="${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
+    .join(',');
+  return ls ? `{${ls}}` : '';
+}
+
+/** traceId returns a deterministic 16-hex-digit id for an exemplar (FNV-1a of the key, twice). */
+function traceId(key: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < key.length; i++) {
+    h1 = Math.imul(h1 ^ key.charCodeAt(i), 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ key.charCodeAt(i), 0x811c9dc5) >>> 0;
+  }
+  return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
 }
 
 function formatValue(v: number): string {
@@ -191,9 +220,14 @@ export function renderKubeState(c: DemoCluster): string {
   return w.toString();
 }
 
-/** renderApp renders an instrumented application pod's /metrics. */
-export function renderApp(c: DemoCluster, p: DemoPod): string {
-  const w = new TextWriter();
+/**
+ * renderApp renders an instrumented application pod's /metrics. With openMetrics (the scraper asked
+ * for it) the body is OpenMetrics and each handler's latency histogram carries an exemplar (a
+ * trace id for a request of about the mean latency, timestamped now), as instrumented apps with
+ * tracing expose them.
+ */
+export function renderApp(c: DemoCluster, p: DemoPod, openMetrics: { now: number } | null = null): string {
+  const w = new TextWriter(openMetrics !== null);
   const h = p.http;
   if (h) {
     w.family('http_requests_total', 'counter', 'Total HTTP requests processed, by handler, method and status code.');
@@ -204,10 +238,17 @@ export function renderApp(c: DemoCluster, p: DemoPod): string {
     w.family('http_request_duration_seconds', 'histogram', 'HTTP request latencies in seconds.');
     for (const [handler, lat] of h.latency) {
       const count = Math.floor(lat.count);
+      const mean = count > 0 ? round(lat.sum / lat.count, 4) : 0;
+      // the exemplar goes on the first bucket that holds a request of the mean latency
+      const exIdx = openMetrics !== null && count > 0 ? LATENCY_BUCKETS.findIndex((le) => mean <= le) : -2;
+      const exemplar = (i: number) =>
+        i === exIdx || (exIdx === -1 && i === LATENCY_BUCKETS.length)
+          ? { labels: { trace_id: traceId(`${p.namespace}/${p.name}/${handler}/${Math.floor(openMetrics!.now / 1000)}`) }, value: mean, ts: openMetrics!.now }
+          : undefined;
       for (let i = 0; i < LATENCY_BUCKETS.length; i++) {
-        w.sample('http_request_duration_seconds_bucket', { handler, le: String(LATENCY_BUCKETS[i]) }, Math.min(count, Math.floor(lat.buckets[i]!)));
+        w.sample('http_request_duration_seconds_bucket', { handler, le: String(LATENCY_BUCKETS[i]) }, Math.min(count, Math.floor(lat.buckets[i]!)), exemplar(i));
       }
-      w.sample('http_request_duration_seconds_bucket', { handler, le: '+Inf' }, count);
+      w.sample('http_request_duration_seconds_bucket', { handler, le: '+Inf' }, count, exemplar(LATENCY_BUCKETS.length));
       w.sample('http_request_duration_seconds_sum', { handler }, round(lat.sum, 4));
       w.sample('http_request_duration_seconds_count', { handler }, count);
     }

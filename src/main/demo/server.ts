@@ -24,12 +24,15 @@ export async function startDemo(opts: { now?: () => number; seed?: number; clust
   const cluster = opts.cluster ?? new DemoCluster(now(), { seed: opts.seed });
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const body = render(cluster, url.pathname, now());
-    if (body === null) {
+    // Instrumented apps answer in OpenMetrics (with exemplars) when the scraper asks for it.
+    const om = /application\/openmetrics-text/.test(String(req.headers.accept ?? ''));
+    const r = render(cluster, url.pathname, now(), om);
+    if (r === null) {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
       return;
     }
-    const headers: Record<string, string> = { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' };
+    const body = r.body;
+    const headers: Record<string, string> = { 'Content-Type': r.openMetrics ? 'application/openmetrics-text; version=1.0.0; charset=utf-8' : 'text/plain; version=0.0.4; charset=utf-8' };
     if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
       const gz = zlib.gzipSync(body, { level: 1 });
       headers['Content-Encoding'] = 'gzip';
@@ -53,26 +56,28 @@ export async function startDemo(opts: { now?: () => number; seed?: number; clust
   };
 }
 
-/** renderDemoPath renders the exposition served at path at time now (null for an unknown path). */
+/** renderDemoPath renders the exposition served at path at time now (null for an unknown path), in the text format. */
 export function renderDemoPath(c: DemoCluster, path: string, now: number): string | null {
-  return render(c, path, now);
+  return render(c, path, now, false)?.body ?? null;
 }
 
-function render(c: DemoCluster, path: string, now: number): string | null {
+function render(c: DemoCluster, path: string, now: number, openMetrics: boolean): { body: string; openMetrics: boolean } | null {
   c.advance(now);
+  const text = (body: string): { body: string; openMetrics: boolean } => ({ body, openMetrics: false });
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'nodes' && parts.length === 4 && parts[3] === 'metrics') {
     const node = c.nodes.find((n) => n.name === parts[1]);
     if (!node) return null;
-    if (parts[2] === 'node-exporter') return renderNodeExporter(c, node);
-    if (parts[2] === 'cadvisor') return renderCadvisor(c, node);
-    if (parts[2] === 'kubelet') return renderKubelet(c, node);
+    if (parts[2] === 'node-exporter') return text(renderNodeExporter(c, node));
+    if (parts[2] === 'cadvisor') return text(renderCadvisor(c, node));
+    if (parts[2] === 'kubelet') return text(renderKubelet(c, node));
     return null;
   }
-  if (parts[0] === 'kube-state-metrics' && parts[1] === 'metrics') return renderKubeState(c);
+  if (parts[0] === 'kube-state-metrics' && parts[1] === 'metrics') return text(renderKubeState(c));
   if (parts[0] === 'pods' && parts.length === 4 && parts[3] === 'metrics') {
     const pod = c.pods.find((p) => p.namespace === parts[1] && p.name === parts[2]);
-    return pod && pod.metricsPort !== null ? renderApp(c, pod) : null;
+    if (!pod || pod.metricsPort === null) return null;
+    return { body: renderApp(c, pod, openMetrics ? { now } : null), openMetrics };
   }
   return null;
 }
