@@ -154,7 +154,7 @@ export class ExemplarStorage {
    * timestamps in [mint, maxt], oldest first; series sorted by labels.
    */
   select(mint: number, maxt: number, matcherSets: readonly (readonly Matcher[])[]): ExemplarQueryResult[] {
-    const out: ExemplarQueryResult[] = [];
+    const found: { key: string; r: ExemplarQueryResult }[] = [];
     for (const s of this.index.values()) {
       if (!matcherSets.some((ms) => matchesAll(ms, s.labels))) continue;
       const exemplars: StoredExemplar[] = [];
@@ -164,14 +164,10 @@ export class ExemplarStorage {
         if (slot.ex.ts >= mint) exemplars.push(slot.ex);
         i = slot.next;
       }
-      if (exemplars.length > 0) out.push({ seriesLabels: s.labels, exemplars });
+      if (exemplars.length > 0) found.push({ key: s.key, r: { seriesLabels: s.labels, exemplars } });
     }
-    out.sort((a, b) => {
-      const ka = labelsKey(a.seriesLabels);
-      const kb = labelsKey(b.seriesLabels);
-      return ka < kb ? -1 : ka > kb ? 1 : 0;
-    });
-    return out;
+    found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return found.map((f) => f.r);
   }
 
   /** resize changes the capacity, keeping the newest exemplars that fit. */
