@@ -6,6 +6,7 @@ import { OpenMetricsParser } from './openmetrics';
 import type { OpenMetricsOptions } from './openmetrics';
 import { PromTextParser } from './promtext';
 import { ProtobufParser } from './protobuf';
+import { utf8Bytes } from '../promql/gostrings';
 import { ContentTypeError } from './types';
 import type { Parser } from './types';
 import { decodeBody } from './utf8';
@@ -48,7 +49,7 @@ export type Body = Uint8Array | string;
  */
 export function createParser(body: Body, contentType: string, opts: ParserOptions = {}): Parser {
   const mediaType = selectMediaType(contentType, opts.fallbackMediaType ?? '', opts.onWarning);
-  if (mediaType === MEDIA_PROTOBUF) return new ProtobufParser(typeof body === 'string' ? utf8Bytes(body) : body);
+  if (mediaType === MEDIA_PROTOBUF) return new ProtobufParser(typeof body === 'string' ? Uint8Array.from(utf8Bytes(body)) : body);
   const { text, invalid } = typeof body === 'string' ? { text: body, invalid: null } : decodeBody(body);
   switch (mediaType) {
     case MEDIA_OPENMETRICS:
@@ -144,15 +145,3 @@ function splitParams(v: string): string[] | null {
   return out;
 }
 
-/** utf8Bytes encodes a string as UTF-8 (a protobuf body handed over as text). */
-function utf8Bytes(s: string): Uint8Array {
-  const out: number[] = [];
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (c < 0x80) out.push(c);
-    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-  }
-  return Uint8Array.from(out);
-}

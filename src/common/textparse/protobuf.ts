@@ -141,16 +141,6 @@ class Reader {
     return this.hi >= 0x80000000 ? -((0xffffffff - this.hi) * TWO32 + (TWO32 - this.lo)) : u;
   }
 
-  /** sint reads a zigzag-encoded varint (sint32/sint64). */
-  sint(): number {
-    const b0 = this.pos;
-    const u = this.varint();
-    // zigzag: (u >>> 1) ^ -(u & 1), computed without 64-bit integers
-    const odd = this.bytes[b0]! & 1;
-    const half = Math.floor(u / 2);
-    return odd ? -half - 1 : half;
-  }
-
   double(): number {
     if (this.pos + 8 > this.end) this.fail('truncated double');
     const v = this.view.getFloat64(this.pos, true);

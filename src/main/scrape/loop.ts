@@ -77,10 +77,14 @@ export interface ScrapeLoopOptions {
   onScrapeFailure?: (err: Error) => void;
 }
 
-/** ScrapeCounter names the counters of ScrapeStats. */
+/**
+ * ScrapeCounter names the scrape counters (Prometheus's prometheus_target_scrapes_* metrics):
+ * samples dropped as duplicate, out of order or out of bounds, sample-limit hits, exemplars
+ * dropped as out of order, and scrapes.
+ */
 export type ScrapeCounter = 'duplicates' | 'outOfOrder' | 'outOfBounds' | 'sampleLimitHits' | 'exemplarsOutOfOrder' | 'scrapes';
 
-/** ScrapeTotals are counters summed over every loop that ever ran (they survive stopped loops). */
+/** ScrapeTotals are the scrape counters (a loop's own, or the manager's sums over every loop that ran). */
 export type ScrapeTotals = Record<ScrapeCounter, number>;
 
 /** newScrapeTotals returns zeroed totals. */
@@ -88,9 +92,16 @@ export function newScrapeTotals(): ScrapeTotals {
   return { duplicates: 0, outOfOrder: 0, outOfBounds: 0, sampleLimitHits: 0, exemplarsOutOfOrder: 0, scrapes: 0 };
 }
 
+/** ScrapedExemplar is an exemplar as scraped: its labels, value and timestamp (ms). */
+export interface ScrapedExemplar {
+  labels: Labels;
+  value: number;
+  ts: number;
+}
+
 /** ExemplarAppender stores exemplars by series; it throws for duplicates and out-of-order ones. */
 export interface ExemplarAppender {
-  add(lset: Labels, e: { labels: Labels; value: number; ts: number }): void;
+  add(lset: Labels, e: ScrapedExemplar): void;
 }
 
 /** AppendResult are the counts of one append pass and its error. */
@@ -101,17 +112,10 @@ export interface AppendResult {
   err: Error | null;
 }
 
-/** ScrapeStats are a loop's counters of dropped samples (Prometheus's prometheus_target_scrapes_* metrics). */
-export interface ScrapeStats {
-  duplicates: number;
-  outOfOrder: number;
-  outOfBounds: number;
-  sampleLimitHits: number;
-  /** exemplarsOutOfOrder counts exemplars dropped as out of order (prometheus_target_scrapes_exemplar_out_of_order_total). */
-  exemplarsOutOfOrder: number;
+/** ScrapeStats are a loop's counters (dropped samples and exemplars, scrapes) and its last warnings. */
+export interface ScrapeStats extends ScrapeTotals {
   /** lastWarnings are the warnings of the last scrape (duplicates, out-of-order, ...). */
   lastWarnings: string[];
-  scrapes: number;
 }
 
 /** ERR_SAMPLE_LIMIT is Prometheus's message for sample_limit. */
@@ -143,7 +147,7 @@ function yieldToEventLoop(): Promise<void> {
 export class ScrapeLoop {
   readonly target: Target;
   readonly cache: ScrapeCache;
-  readonly stats: ScrapeStats = { duplicates: 0, outOfOrder: 0, outOfBounds: 0, sampleLimitHits: 0, exemplarsOutOfOrder: 0, lastWarnings: [], scrapes: 0 };
+  readonly stats: ScrapeStats = { ...newScrapeTotals(), lastWarnings: [] };
   private readonly o: ScrapeLoopOptions;
   private readonly now: () => number;
   private stopped = false;
@@ -613,7 +617,7 @@ export class ScrapeLoop {
   }
 
   /** pendingExemplars are the exemplars of the scrape being appended, stored once it commits. */
-  private readonly pendingExemplars: { lset: Labels; ex: { labels: Labels; value: number; ts: number } }[] = [];
+  private readonly pendingExemplars: { lset: Labels; ex: ScrapedExemplar }[] = [];
 
   /** flushExemplars hands a committed scrape's exemplars to the exemplar store. */
   private flushExemplars(): void {
