@@ -193,7 +193,7 @@ describe('values', () => {
 
   it('validates kubernetes SD structurally', () => {
     const c = loadConfig('scrape_configs:\n  - job_name: k\n    kubernetes_sd_configs:\n      - role: endpointslice\n        namespaces: {names: [default]}\n        selectors: [{role: pod, label: "app in (a, b),tier!=x"}]\n        attach_metadata: {node: true}\n', 'p.yml');
-    expect(c.scrapeConfigs[0]!.kubernetesSDConfigs[0]).toMatchObject({ role: 'endpointslice', namespaces: { ownNamespace: false, names: ['default'] }, selectors: [{ role: 'pod', label: 'app in (a, b),tier!=x', field: '' }], attachMetadata: { node: true, namespace: false } });
+    expect(c.scrapeConfigs[0]!.sdConfigs[0]).toMatchObject({ kind: 'kubernetes', line: 4, role: 'endpointslice', namespaces: { ownNamespace: false, names: ['default'] }, selectors: [{ role: 'pod', label: 'app in (a, b),tier!=x', field: '' }], attachMetadata: { node: true, namespace: false } });
   });
 
   it('parses Base2Bytes sizes', () => {

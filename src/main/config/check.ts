@@ -4,11 +4,13 @@
  * configuration refers to that do not exist).
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { parseConfig, parseScrapeConfigsFile } from './load';
 import type { LoadOptions } from './load';
 import { ConfigError, formatIssue } from './types';
+import { globFiles } from '../util/glob';
+import { discoveryKind } from '../discovery/providers';
 import type { ConfigIssue, HTTPClientConfig, VigilConfig } from './types';
+import type { SDConfig } from '../discovery/targetgroup';
 
 /** CheckConfigResult is the outcome of checking one configuration file. */
 export interface CheckConfigResult {
@@ -18,21 +20,6 @@ export interface CheckConfigResult {
   /** ruleFiles are the rule files the configuration's rule_files patterns match. */
   ruleFiles: string[];
   config: VigilConfig | null;
-}
-
-/** globFiles expands a pattern whose last element may contain `*` and `?` (as Prometheus allows). */
-export function globFiles(pattern: string): string[] {
-  const base = path.basename(pattern);
-  if (!/[*?]/.test(base)) return fs.existsSync(pattern) ? [pattern] : [];
-  const dir = path.dirname(pattern);
-  const re = new RegExp('^' + base.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '$');
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names.filter((n) => re.test(n)).sort().map((n) => path.join(dir, n));
 }
 
 /** loadConfigFile reads, parses and validates a configuration file and its scrape_config_files. Throws ConfigError. */
@@ -99,15 +86,18 @@ export function checkConfig(file: string, opts: LoadOptions = {}): CheckConfigRe
     }
     if (c.authorization) missing(c.authorization.credentialsFile, 'credentials file');
   };
+  const checkSD = (list: readonly SDConfig[]): void => {
+    for (const c of list) for (const f of discoveryKind(c.kind)?.files?.(c) ?? []) missing(f.path, f.what);
+  };
   for (const pat of cfg.ruleFiles) result.ruleFiles.push(...globFiles(pat));
   for (const sc of cfg.scrapeConfigs) {
     checkHTTP(sc.httpClient);
-    for (const k of sc.kubernetesSDConfigs) missing(k.kubeconfigFile, 'kubeconfig file');
-    for (const fsd of sc.fileSDConfigs) {
-      for (const pat of fsd.files) if (!/[*?]/.test(pat)) missing(pat, 'SD file');
-    }
+    checkSD(sc.sdConfigs);
   }
-  for (const am of cfg.alerting.alertmanagers) checkHTTP(am.httpClient);
+  for (const am of cfg.alerting.alertmanagers) {
+    checkHTTP(am.httpClient);
+    checkSD(am.sdConfigs);
+  }
   if (result.errors.length > 0) result.config = null;
   return result;
 }

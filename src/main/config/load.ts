@@ -23,23 +23,22 @@ import type {
   BasicAuth,
   ConfigIssue,
   EscapingScheme,
-  FileSDConfig,
   GlobalConfig,
   HeaderValues,
   HTTPClientConfig,
-  KubernetesRole,
-  KubernetesSDConfig,
   OAuth2Config,
   ScrapeConfig,
   StorageConfig,
   ScrapeProtocol,
-  TargetGroup,
   TLSConfig,
   UnsupportedSDConfig,
   VigilConfig,
 } from './types';
 import { Walker } from './yamlwalk';
 import type { Fields, YNode } from './yamlwalk';
+import type { TargetGroup } from '../discovery/targetgroup';
+import type { SDConfigContext } from '../discovery/discoverer';
+import { discoveryKind } from '../discovery/providers';
 
 const MIN = 60_000;
 
@@ -213,7 +212,6 @@ const IGNORED_TOP = ['runtime', 'tracing', 'remote_write', 'remote_read', 'otlp'
 
 const PAT_RULE_PATH = /^[^*]*(\*[^/]*)?$/;
 const ESCAPING: readonly string[] = ['allow-utf-8', 'underscores', 'dots', 'values'];
-const K8S_ROLES: readonly KubernetesRole[] = ['pod', 'service', 'endpoints', 'endpointslice', 'node', 'ingress'];
 
 /** LoadOptions tune loadConfig. */
 export interface LoadOptions {
@@ -476,8 +474,7 @@ class Loader {
       relabelConfigs: this.relabelList(v('relabel_configs'), validation, 'target'),
       metricRelabelConfigs: this.relabelList(v('metric_relabel_configs'), validation, 'metric'),
       staticConfigs: [],
-      fileSDConfigs: [],
-      kubernetesSDConfigs: [],
+      sdConfigs: [],
       unsupportedSDConfigs: [],
     };
     for (const { name, valueNode } of w.entries(v('params'), 'url.Values')) sc.params[name] = w.strList(valueNode);
@@ -499,8 +496,12 @@ class Loader {
     return w.issues.length === before ? sc : null;
   }
 
-  /** sdConfigs reads static, file and kubernetes SD configs; other known SDs are accepted with a warning. */
-  private sdConfigs(f: Fields, into: Pick<ScrapeConfig, 'staticConfigs' | 'fileSDConfigs' | 'kubernetesSDConfigs' | 'unsupportedSDConfigs'>, checkTargets: boolean): void {
+  /**
+   * sdConfigs reads static_configs and the `<kind>_sd_configs` sections: kinds Vigil implements are
+   * parsed by their discovery (src/main/discovery/providers.ts); other kinds Prometheus knows are
+   * accepted with a warning.
+   */
+  private sdConfigs(f: Fields, into: Pick<ScrapeConfig, 'staticConfigs' | 'sdConfigs' | 'unsupportedSDConfigs'>, checkTargets: boolean): void {
     const w = this.w;
     let source = 0;
     for (const item of w.seq(f.get('static_configs')?.value ?? null, '[]*targetgroup.Group')) {
@@ -517,27 +518,19 @@ class Loader {
         if (!isValidLabelName(name, 'utf8')) w.err(key, `${JSON.stringify(name)} is not a valid label name`);
         lbls[name] = value;
       }
-      into.staticConfigs.push({ source: String(source++), targets, labels: labelsFromRecord(lbls) });
-    }
-    for (const item of w.seq(f.get('file_sd_configs')?.value ?? null, '[]*file.SDConfig')) {
-      const ff = w.fields(item, 'file.SDConfig', ['files', 'refresh_interval']);
-      if (ff === null) continue;
-      const files = w.strList(ff.get('files')?.value ?? null);
-      for (const fn of files) {
-        if (!/\.(json|ya?ml)$/.test(fn.replace(/\*$/, '.json'))) {
-          w.err(ff.get('files')!.value, `path name ${JSON.stringify(fn)} is not valid for file discovery`);
-        }
-      }
-      into.fileSDConfigs.push({ files: files.map((x) => this.joinDir(x)), refreshInterval: w.duration(ff.get('refresh_interval')?.value ?? null, 5 * MIN) } satisfies FileSDConfig);
-    }
-    for (const item of w.seq(f.get('kubernetes_sd_configs')?.value ?? null, '[]*kubernetes.SDConfig')) {
-      const k = this.kubernetesSD(item);
-      if (k !== null) into.kubernetesSDConfigs.push(k);
+      into.staticConfigs.push({ source: String(source++), targets, labels: labelsFromRecord(lbls) } satisfies TargetGroup);
     }
     for (const kind of SD_KINDS) {
-      if (kind === 'file' || kind === 'kubernetes') continue;
       const e = f.get(`${kind}_sd_configs`);
       if (!e) continue;
+      const impl = discoveryKind(kind);
+      if (impl !== undefined) {
+        for (const item of w.seq(e.value, `[]*${kind}.SDConfig`)) {
+          const c = impl.parse(item, this.sdContext);
+          if (c !== null) into.sdConfigs.push(c);
+        }
+        continue;
+      }
       const items = w.seq(e.value, `[]*${kind}.SDConfig`);
       for (const it of items) if (w.fields(it, `${kind}.SDConfig`, () => true) === null) continue;
       const u: UnsupportedSDConfig = { kind, count: items.length, line: w.position(e.key).line };
@@ -546,69 +539,17 @@ class Loader {
     }
   }
 
-  private kubernetesSD(n: YNode): KubernetesSDConfig | null {
-    const w = this.w;
-    const f = w.fields(n, 'kubernetes.SDConfig', ['role', 'api_server', 'kubeconfig_file', 'namespaces', 'selectors', 'attach_metadata', ...HTTP_CLIENT_FIELDS]);
-    if (f === null) return null;
-    const v = (k: string): YNode => f.get(k)?.value ?? null;
-    const roleStr = w.str(v('role'));
-    if (roleStr === '') {
-      w.err(n, 'role missing (one of: pod, service, endpoints, endpointslice, node, ingress)');
-      return null;
-    }
-    if (!K8S_ROLES.includes(roleStr as KubernetesRole)) {
-      w.err(v('role'), `unknown Kubernetes SD role ${JSON.stringify(roleStr)}`);
-      return null;
-    }
-    const role = roleStr as KubernetesRole;
-    const httpClient = this.httpClient(f, 'kubernetes_sd_config');
-    const apiServer = w.str(v('api_server'));
-    const kubeconfigFile = this.joinDir(w.str(v('kubeconfig_file')));
-    const nsf = w.fields(v('namespaces'), 'kubernetes.NamespaceDiscovery', ['own_namespace', 'names']);
-    const namespaces = { ownNamespace: w.bool(nsf?.get('own_namespace')?.value ?? null, false), names: w.strList(nsf?.get('names')?.value ?? null) };
-    const amf = w.fields(v('attach_metadata'), 'kubernetes.AttachMetadataConfig', ['node', 'namespace']);
-    const attachMetadata = { node: w.bool(amf?.get('node')?.value ?? null, false), namespace: w.bool(amf?.get('namespace')?.value ?? null, false) };
-    const customHTTP = HTTP_CLIENT_FIELDS.some((k) => f.has(k) && k !== 'follow_redirects' && k !== 'enable_http2');
-    if (apiServer !== '' && kubeconfigFile !== '') w.err(n, "cannot use 'kubeconfig_file' and 'api_server' simultaneously");
-    else if (kubeconfigFile !== '' && customHTTP) w.err(n, "cannot use a custom HTTP client configuration together with 'kubeconfig_file'");
-    else if (apiServer === '' && customHTTP) w.err(n, "to use custom HTTP client configuration please provide the 'api_server' URL explicitly");
-    if (apiServer !== '' && namespaces.ownNamespace) w.err(n, "cannot use 'api_server' and 'namespaces.own_namespace' simultaneously");
-    if (kubeconfigFile !== '' && namespaces.ownNamespace) w.err(n, "cannot use 'kubeconfig_file' and 'namespaces.own_namespace' simultaneously");
-    if (apiServer !== '' && !/^https?:\/\/[^/]/.test(apiServer)) w.err(v('api_server'), `invalid api_server URL ${JSON.stringify(apiServer)}`);
-    const allowed: Record<KubernetesRole, KubernetesRole[]> = {
-      pod: ['pod'],
-      service: ['service'],
-      endpointslice: ['pod', 'service', 'endpointslice'],
-      endpoints: ['pod', 'service', 'endpoints'],
-      node: ['node'],
-      ingress: ['ingress'],
+  private sdCtx: SDConfigContext | null = null;
+
+  /** sdContext is what discovery kinds parse their sections with. */
+  private get sdContext(): SDConfigContext {
+    this.sdCtx ??= {
+      w: this.w,
+      joinDir: (p) => this.joinDir(p),
+      httpClient: (f, where) => this.httpClient(f, where),
+      httpClientFields: HTTP_CLIENT_FIELDS,
     };
-    const selectors: KubernetesSDConfig['selectors'] = [];
-    const seenRoles = new Set<string>();
-    for (const s of w.seq(v('selectors'), '[]kubernetes.SelectorConfig')) {
-      const sf = w.fields(s, 'kubernetes.SelectorConfig', ['role', 'label', 'field']);
-      if (sf === null) continue;
-      const sr = w.str(sf.get('role')?.value ?? null);
-      if (!K8S_ROLES.includes(sr as KubernetesRole)) {
-        w.err(sf.get('role')?.value ?? s, `unknown Kubernetes SD role ${JSON.stringify(sr)}`);
-        continue;
-      }
-      if (seenRoles.has(sr)) {
-        w.err(s, `duplicated selector role: ${sr}`);
-        continue;
-      }
-      seenRoles.add(sr);
-      if (!allowed[role].includes(sr as KubernetesRole)) {
-        w.err(s, `${role} role supports only ${allowed[role].join(', ')} selectors`);
-        continue;
-      }
-      const label = w.str(sf.get('label')?.value ?? null);
-      const field = w.str(sf.get('field')?.value ?? null);
-      const bad = checkSelector(label, false) ?? checkSelector(field, true);
-      if (bad !== null) w.err(s, bad);
-      selectors.push({ role: sr as KubernetesRole, label, field });
-    }
-    return { role, apiServer, kubeconfigFile, namespaces, selectors, attachMetadata, httpClient, line: w.position(n).line };
+    return this.sdCtx;
   }
 
   /** httpClient reads the inline HTTP client fields of a section and validates them as Prometheus. */
@@ -809,8 +750,7 @@ class Loader {
         relabelConfigs: this.relabelList(v('relabel_configs'), scheme, 'alertmanager'),
         alertRelabelConfigs: this.relabelList(v('alert_relabel_configs'), scheme, 'alert'),
         staticConfigs: [],
-        fileSDConfigs: [],
-        kubernetesSDConfigs: [],
+        sdConfigs: [],
         unsupportedSDConfigs: [],
       };
       if (af.has('sigv4')) {
@@ -846,34 +786,6 @@ const RESERVED_HEADERS = new Set([
   'x-amz-security-token',
   'x-amz-content-sha256',
 ]);
-
-/** checkSelector validates a Kubernetes label or field selector's syntax; returns an error or null. */
-function checkSelector(sel: string, field: boolean): string | null {
-  if (sel.trim() === '') return null;
-  const req = field
-    ? /^\s*[A-Za-z0-9_./-]+\s*(==|!=|=)\s*[^,]*\s*$/
-    : /^\s*(!?[A-Za-z0-9_./-]+|[A-Za-z0-9_./-]+\s*(==|!=|=)\s*[A-Za-z0-9_.-]*|[A-Za-z0-9_./-]+\s+(in|notin)\s+\(\s*[A-Za-z0-9_.,\s-]*\))\s*$/;
-  for (const part of splitSelector(sel)) {
-    if (!req.test(part)) return `invalid ${field ? 'field' : 'label'} selector ${JSON.stringify(sel)}`;
-  }
-  return null;
-}
-
-function splitSelector(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of s) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
-}
 
 function isWellFormedText(s: string): boolean {
   return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);

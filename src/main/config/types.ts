@@ -5,6 +5,7 @@
  */
 import type { Labels } from '../../common/model/labels';
 import type { NameValidationScheme, RelabelConfig } from '../relabel/index';
+import type { SDConfig, TargetGroup } from '../discovery/targetgroup';
 
 /** ConfigIssue is one problem found in a configuration file, with its position. */
 export interface ConfigIssue {
@@ -28,16 +29,6 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
     this.issues = issues;
   }
-}
-
-/** TargetGroup is a set of targets sharing labels, as produced by service discovery. */
-export interface TargetGroup {
-  /** source identifies the group within its provider (e.g. the static_configs index). */
-  source: string;
-  /** targets are label sets, each with at least __address__. */
-  targets: Labels[];
-  /** labels apply to every target of the group (target labels win). */
-  labels: Labels;
 }
 
 /** ScrapeProtocol is a negotiable exposition format (Prometheus's config.ScrapeProtocol). */
@@ -149,28 +140,6 @@ export interface HTTPClientConfig {
   httpHeaders: Record<string, HeaderValues>;
 }
 
-/** FileSDConfig is one file_sd_configs entry. */
-export interface FileSDConfig {
-  files: string[];
-  refreshInterval: number;
-}
-
-/** KubernetesRole is a kubernetes_sd_configs role. */
-export type KubernetesRole = 'pod' | 'service' | 'endpoints' | 'endpointslice' | 'node' | 'ingress';
-
-/** KubernetesSDConfig is one kubernetes_sd_configs entry (validated here, implemented by the kube subsystem). */
-export interface KubernetesSDConfig {
-  role: KubernetesRole;
-  apiServer: string;
-  kubeconfigFile: string;
-  namespaces: { ownNamespace: boolean; names: string[] };
-  selectors: { role: KubernetesRole; label: string; field: string }[];
-  attachMetadata: { node: boolean; namespace: boolean };
-  httpClient: HTTPClientConfig;
-  /** position of the entry in the file, for messages of the discovery that uses it. */
-  line: number;
-}
-
 /** UnsupportedSDConfig records a service discovery Prometheus knows but Vigil does not implement. */
 export interface UnsupportedSDConfig {
   kind: string;
@@ -212,8 +181,8 @@ export interface ScrapeConfig {
   relabelConfigs: RelabelConfig[];
   metricRelabelConfigs: RelabelConfig[];
   staticConfigs: TargetGroup[];
-  fileSDConfigs: FileSDConfig[];
-  kubernetesSDConfigs: KubernetesSDConfig[];
+  /** sdConfigs are the `<kind>_sd_configs` entries of the kinds Vigil implements (src/main/discovery). */
+  sdConfigs: SDConfig[];
   unsupportedSDConfigs: UnsupportedSDConfig[];
 }
 
@@ -227,8 +196,8 @@ export interface AlertmanagerConfig {
   relabelConfigs: RelabelConfig[];
   alertRelabelConfigs: RelabelConfig[];
   staticConfigs: TargetGroup[];
-  fileSDConfigs: FileSDConfig[];
-  kubernetesSDConfigs: KubernetesSDConfig[];
+  /** sdConfigs are the `<kind>_sd_configs` entries of the kinds Vigil implements (src/main/discovery). */
+  sdConfigs: SDConfig[];
   unsupportedSDConfigs: UnsupportedSDConfig[];
 }
 

@@ -4,7 +4,8 @@
  * stops loops of vanished ones (which then mark their series stale); reload() applies a changed
  * scrape config, reusing each target's cache when the change cannot alter series.
  */
-import type { ScrapeConfig, ScrapeProtocol, TargetGroup } from '../config/types';
+import type { ScrapeConfig, ScrapeProtocol } from '../config/types';
+import type { TargetGroup } from '../discovery/targetgroup';
 import { SCRAPE_PROTOCOL_HEADERS } from '../config/types';
 import { Relabeler } from '../relabel/index';
 import type { Logger } from '../util/log';
@@ -58,7 +59,7 @@ export function fallbackMediaType(p: ScrapeProtocol | ''): string {
 
 /** reusableCache reports whether two configs produce the same series (so caches can be kept on reload). */
 export function reusableCache(a: ScrapeConfig, b: ScrapeConfig): boolean {
-  const zero = (c: ScrapeConfig): string => JSON.stringify({ ...c, scrapeInterval: 0, scrapeTimeout: 0, sampleLimit: 0, httpClient: null, staticConfigs: null, fileSDConfigs: null, kubernetesSDConfigs: null, unsupportedSDConfigs: null });
+  const zero = (c: ScrapeConfig): string => JSON.stringify({ ...c, scrapeInterval: 0, scrapeTimeout: 0, sampleLimit: 0, httpClient: null, staticConfigs: null, sdConfigs: null, unsupportedSDConfigs: null });
   return zero(a) === zero(b);
 }
 

@@ -9,7 +9,8 @@ import * as os from 'node:os';
 import type { Label, Labels } from '../../common/model/labels';
 import { labelsKey } from '../../common/model/labels';
 import { formatDuration, parseDuration } from '../../common/model/time';
-import type { ScrapeConfig, TargetGroup } from '../config/types';
+import type { ScrapeConfig } from '../config/types';
+import type { TargetGroup } from '../discovery/targetgroup';
 import { LabelBuilder, Relabeler } from '../relabel/index';
 
 /** TargetHealth is the health of a target after its last scrape. */
