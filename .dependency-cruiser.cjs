@@ -8,8 +8,48 @@
  *  - better-sqlite3 only in src/main/storage; @kubernetes/client-node only in src/main/kube.
  * Do not relax these rules: they are what lets the core run and be tested in plain Node.
  */
+/**
+ * SUBSYSTEMS lists, for each folder of src/main, the sibling folders it may import (besides itself
+ * and src/common). The arrows follow the data: discovery -> scrape -> storage -> promql ->
+ * rules/alerting -> api/host -> shell; a consumer imports its producer's contract, never the other
+ * way, and no subsystem imports api or host. `storage/interface.ts` stands for "storage's
+ * contract only".
+ */
+const SUBSYSTEMS = {
+  util: [],
+  storage: ['util'],
+  relabel: ['util'],
+  kube: ['util'],
+  config: ['util', 'relabel', 'discovery'],
+  discovery: ['util', 'config', 'kube', 'relabel'],
+  scrape: ['util', 'config', 'relabel', 'discovery', 'kube', 'storage/interface.ts'],
+  promql: ['util', 'storage/interface.ts'],
+  rules: ['util', 'config', 'relabel', 'promql', 'storage/interface.ts'],
+  alerting: ['util', 'config', 'relabel', 'rules'],
+  push: ['util', 'config', 'storage/interface.ts'],
+  remote: ['util', 'config', 'relabel', 'kube', 'storage/interface.ts'],
+  demo: ['util', 'kube', 'storage'],
+  electron: ['util'],
+  api: ['util', 'config', 'relabel', 'discovery', 'kube', 'scrape', 'storage', 'promql', 'rules', 'alerting', 'push', 'remote'],
+  host: ['util', 'config', 'relabel', 'discovery', 'kube', 'scrape', 'storage', 'promql', 'rules', 'alerting', 'push', 'remote', 'demo', 'api'],
+  cli: ['util', 'config', 'relabel', 'discovery', 'kube', 'scrape', 'storage', 'promql', 'rules', 'alerting', 'push', 'remote', 'demo', 'api', 'host'],
+};
+
+const esc = (s) => s.replace(/[.]/g, '\\.');
+const subsystemRules = Object.entries(SUBSYSTEMS).map(([name, allowed]) => ({
+  name: `subsystem-${name}`,
+  comment: `src/main/${name} may import only ${allowed.length ? allowed.join(', ') : 'nothing of src/main'} (besides itself and src/common).`,
+  severity: 'error',
+  from: { path: `^src/main/${name}/` },
+  to: {
+    path: '^src/main/',
+    pathNot: [`^src/main/${name}/`, ...allowed.map((a) => (a.endsWith('.ts') ? `^src/main/${esc(a)}$` : `^src/main/${a}/`))],
+  },
+}));
+
 module.exports = {
   forbidden: [
+    ...subsystemRules,
     {
       name: 'core-imports-electron',
       comment: 'Only src/main/electron may import electron; the core must run in plain Node.',
@@ -63,9 +103,9 @@ module.exports = {
     },
     {
       name: 'kube-client-only-in-kube',
-      comment: '@kubernetes/client-node is used only by src/main/kube.',
+      comment: '@kubernetes/client-node is used only by src/main/kube and src/main/discovery/kubernetes.',
       severity: 'error',
-      from: { pathNot: '^src/main/kube/' },
+      from: { pathNot: '^src/main/(kube|discovery/kubernetes)/' },
       to: { path: '@kubernetes/client-node' },
     },
     {

@@ -68,3 +68,95 @@ describe('layering rules', () => {
     expect(r.out).toContain('sqlite-only-in-storage');
   });
 });
+
+/** file writes a module importing each of the given paths (relative to src/main/<from>). */
+function importer(imports: string[]): string {
+  return imports.map((p, i) => `import * as m${i} from '${p}';\n`).join('') + `export const x = [${imports.map((_, i) => `m${i}`).join(', ')}];\n`;
+}
+
+describe('subsystem layering rules', () => {
+  // One scratch tree with a target module per folder, and a violation per rule.
+  const targets: Record<string, string> = {};
+  for (const d of ['util', 'storage', 'relabel', 'kube', 'config', 'discovery', 'scrape', 'promql', 'rules', 'alerting', 'push', 'remote', 'demo', 'electron', 'api', 'host', 'cli']) {
+    targets[`src/main/${d}/t.ts`] = 'export const t = 1;\n';
+  }
+  targets['src/main/storage/interface.ts'] = 'export const i = 1;\n';
+  const violations: Record<string, [string, string[]]> = {
+    'subsystem-util': ['util', ['../storage/t']],
+    'subsystem-storage': ['storage', ['../promql/t']],
+    'subsystem-kube': ['kube', ['../discovery/t']],
+    'subsystem-config': ['config', ['../scrape/t']],
+    'subsystem-discovery': ['discovery', ['../scrape/t']],
+    'subsystem-scrape': ['scrape', ['../storage/t', '../promql/t', '../api/t']],
+    'subsystem-promql': ['promql', ['../scrape/t']],
+    'subsystem-rules': ['rules', ['../api/t', '../scrape/t']],
+    'subsystem-alerting': ['alerting', ['../host/t']],
+    'subsystem-push': ['push', ['../scrape/t']],
+    'subsystem-remote': ['remote', ['../promql/t']],
+    'subsystem-demo': ['demo', ['../host/t']],
+    'subsystem-electron': ['electron', ['../host/t']],
+    'subsystem-api': ['api', ['../host/t']],
+    'subsystem-host': ['host', ['../cli/t']],
+    'subsystem-relabel': ['relabel', ['../config/t']],
+  };
+
+  it('pass for the arrows the data flow allows', () => {
+    const files = { ...targets };
+    files['src/main/scrape/ok.ts'] = importer(['../storage/interface', '../discovery/t', '../kube/t', '../util/t']);
+    files['src/main/promql/ok.ts'] = importer(['../storage/interface']);
+    files['src/main/host/ok.ts'] = importer(['../api/t', '../scrape/t', '../rules/t']);
+    files['src/main/cli/ok.ts'] = importer(['../host/t']);
+    const r = cruise(files);
+    expect(r.out).toContain('no dependency violations');
+    expect(r.status).toBe(0);
+  });
+
+  it('fail, each with its own rule, for every forbidden arrow', () => {
+    const files = { ...targets };
+    for (const [rule, [from, imports]] of Object.entries(violations)) files[`src/main/${from}/bad-${rule}.ts`] = importer(imports);
+    const r = cruise(files);
+    expect(r.status).not.toBe(0);
+    for (const rule of Object.keys(violations)) expect(r.out, rule).toContain(rule);
+  });
+
+  it('keep @kubernetes/client-node inside kube and discovery/kubernetes', () => {
+    const use = "import type { V1Pod } from '@kubernetes/client-node';\nexport type P = V1Pod;\n";
+    const r = cruise({ 'src/main/kube/a.ts': use, 'src/main/discovery/kubernetes/b.ts': use, 'src/main/scrape/c.ts': use });
+    expect(r.status).not.toBe(0);
+    expect(r.out).toContain('kube-client-only-in-kube');
+    expect(r.out).toContain('src/main/scrape/c.ts');
+    expect(r.out).not.toContain('src/main/kube/a.ts');
+    expect(r.out).not.toContain('src/main/discovery/kubernetes/b.ts');
+  });
+});
+
+describe('symbol layering (ipcMain, ipcRenderer, contextBridge)', () => {
+  it('finds every way of taking ipcMain from electron', async () => {
+    const { usedElectronSymbols } = await import('./symbols');
+    expect(usedElectronSymbols("import { app, ipcMain as m } from 'electron';\n").map((u) => u.symbol)).toEqual(['app', 'ipcMain']);
+    expect(usedElectronSymbols("import * as e from 'electron';\ne.ipcMain.handle('x', () => 1);\n").map((u) => u.symbol)).toEqual(['ipcMain']);
+    expect(usedElectronSymbols("const { ipcMain } = require('electron');\n").map((u) => u.symbol)).toEqual(['ipcMain']);
+    expect(usedElectronSymbols("const x = require('electron').ipcMain;\n").map((u) => u.symbol)).toEqual(['ipcMain']);
+    expect(usedElectronSymbols("import { app } from 'electron';\nconst ipcMain = 1;\n").map((u) => u.symbol)).toEqual(['app']);
+  });
+
+  it('fail outside the shell IPC handler, pass in it and on the real tree', async () => {
+    const { checkSymbols } = await import('./symbols');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-symbols-'));
+    try {
+      const put = (rel: string, text: string): void => {
+        fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+        fs.writeFileSync(path.join(dir, rel), text);
+      };
+      put('src/main/electron/ipc.ts', "import { ipcMain } from 'electron';\nexport const i = ipcMain;\n");
+      put('src/main/electron/main.ts', "import { app, ipcMain } from 'electron';\nexport const i = [app, ipcMain];\n");
+      put('src/preload/index.ts', "import { contextBridge, ipcRenderer } from 'electron';\nexport const p = [contextBridge, ipcRenderer];\n");
+      put('src/main/electron/other.ts', "import { ipcRenderer } from 'electron';\nexport const r = ipcRenderer;\n");
+      const v = checkSymbols(dir);
+      expect(v.map((x) => `${x.file}:${x.line} ${x.symbol}`)).toEqual(['src/main/electron/main.ts:1 ipcMain', 'src/main/electron/other.ts:1 ipcRenderer']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(checkSymbols(root)).toEqual([]);
+  });
+});
