@@ -7,7 +7,7 @@
  *   node bench-promql-inproc.mjs VIGIL_DIR RANGE_MS STEP_MS RUNS [ONLY]
  */
 import * as path from 'node:path';
-import { handleApiRequest, storeOnlyContext, type ApiContext } from '../../src/main/api/router';
+import { handleApiRequest, storeOnlyRoutes } from '../../src/main/api/router';
 import { Engine } from '../../src/main/promql/engine';
 import { openStorage } from '../../src/main/storage';
 import { DATABASE_FILE } from '../../src/main/util/paths';
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const only = onlyArg ? onlyArg.split(',').map(Number) : null;
   const storage = openStorage({ path: path.join(dir!, DATABASE_FILE), autoMaintain: false });
   const engine = new Engine();
-  const ctx: ApiContext = storeOnlyContext(storage, engine, () => END_MS);
+  const ctx = storeOnlyRoutes(storage, engine, () => END_MS);
   const end = END_MS;
   const start = end - rangeMs;
   let total = 0;

@@ -3,10 +3,13 @@ import { labelsFromRecord } from '../../src/common/model/labels';
 import { StaleNaN } from '../../src/common/model/value';
 import { ExemplarStorage, openStorage, type StorageEngine } from '../../src/main/storage';
 import { Engine } from '../../src/main/promql/engine';
-import { decodeLabelName, handleApiRequest, storeOnlyContext, type ApiContext } from '../../src/main/api/router';
+import { decodeLabelName, handleApiRequest, storeOnlyRoutes, type StoreOnlyOverrides } from '../../src/main/api/router';
+import type { RouteTable } from '../../src/main/api/table';
 
 let storage: StorageEngine;
-let ctx: ApiContext;
+let ctx: RouteTable;
+let engine: Engine;
+const overrides: StoreOnlyOverrides = { buildInfo: { version: '3.14.0', revision: 'x', branch: 'main', buildUser: 'u', buildDate: '', goVersion: 'node' }, config: () => 'global: {}\n' };
 const T0 = 1_700_000_000_000;
 
 beforeAll(() => {
@@ -22,8 +25,8 @@ beforeAll(() => {
     if (i === 11) app.append(0, labelsFromRecord({ __name__: 'flaky', job: 'api' }), t, StaleNaN);
   }
   app.commit();
-  const engine = new Engine({ maxSamples: 1000 });
-  ctx = storeOnlyContext(storage, engine, () => T0 + 600_000, { buildInfo: { version: '3.14.0', revision: 'x', branch: 'main', buildUser: 'u', buildDate: '', goVersion: 'node' }, config: () => 'global: {}\n' });
+  engine = new Engine({ maxSamples: 1000 });
+  ctx = storeOnlyRoutes(storage, engine, () => T0 + 600_000, overrides);
 });
 
 afterAll(() => storage.close());
@@ -173,12 +176,12 @@ describe('metadata endpoints', () => {
 });
 
 describe('/api/v1/query_exemplars', () => {
-  const withExemplars = (): ApiContext => {
+  const withExemplars = (): RouteTable => {
     const ex = new ExemplarStorage(100);
     ex.add(labelsFromRecord({ __name__: 'http_requests_total', job: 'api', code: '200' }), { labels: labelsFromRecord({ trace_id: 'abc' }), value: 0.25, ts: T0 + 1500 });
     ex.add(labelsFromRecord({ __name__: 'http_requests_total', job: 'api', code: '200' }), { labels: labelsFromRecord({ trace_id: 'def' }), value: 2, ts: T0 + 61_000 });
     ex.add(labelsFromRecord({ __name__: 'other', job: 'x' }), { labels: labelsFromRecord({ span_id: '1' }), value: 1, ts: T0 });
-    return { ...ctx, exemplars: ex };
+    return storeOnlyRoutes(storage, engine, () => T0 + 600_000, { ...overrides, exemplars: ex });
   };
 
   it('returns the exemplars of every selector in the query within [start, end], in Prometheus shape', async () => {

@@ -7,7 +7,7 @@ import { labelsFromRecord } from '../../src/common/model/labels';
 import { openStorage, type StorageEngine } from '../../src/main/storage';
 import { Engine } from '../../src/main/promql/engine';
 import { hostAllowed, startServer, type ApiServer } from '../../src/main/api/server';
-import { storeOnlyContext } from '../../src/main/api/router';
+import { storeOnlyRoutes } from '../../src/main/api/router';
 
 let storage: StorageEngine;
 let server: ApiServer;
@@ -40,7 +40,7 @@ beforeAll(async () => {
     host: '127.0.0.1',
     port: 0,
     uiDir,
-    api: storeOnlyContext(storage, engine, () => 1_000_000, { buildInfo: { version: '3.14.0', revision: '', branch: '', buildUser: '', buildDate: '', goVersion: '' } }),
+    routes: storeOnlyRoutes(storage, engine, () => 1_000_000, { buildInfo: { version: '3.14.0', revision: '', branch: '', buildUser: '', buildDate: '', goVersion: '' } }),
   });
 });
 
@@ -65,14 +65,34 @@ describe('HTTP server', () => {
     expect(body.data.result[0]!.value).toEqual([1000, '1']);
   });
 
-  it('answers health endpoints and serves the UI with a CSP, falling back to index.html', async () => {
+  it('answers health endpoints and serves the UI with a CSP at its own routes', async () => {
     expect((await fetch(`${server.url}/-/healthy`)).status).toBe(200);
-    const idx = await fetch(`${server.url}/targets`);
+    const idx = await fetch(`${server.url}/`);
     expect(idx.status).toBe(200);
     expect(await idx.text()).toContain('<title>Vigil</title>');
     expect(idx.headers.get('content-security-policy')).toContain("default-src 'none'");
     const js = await fetch(`${server.url}/assets/app.js`);
     expect(js.headers.get('content-type')).toMatch(/javascript/);
+  });
+
+  it('answers 404 for unknown paths instead of the UI: the API error shape under /api/, plain text elsewhere', async () => {
+    for (const p of ['/federate', '/-/reload', '/metrics/job/x', '/targets', '/assets/missing.js', '/api/v2/alerts']) {
+      const r = await fetch(`${server.url}${p}`);
+      expect(r.status, p).toBe(404);
+      const text = await r.text();
+      expect(text, p).not.toContain('<title>Vigil</title>');
+      if (p.startsWith('/api/')) expect(JSON.parse(text), p).toMatchObject({ status: 'error', errorType: 'not_found' });
+      else expect(r.headers.get('content-type'), p).toMatch(/^text\/plain/);
+    }
+    const api = await fetch(`${server.url}/api/v1/nope`);
+    expect(api.status).toBe(404);
+    expect(await api.json()).toEqual({ status: 'error', errorType: 'not_found', error: 'unknown API endpoint /api/v1/nope' });
+    const put = await fetch(`${server.url}/metrics/job/x`, { method: 'PUT', body: 'x 1\n' });
+    expect(put.status).toBe(404);
+    // A known path with a method it does not take is a 405.
+    const del = await fetch(`${server.url}/api/v1/query?query=up`, { method: 'DELETE' });
+    expect(del.status).toBe(405);
+    expect(await del.json()).toMatchObject({ status: 'error', errorType: 'bad_data' });
   });
 
   it('refuses foreign Host headers (DNS rebinding)', async () => {

@@ -39,9 +39,18 @@ describe('vigil CLI', () => {
     fs.writeFileSync(file, lines.join('\n') + '\n');
     const data = path.join(dir, 'data');
     const imp = await run(['import', file, '--data', data]);
-    expect(imp.err).toBe('');
     expect(imp.code).toBe(0);
     expect(imp.out).toMatch(/Imported 42 samples of 2 series/);
+    // The samples are from 2023: older than the default 15 d retention, which would delete them.
+    expect(imp.err).toMatch(/warning: 42 samples are older than the retention time \(15d, before /);
+    // A second import of the same file says why nothing was written.
+    const again = await run(['import', file, '--data', data]);
+    expect(again.code).toBe(0);
+    expect(again.out).toMatch(/Imported 0 samples .*; 42 samples were already stored/);
+    expect(again.err).toMatch(/nothing new: every sample of .* is already in/);
+    // With the retention raised in the app's settings, the warning goes.
+    fs.writeFileSync(path.join(data, 'settings.json'), JSON.stringify({ retention: { time: '0' } }));
+    expect((await run(['import', file, '--data', data])).err).not.toMatch(/older than the retention/);
 
     const t = String(1_700_000_000 + 300);
     const json = await run(['query', 'sum(reqs_total)', '--time', t, '--format', 'json', '--data', data]);
@@ -122,6 +131,41 @@ describe('vigil CLI', () => {
     const bad = await run(['check', 'config', f]);
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/prometheus\.yml:3:\d+: .*bogus/);
+    // A section that discovers nothing in this version is a warning, as serve logs it.
+    fs.writeFileSync(f, 'scrape_configs:\n  - job_name: k\n    kubernetes_sd_configs:\n      - role: pod\n');
+    const k8s = await run(['check', 'config', f]);
+    expect(k8s.code).toBe(0);
+    expect(k8s.out).toMatch(/WARNING: .*prometheus\.yml:4:\d+: kubernetes_sd_configs is validated but Kubernetes discovery is not available/);
+    expect(k8s.out).toContain('SUCCESS');
+  });
+
+  it('refuses a data folder it cannot use with one line naming it, and exit code 1', async () => {
+    const file = path.join(tmp(), 'a-file');
+    fs.writeFileSync(file, 'x');
+    for (const [dir, reason] of [
+      ['/proc/vigil', 'a folder cannot be created there'],
+      [file, 'a file (not a folder) is in the way'],
+      [path.join(file, 'sub'), 'a file (not a folder) is in the way'],
+    ] as const) {
+      const r = await run(['serve', '--data', dir, '--listen', '127.0.0.1:0']);
+      expect(r.code, dir).toBe(1);
+      expect(r.err, dir).toBe(`vigil serve: cannot use data folder ${dir}: ${reason}\n`);
+    }
+    const imp = await run(['import', file, '--data', '/proc/vigil']);
+    expect(imp.code).toBe(1);
+    expect(imp.err).toBe('vigil import: cannot use data folder /proc/vigil: a folder cannot be created there\n');
+  });
+
+  it('says "no data" for an empty result', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'd.om');
+    fs.writeFileSync(file, `m 1 ${Math.floor(Date.now() / 1000)}\n# EOF\n`);
+    await run(['import', file, '--data', dir]);
+    const table = await run(['query', 'absent_metric', '--data', dir]);
+    expect(table).toMatchObject({ code: 0, out: 'no data\n' });
+    const csv = await run(['query', 'absent_metric', '--format', 'csv', '--data', dir]);
+    expect(csv.out).toBe('timestamp,value\r\n');
+    expect(csv.err).toMatch(/no data/);
   });
 
   it('runs the conformance scripts and ends with the totals line', async () => {

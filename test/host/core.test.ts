@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { startCore, withExtraScrapeConfigs, type Core } from '../../src/main/app/core';
+import { startCore, withExtraScrapeConfigs, type Core } from '../../src/main/host/core';
 import { main } from '../../src/main/cli/main';
 import { nopLogger } from '../../src/main/util/log';
 import { engineOptsFromFeatures } from '../../src/main/cli/serve';
@@ -73,6 +73,17 @@ describe('core', () => {
     expect(t.data.result[0]!.value[1]).toBe('21.5');
     const targets = (await (await fetch(`${core.url}/api/v1/targets`)).json()) as { data: { activeTargets: { scrapePool: string; health: string }[] } };
     expect(targets.data.activeTargets.map((x) => `${x.scrapePool}:${x.health}`).sort()).toEqual(['files:up', 'static:up']);
+    // /api/v1/targets/metadata filters targets by match_target, as Prometheus does.
+    type Meta = { status: string; data: { target: Record<string, string>; metric?: string; type: string }[] };
+    const meta = async (q: string): Promise<Meta> => (await (await fetch(`${core.url}/api/v1/targets/metadata?${q}`)).json()) as Meta;
+    const staticOnly = await meta(`match_target=${encodeURIComponent('{job="static"}')}`);
+    expect(staticOnly.data.length).toBeGreaterThan(0);
+    expect(new Set(staticOnly.data.map((m) => m.target.job))).toEqual(new Set(['static']));
+    expect(staticOnly.data.map((m) => m.metric)).toContain('jobs_done_total');
+    const oneMetric = await meta(`metric=temp&match_target=${encodeURIComponent('{team="infra"}')}`);
+    expect(oneMetric.data).toEqual([{ target: { instance: b, job: 'files', team: 'infra' }, type: 'gauge', help: '', unit: '' }]);
+    expect((await meta(`metric=temp&match_target=${encodeURIComponent('{job="static"}')}`)).data).toEqual([]);
+    expect((await meta('match_target=%7B')).status).toBe('error');
     const self = await (await fetch(`${core.url}/metrics`)).text();
     expect(self).toMatch(/vigil_tsdb_head_series \d+/);
     expect(self).toMatch(/vigil_scrape_targets\{scrape_pool="static",health="up"\} 1/);
@@ -80,11 +91,29 @@ describe('core', () => {
     expect(self).toMatch(/^prometheus_target_scrapes_sample_duplicate_timestamp_total 0$/m);
     expect(self).toMatch(/^prometheus_tsdb_exemplar_max_exemplars 100000$/m);
 
-    // The store is locked by the running core: the CLI says so instead of corrupting it.
-    let err = '';
-    const code = await main(['query', 'up', '--data', path.join(dir, 'data')], () => {}, (s) => (err += s));
-    expect(code).toBe(1);
-    expect(err).toMatch(/in use by another process/);
+    // The store is locked by the running core: `vigil query` asks the core's API instead, and
+    // prints what it would print from the store; a writing command (import) says the store is busy.
+    const run = async (argv: string[]): Promise<{ code: number; out: string; err: string }> => {
+      let out = '';
+      let err = '';
+      const code = await main(argv, (s) => (out += s), (s) => (err += s));
+      return { code, out, err };
+    };
+    const at = String(Date.now() / 1000);
+    const json = await run(['query', 'up', '--time', at, '--format', 'json', '--data', path.join(dir, 'data')]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.out)).toEqual(await (await fetch(`${core.url}/api/v1/query?query=up&time=${at}`)).json());
+    const csv = await run(['query', 'up', '--time', at, '--format', 'csv', '--data', path.join(dir, 'data')]);
+    expect(csv.code, csv.err).toBe(0);
+    expect(csv.out.split('\r\n').filter(Boolean).slice(1).sort()).toEqual([`up,${b},files,infra,${at},1`, `up,${a},static,,${at},1`].sort());
+    const empty = await run(['query', 'nothing_here', '--time', at, '--data', path.join(dir, 'data')]);
+    expect(empty).toMatchObject({ code: 0, out: 'no data\n' });
+    expect(empty.err).toMatch(/no data/);
+    const om = path.join(dir, 'x.om');
+    fs.writeFileSync(om, 'x 1 1700000000\n# EOF\n');
+    const imp = await run(['import', om, '--data', path.join(dir, 'data')]);
+    expect(imp.code).toBe(1);
+    expect(imp.err).toMatch(/in use by another process/);
   });
 
   it('stores scraped exemplars and serves them on /api/v1/query_exemplars; max_exemplars: 0 turns that off', async () => {
@@ -178,6 +207,40 @@ describe('core', () => {
     const r2 = await fetch(`${on.url}/api/v1/query?query=${q}`);
     expect(r2.status).toBe(200);
     await on.stop();
+  });
+
+  it('takes retention from flags, else settings.json, shows it in status, and warns of rule files it does not evaluate', async () => {
+    const dir = tmp();
+    const data = path.join(dir, 'data');
+    fs.mkdirSync(data);
+    fs.writeFileSync(path.join(data, 'settings.json'), JSON.stringify({ retention: { time: '90d', size: '10GB' } }));
+    fs.writeFileSync(path.join(dir, 'alerts.yml'), 'groups: []\n');
+    const cfg = path.join(dir, 'prometheus.yml');
+    fs.writeFileSync(cfg, 'rule_files: ["*.yml"]\nscrape_configs: []\n');
+    const lines: string[] = [];
+    const logger = (level: string, msg: string): void => void lines.push(`${level} ${msg}`);
+    const flagsOf = async (core: Core): Promise<Record<string, string>> => ((await (await fetch(`${core.url}/api/v1/status/flags`)).json()) as { data: Record<string, string> }).data;
+    const runtimeOf = async (core: Core): Promise<Record<string, string>> => ((await (await fetch(`${core.url}/api/v1/status/runtimeinfo`)).json()) as { data: Record<string, string> }).data;
+    const a = await startCore({ dataDir: data, configFile: cfg, host: '127.0.0.1', port: 0, demo: false, uiDir: null, logger });
+    expect(a.retention).toMatchObject({ timeMs: 90 * 86_400_000, sizeBytes: 10 * 1024 ** 3 });
+    expect(await flagsOf(a)).toMatchObject({ 'storage.tsdb.retention.time': '90d', 'storage.tsdb.retention.size': '10GB' });
+    expect((await runtimeOf(a)).storageRetention).toBe('90d or 10GB');
+    expect(lines.some((l) => l.startsWith('warn rule_files are not evaluated in this version') && l.includes(path.join(dir, 'alerts.yml')) && l.includes(path.join(dir, 'prometheus.yml')))).toBe(true);
+    await a.stop();
+    const b = await startCore({ dataDir: data, configFile: null, host: '127.0.0.1', port: 0, demo: false, uiDir: null, logger, retention: { time: '30d' } });
+    cleanups.push(() => b.stop());
+    expect(await flagsOf(b)).toMatchObject({ 'storage.tsdb.retention.time': '30d', 'storage.tsdb.retention.size': '10GB' });
+    expect(b.storage.selfMetrics()).toMatch(/vigil_tsdb_retention_limit_seconds 2592000/);
+    await b.stop();
+    // A broken settings file is reported with its path; the core starts on defaults.
+    fs.writeFileSync(path.join(data, 'settings.json'), '{"retention": {"time": "soon"}}');
+    lines.length = 0;
+    const c = await startCore({ dataDir: data, configFile: null, host: '127.0.0.1', port: 0, demo: false, uiDir: null, logger });
+    cleanups.push(() => c.stop());
+    expect(lines.some((l) => l.includes(`${path.join(data, 'settings.json')}: retention.time: invalid duration "soon"`))).toBe(true);
+    expect(await flagsOf(c)).toMatchObject({ 'storage.tsdb.retention.time': '15d', 'storage.tsdb.retention.size': '2GB' });
+    // A bad flag is an error naming the flag.
+    await expect(startCore({ dataDir: data, configFile: null, host: '127.0.0.1', port: 0, demo: false, uiDir: null, logger, retention: { size: 'lots' } })).rejects.toThrow('--storage.tsdb.retention.size: invalid size "lots"');
   });
 
   it('adds demo scrape configs to a user config', () => {

@@ -114,3 +114,6 @@ export interface ApiMetadataEntry {
   help: string;
   unit: string;
 }
+
+/** ApiParams are query parameters; repeated parameters (match[]) are arrays. */
+export type ApiParams = Record<string, string | string[] | undefined>;

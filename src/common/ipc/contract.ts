@@ -4,9 +4,10 @@
  * desktop app it is IPC through the preload bridge. Both carry the same request and envelope, so
  * the core has one request handler and the renderer one client.
  */
+import { compilePattern, type RouteSpec } from '../api/route';
 
-/** ApiParams are query parameters; repeated parameters (match[]) are arrays. */
-export type ApiParams = Record<string, string | string[] | undefined>;
+export type { ApiParams } from '../api/types';
+import type { ApiParams } from '../api/types';
 
 /** ApiRequest is one call: a path under /api/v1 and its parameters. */
 export interface ApiRequest {
@@ -23,24 +24,26 @@ export const PRELOAD_GLOBAL = 'vigil';
 /** MAX_QUERY_BYTES bounds any single parameter value crossing IPC. */
 export const MAX_PARAM_BYTES = 64 * 1024;
 
-/** ALLOWED_PATHS are the read-only API routes the UI may call over IPC. */
-const ALLOWED_PATHS: readonly RegExp[] = [
-  /^\/api\/v1\/(query|query_range|query_exemplars|series|labels|metadata|targets|rules|alerts|format_query|parse_query|scrape_pools|alertmanagers)$/,
-  /^\/api\/v1\/label\/[^/]{1,512}\/values$/,
-  /^\/api\/v1\/targets\/metadata$/,
-  /^\/api\/v1\/status\/(buildinfo|runtimeinfo|tsdb|config|flags|walreplay)$/,
-  /^\/api\/v1\/vigil\/[a-z_]{1,64}$/,
-];
+/**
+ * ipcAllowlist returns the test of the paths the UI may call over IPC, derived from the core's
+ * route table (its specs travel to the shell in the core's `ready` message): the read-only routes
+ * under /api/.
+ */
+export function ipcAllowlist(specs: readonly RouteSpec[]): (path: string) => boolean {
+  const res = specs.filter((s) => s.readOnly && s.pattern.startsWith('/api/')).map((s) => compilePattern(s.pattern));
+  return (path) => path.length <= 2048 && res.some((re) => re.test(path));
+}
 
 /**
  * validateApiRequest checks an untrusted request (from the renderer over IPC) and returns it
- * normalized, or a reason it is refused.
+ * normalized, or a reason it is refused. allowed tests the path (the shell passes the allowlist
+ * from the route table; the preload, which cannot know it, checks only that it is an API path).
  */
-export function validateApiRequest(req: unknown): { ok: true; req: ApiRequest } | { ok: false; reason: string } {
+export function validateApiRequest(req: unknown, allowed: (path: string) => boolean = isApiPath): { ok: true; req: ApiRequest } | { ok: false; reason: string } {
   if (typeof req !== 'object' || req === null) return { ok: false, reason: 'request is not an object' };
   const { path, params } = req as { path?: unknown; params?: unknown };
   if (typeof path !== 'string') return { ok: false, reason: 'path is not a string' };
-  if (!ALLOWED_PATHS.some((re) => re.test(path))) return { ok: false, reason: `path not allowed: ${path.slice(0, 100)}` };
+  if (!allowed(path)) return { ok: false, reason: `path not allowed: ${path.slice(0, 100)}` };
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {
     return { ok: false, reason: 'params is not an object' };
   }
@@ -58,6 +61,11 @@ export function validateApiRequest(req: unknown): { ok: true; req: ApiRequest } 
     }
   }
   return { ok: true, req: { path, params: out } };
+}
+
+/** isApiPath accepts /api/v1/... paths without dot segments or empty segments. */
+function isApiPath(path: string): boolean {
+  return /^\/api\/v1(\/[^/.][^/]{0,511})+$/.test(path) && path.length <= 2048;
 }
 
 /** PreloadApi is what the preload exposes on window[PRELOAD_GLOBAL]. */

@@ -8,19 +8,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { ApiParams } from '../../common/ipc/contract';
-import { handleApiRequest, type ApiContext } from './router';
-
-/** ExtraRoute serves a non-API path (push endpoint, self metrics). Return false to fall through. */
-export type ExtraRoute = (req: http.IncomingMessage, res: http.ServerResponse, body: () => Promise<Buffer>) => Promise<boolean> | boolean;
+import type { RouteResult } from '../../common/api/route';
+import { runRoute, unmatched, type RouteTable } from './table';
 
 /** ServerOptions configure the HTTP server. */
 export interface ServerOptions {
   host: string;
   port: number;
-  api: ApiContext;
+  /** routes answers every API, health, metrics and push path. */
+  routes: RouteTable;
   /** uiDir holds the built renderer (index.html + assets); null serves no UI. */
   uiDir: string | null;
-  routes?: ExtraRoute[];
   /** maxBodyBytes bounds request bodies (default 16 MiB). */
   maxBodyBytes?: number;
   logger?: (level: 'info' | 'warn' | 'error', msg: string) => void;
@@ -97,56 +95,38 @@ export async function startServer(opts: ServerOptions): Promise<ApiServer> {
       return;
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const params = paramsFrom(url.searchParams);
     let bodyBuf: Buffer | null = null;
     const body = async (): Promise<Buffer> => {
-      if (bodyBuf) return bodyBuf;
-      bodyBuf = await readBody(req, maxBody);
+      bodyBuf ??= await readBody(req, maxBody);
       return bodyBuf;
     };
-
-    if (url.pathname.startsWith('/api/v1/')) {
-      if (method !== 'GET' && method !== 'POST') {
-        sendJson(res, 405, { status: 'error', errorType: 'bad_data', error: `method ${method} not allowed` });
+    const m = opts.routes.match(method, url.pathname);
+    if (m === null && (method === 'GET' || method === 'HEAD') && opts.uiDir && serveStatic(opts.uiDir, url.pathname, res)) return;
+    if (m === null || m === 'method') {
+      sendResult(res, unmatched(method, url.pathname, m), method === 'HEAD');
+      return;
+    }
+    if (method === 'POST' && (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+      // Form posts carry parameters in the body, as with Prometheus's r.FormValue.
+      let buf: Buffer;
+      try {
+        buf = await body();
+      } catch (e) {
+        sendJson(res, 413, { status: 'error', errorType: 'bad_data', error: (e as Error).message });
         return;
       }
-      const params = paramsFrom(url.searchParams);
-      if (method === 'POST') {
-        const ct = (req.headers['content-type'] ?? '').toLowerCase();
-        let buf: Buffer;
-        try {
-          buf = await body();
-        } catch (e) {
-          sendJson(res, 413, { status: 'error', errorType: 'bad_data', error: (e as Error).message });
-          return;
-        }
-        if (ct.startsWith('application/x-www-form-urlencoded')) {
-          const form = paramsFrom(new URLSearchParams(buf.toString('utf8')));
-          for (const [k, v] of Object.entries(form)) {
-            const prev = params[k];
-            params[k] = prev === undefined ? v : ([] as string[]).concat(prev, v as string | string[]);
-          }
-        }
+      const form = paramsFrom(new URLSearchParams(buf.toString('utf8')));
+      for (const [k, v] of Object.entries(form)) {
+        const prev = params[k];
+        params[k] = prev === undefined ? v : ([] as string[]).concat(prev, v as string | string[]);
       }
-      const r = await handleApiRequest(opts.api, url.pathname, params);
-      sendJson(res, r.status, r.body);
-      return;
     }
-    if (url.pathname === '/-/healthy') {
-      send(res, 200, 'text/plain; charset=utf-8', 'Vigil is Healthy.\n');
-      return;
-    }
-    if (url.pathname === '/-/ready') {
-      send(res, 200, 'text/plain; charset=utf-8', 'Vigil is Ready.\n');
-      return;
-    }
-    for (const r of opts.routes ?? []) {
-      if (await r(req, res, body)) return;
-    }
-    if ((method === 'GET' || method === 'HEAD') && opts.uiDir) {
-      serveStatic(opts.uiDir, url.pathname, res);
-      return;
-    }
-    send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+    const header = (n: string): string | undefined => {
+      const v = req.headers[n.toLowerCase()];
+      return Array.isArray(v) ? v.join(', ') : v;
+    };
+    sendResult(res, await runRoute(m, { method, path: url.pathname, params, header, body }), method === 'HEAD');
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -214,20 +194,24 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
   send(res, status, 'application/json', JSON.stringify(body));
 }
 
-function serveStatic(root: string, pathname: string, res: http.ServerResponse): void {
+/** UI_ROUTES are the paths of the UI itself (it routes by the URL's hash), answered with index.html. */
+const UI_ROUTES = new Set(['/', '/index.html']);
+
+/**
+ * serveStatic answers a file of the built UI, or index.html for the UI's own routes; false when
+ * the path is neither (the caller answers 404).
+ */
+function serveStatic(root: string, pathname: string, res: http.ServerResponse): boolean {
   let rel: string;
   try {
     rel = decodeURIComponent(pathname);
   } catch {
     send(res, 400, 'text/plain; charset=utf-8', 'bad path\n');
-    return;
+    return true;
   }
   const resolvedRoot = path.resolve(root);
   let file = path.resolve(resolvedRoot, '.' + path.posix.normalize('/' + rel));
-  if (!file.startsWith(resolvedRoot)) {
-    send(res, 403, 'text/plain; charset=utf-8', 'forbidden\n');
-    return;
-  }
+  if (!file.startsWith(resolvedRoot)) return false;
   let st: fs.Stats | null = null;
   try {
     st = fs.statSync(file);
@@ -235,11 +219,11 @@ function serveStatic(root: string, pathname: string, res: http.ServerResponse): 
     st = null;
   }
   if (!st || st.isDirectory()) {
-    // Single-page app: unknown paths get index.html, the client router takes over.
+    if (!UI_ROUTES.has(pathname)) return false;
     file = path.join(resolvedRoot, 'index.html');
     if (!fs.existsSync(file)) {
       send(res, 404, 'text/plain; charset=utf-8', 'UI not built: run `npm run build`\n');
-      return;
+      return true;
     }
   }
   const ext = path.extname(file);
@@ -251,4 +235,13 @@ function serveStatic(root: string, pathname: string, res: http.ServerResponse): 
   const data = fs.readFileSync(file);
   res.writeHead(200, { ...headers, 'Content-Length': data.length });
   res.end(data);
+  return true;
+}
+
+/** sendResult writes a route's answer. */
+function sendResult(res: http.ServerResponse, r: RouteResult, head: boolean): void {
+  const body = r.kind === 'json' ? JSON.stringify(r.body) : r.body;
+  const type = r.kind === 'json' ? 'application/json' : r.contentType;
+  res.writeHead(r.status, { ...(r.kind === 'raw' ? r.headers : {}), 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
+  res.end(head ? undefined : body);
 }

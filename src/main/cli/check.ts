@@ -5,7 +5,7 @@
 import { UsageError } from './args';
 import { readInputFile } from './files';
 import { loadRuleFile } from '../rules/file';
-import { checkConfigFile } from '../config';
+import { checkConfig as checkConfigResult, formatIssue } from '../config';
 
 type Out = (s: string) => void;
 
@@ -17,7 +17,8 @@ export async function checkCommand(positional: string[], out: Out, err: Out): Pr
   let failed = false;
   for (const file of files) {
     out(`Checking ${file}\n`);
-    const errors = what === 'rules' ? checkRules(file) : checkConfig(file);
+    const { errors, warnings } = what === 'rules' ? { errors: checkRules(file), warnings: [] } : checkConfig(file);
+    for (const w of warnings) out(`  WARNING: ${w}\n`);
     if (errors.length === 0) {
       out(what === 'rules' ? `  SUCCESS: ${countRules(file)} rules found\n\n` : '  SUCCESS\n\n');
     } else {
@@ -42,6 +43,7 @@ function countRules(file: string): number {
   return loadRuleFile(readInputFile(file)).groups.reduce((n, g) => n + g.rules.length, 0);
 }
 
-function checkConfig(file: string): string[] {
-  return checkConfigFile(file);
+function checkConfig(file: string): { errors: string[]; warnings: string[] } {
+  const r = checkConfigResult(file);
+  return { errors: r.errors.map(formatIssue), warnings: r.warnings.map(formatIssue) };
 }

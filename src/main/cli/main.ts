@@ -17,17 +17,22 @@ interface Command {
 }
 
 const DATA_FLAG: FlagSpec = { name: 'data', placeholder: 'DIR', help: `data folder (default: ${defaultDataDir()})` };
+const RETENTION_FLAGS: FlagSpec[] = [
+  { name: 'storage.tsdb.retention.time', placeholder: 'DURATION', help: 'how long to keep samples (default 15d, or the app setting; 0 turns it off)' },
+  { name: 'storage.tsdb.retention.size', placeholder: 'SIZE', help: 'the most the store may use, oldest data deleted first (default 2GB, or the app setting; 0 turns it off)' },
+];
 
 const COMMANDS: Command[] = [
   {
     name: 'serve',
     summary: 'run the core without a window: the UI in a browser and the Prometheus API',
-    usage: 'vigil serve [--config prometheus.yml] [--data DIR] [--listen 127.0.0.1:9797] [--demo]',
+    usage: 'vigil serve [--config prometheus.yml] [--data DIR] [--listen 127.0.0.1:9797] [--demo] [--storage.tsdb.retention.time 15d]',
     flags: [
       { name: 'config', placeholder: 'FILE', help: 'Prometheus-style configuration file (global, scrape_configs, rule_files, ...)' },
       DATA_FLAG,
       { name: 'listen', placeholder: 'HOST:PORT', help: 'address of the UI and API (default 127.0.0.1:9797; port 0 picks a free one)' },
       { name: 'demo', boolean: true, help: 'start a simulated cluster with live exporters and scrape it' },
+      ...RETENTION_FLAGS,
       { name: 'log-level', placeholder: 'LEVEL', help: 'debug, info, warn or error (default info)' },
       { name: 'enable-feature', placeholder: 'LIST', help: "comma-separated Prometheus feature flags, e.g. promql-experimental-functions" },
     ],
@@ -42,6 +47,7 @@ const COMMANDS: Command[] = [
       DATA_FLAG,
       { name: 'listen', placeholder: 'HOST:PORT', help: 'address of the API for Grafana and promtool (default 127.0.0.1:9797)' },
       { name: 'demo', boolean: true, help: 'demo mode' },
+      ...RETENTION_FLAGS,
       { name: 'log-level', placeholder: 'LEVEL', help: 'log level' },
       { name: 'enable-feature', placeholder: 'LIST', help: 'comma-separated Prometheus feature flags' },
     ],

@@ -5,11 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from './args';
-import { startCore, type Core } from '../app/core';
-import { handleApiRequest } from '../api/router';
+import { serveShell, startCore, type Core, type ParentPort } from '../host';
 import { createLogger, type LogLevel } from '../util/log';
 import { defaultDataDir } from '../util/paths';
-import type { ApiRequest } from '../../common/ipc/contract';
 import type { EngineOpts } from '../promql/value';
 
 type Out = (s: string) => void;
@@ -79,6 +77,10 @@ async function start(flags: Record<string, string | boolean>, listen: string): P
       uiDir: uiDir(),
       engine: engineOptsFromFeatures(typeof flags['enable-feature'] === 'string' ? flags['enable-feature'] : undefined),
       logger: createLogger('vigil', logLevel(flags)),
+      retention: {
+        time: typeof flags['storage.tsdb.retention.time'] === 'string' ? flags['storage.tsdb.retention.time'] : undefined,
+        size: typeof flags['storage.tsdb.retention.size'] === 'string' ? flags['storage.tsdb.retention.size'] : undefined,
+      },
     });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -112,11 +114,6 @@ export async function serveCommand(flags: Record<string, string | boolean>, out:
   return waitForSignal(core, err);
 }
 
-interface ParentPort {
-  on(event: 'message', fn: (e: { data: unknown }) => void): void;
-  postMessage(msg: unknown): void;
-}
-
 /** hostCommand runs the core for the desktop shell. */
 export async function hostCommand(flags: Record<string, string | boolean>, out: Out, err: Out): Promise<number> {
   const parent = (process as unknown as { parentPort?: ParentPort }).parentPort;
@@ -131,17 +128,6 @@ export async function hostCommand(flags: Record<string, string | boolean>, out: 
     core = await start(flags, '127.0.0.1:0');
   }
   out(`Vigil core is serving the API at ${core.url}\n`);
-  parent.on('message', (e) => {
-    const msg = e.data as { id?: number; req?: ApiRequest; shutdown?: boolean };
-    if (msg.shutdown) {
-      void core.stop().then(() => process.exit(0));
-      return;
-    }
-    if (typeof msg.id !== 'number' || !msg.req) return;
-    void handleApiRequest(core.api, msg.req.path, msg.req.params).then(
-      (r) => parent.postMessage({ id: msg.id, result: r.body }),
-      (x: unknown) => parent.postMessage({ id: msg.id, error: String(x) }),
-    );
-  });
+  serveShell(core, parent, () => void core.stop().then(() => process.exit(0)));
   return waitForSignal(core, err);
 }

@@ -1,23 +1,17 @@
 /**
  * The desktop shell: the only code that imports electron. It starts the core in a utility process
- * (the same core `vigil serve` runs), opens the window, and relays the renderer's API calls over
- * one validated IPC channel. Storage, scraping and queries never run on this process's thread, so
- * the window stays responsive under load.
+ * (the same core `vigil serve` runs; see core-link.ts), opens the window, relays the renderer's API
+ * calls over one validated IPC channel (ipc.ts), and shows the core's notifications. Storage,
+ * scraping and queries never run on this process's thread, so the window stays responsive.
  */
-import { app, BrowserWindow, ipcMain, shell, utilityProcess, Notification, type UtilityProcess } from 'electron';
+import { app, BrowserWindow, shell, utilityProcess, Notification } from 'electron';
 import * as path from 'node:path';
-import { IPC_CHANNEL, validateApiRequest } from '../../common/ipc/contract';
+import type { HostEvent } from '../../common/ipc/messages';
 import { defaultDataDir } from '../util/paths';
-import { externalUrlAllowed, isAppUrl, validateSender, windowWebPreferences } from './policy';
+import { CoreLink, type ChildCore } from './core-link';
+import { registerIpc } from './ipc';
+import { externalUrlAllowed, isAppUrl, windowWebPreferences } from './policy';
 
-interface Pending {
-  resolve: (v: unknown) => void;
-  reject: (e: Error) => void;
-}
-
-let core: UtilityProcess | null = null;
-const pending = new Map<number, Pending>();
-let nextId = 1;
 let mainWindow: BrowserWindow | null = null;
 
 function appUrl(): string {
@@ -26,41 +20,22 @@ function appUrl(): string {
   return new URL(`file://${path.join(__dirname, '../renderer/index.html')}`).toString();
 }
 
-function startCore(): void {
+function forkCore(): ChildCore {
   const args = ['host', '--data', app.getPath('userData')];
   if (process.env.VIGIL_CONFIG) args.push('--config', process.env.VIGIL_CONFIG);
   if (process.env.VIGIL_DEMO === '1') args.push('--demo');
-  core = utilityProcess.fork(path.join(__dirname, 'cli.js'), args, { serviceName: 'Vigil core', stdio: 'inherit' });
-  core.on('message', (msg: { id?: number; result?: unknown; error?: string; event?: string; title?: string; body?: string }) => {
-    if (msg.event === 'notify' && Notification.isSupported()) {
-      new Notification({ title: msg.title ?? 'Vigil', body: msg.body ?? '' }).show();
-      return;
-    }
-    if (typeof msg.id !== 'number') return;
-    const p = pending.get(msg.id);
-    if (!p) return;
-    pending.delete(msg.id);
-    if (msg.error !== undefined) p.reject(new Error(msg.error));
-    else p.resolve(msg.result);
-  });
-  core.on('exit', (code) => {
-    for (const p of pending.values()) p.reject(new Error(`Vigil core exited (code ${code})`));
-    pending.clear();
-    core = null;
-    if (!quitting) {
-      console.error(`Vigil core exited with code ${code}; restarting`);
-      setTimeout(startCore, 1000);
-    }
-  });
+  return utilityProcess.fork(path.join(__dirname, 'cli.js'), args, { serviceName: 'Vigil core', stdio: 'inherit' }) as unknown as ChildCore;
 }
 
-function callCore(req: unknown): Promise<unknown> {
-  if (!core) return Promise.reject(new Error('Vigil core is not running'));
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    core!.postMessage({ id, req });
+function onHostEvent(e: HostEvent): void {
+  if (e.kind !== 'notification' || !Notification.isSupported()) return;
+  const n = new Notification({ title: e.title, body: e.body });
+  n.on('click', () => {
+    if (!mainWindow) return;
+    mainWindow.show();
+    if (e.route) void mainWindow.loadURL(`${appUrl().split('#')[0]}#${e.route}`);
   });
+  n.show();
 }
 
 function createWindow(): void {
@@ -84,14 +59,13 @@ function createWindow(): void {
   void mainWindow.loadURL(url);
 }
 
-let quitting = false;
-
 function main(): void {
   app.setPath('userData', defaultDataDir());
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;
   }
+  const core = new CoreLink({ fork: forkCore, onEvent: onHostEvent, log: (m) => console.error(m) });
   app.on('second-instance', () => {
     if (mainWindow) {
       if (mainWindow.isMinimized()) mainWindow.restore();
@@ -102,15 +76,8 @@ function main(): void {
     contents.on('will-attach-webview', (e) => e.preventDefault());
   });
   void app.whenReady().then(() => {
-    startCore();
-    ipcMain.handle(IPC_CHANNEL, async (event, req: unknown) => {
-      const frame = event.senderFrame;
-      const reason = validateSender(frame ? { url: frame.url, isMainFrame: frame.parent === null } : null, appUrl());
-      if (reason) throw new Error(`IPC refused: ${reason}`);
-      const v = validateApiRequest(req);
-      if (!v.ok) throw new Error(`IPC refused: ${v.reason}`);
-      return callCore(v.req);
-    });
+    core.start();
+    registerIpc(core, appUrl);
     createWindow();
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow();
@@ -119,10 +86,7 @@ function main(): void {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('before-quit', () => {
-    quitting = true;
-    core?.postMessage({ shutdown: true });
-  });
+  app.on('before-quit', () => core.shutdown());
 }
 
 main();

@@ -1,28 +1,36 @@
 /**
- * The composition root: wires configuration -> scrape manager -> storage -> PromQL engine -> API.
- * `vigil serve`, the desktop app's core process and the tests all start the core through here.
+ * The composition root: wires configuration -> discovery -> scrape -> storage -> PromQL engine ->
+ * the route table and the HTTP server. `vigil serve`, the desktop app's core process
+ * (host/desktop.ts) and the tests all start the core through here. Each subsystem contributes its
+ * own routes; this file only lists them.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument, stringify } from 'yaml';
-import type { ApiTargetsData, ApiMetadataEntry } from '../../common/api/types';
 import type { ParserOptions } from '../../common/promql';
+import type { HostEvent } from '../../common/ipc/messages';
 import { loadConfig, loadConfigFile, type VigilConfig } from '../config';
+import { DiscoveryManager } from '../discovery';
 import { DEFAULT_MAX_EXEMPLARS, ExemplarStorage, exemplarSelfMetrics, openStorage, type StorageEngine } from '../storage';
+import { storageRoutes } from '../storage/routes';
 import { Engine } from '../promql/engine';
+import { queryRoutes } from '../promql/routes';
 import type { EngineOpts } from '../promql/value';
-import { ScrapeManager, TargetDiscovery } from '../scrape';
+import { ScrapeManager, scrapeRoutes, scrapeSelfMetrics } from '../scrape';
 import { startServer, type ApiServer } from '../api/server';
-import type { ApiContext } from '../api/router';
+import { RouteTable } from '../api/table';
+import { healthRoutes, statusRoutes } from '../api/status';
 import { startDemo, type DemoServer } from '../demo/server';
 import { DemoCluster } from '../demo/model';
 import { backfillDemo } from '../demo/backfill';
 import { Matcher } from '../../common/model/matcher';
+import { globFiles } from '../util/glob';
 import { DATABASE_FILE } from '../util/paths';
-import { buildInfo } from '../util/version';
+import { buildInfo, VERSION } from '../util/version';
 import { JsonLogFile } from '../util/jsonlog';
 import type { Logger } from '../util/log';
+import { prepareDataDir, writeServerInfo } from './datadir';
 import { selfMetricsRoute } from './self-metrics';
+import { SettingsStore, type Retention } from './settings';
 
 /** CoreOptions configure a core. */
 export interface CoreOptions {
@@ -38,14 +46,19 @@ export interface CoreOptions {
   engine?: Partial<EngineOpts>;
   /** demoInterval is the demo's scrape interval (default 5s). */
   demoInterval?: string;
+  /** retention overrides the settings file (--storage.tsdb.retention.time / .size). */
+  retention?: { time?: string; size?: string };
 }
 
 /** Core is a running core. */
 export interface Core {
   readonly url: string;
-  readonly api: ApiContext;
+  readonly routes: RouteTable;
   readonly storage: StorageEngine;
   readonly config: VigilConfig;
+  readonly retention: Retention;
+  /** onEvent subscribes to events for the shell (notifications, tray counts); returns the unsubscriber. */
+  onEvent(fn: (e: HostEvent) => void): () => void;
   stop(): Promise<void>;
 }
 
@@ -78,9 +91,14 @@ export function withExtraScrapeConfigs(configYaml: string, extraListYaml: string
 /** startCore starts everything and returns once the API answers. */
 export async function startCore(opts: CoreOptions): Promise<Core> {
   const log = opts.logger;
-  fs.mkdirSync(opts.dataDir, { recursive: true });
+  prepareDataDir(opts.dataDir);
+  const settings = new SettingsStore(opts.dataDir);
+  if (settings.problem !== '') log('warn', `settings: ${settings.problem}; using defaults`);
+  const retention = settings.retention(opts.retention);
   const storage = openStorage({
     path: path.join(opts.dataDir, DATABASE_FILE),
+    retentionMs: retention.timeMs,
+    retentionBytes: retention.sizeBytes,
     logger: (level, msg) => log(level === 'info' ? 'info' : level, msg, { component: 'storage' }),
   });
   const stops: (() => Promise<void> | void)[] = [() => storage.close()];
@@ -93,6 +111,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       }
     }
   };
+  const listeners = new Set<(e: HostEvent) => void>();
   try {
     const engine = new Engine(opts.engine ?? {});
     const parserOptions: ParserOptions = engine.parserFlags();
@@ -102,49 +121,51 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
 
     // Exemplars live in memory (as in Prometheus); storage.exemplars.max_exemplars sizes the buffer.
     const exemplars = new ExemplarStorage(DEFAULT_MAX_EXEMPLARS);
-    const api: ApiContext = {
-      storage,
-      exemplars,
-      engine,
-      parserOptions,
-      targets: (state, pool) => targetsData(scrape, state, pool),
-      metadata: (metric, limit) => metadataData(scrape, metric, limit),
-      targetMetadata: (filter) => scrape?.targetMetadata(filter) ?? [],
-      buildInfo: buildInfo(),
-      runtimeInfo: () => ({
-        startTime: startedAt.toISOString(),
-        CWD: process.cwd(),
-        reloadConfigSuccess: true,
-        lastConfigTime: startedAt.toISOString(),
-        corruptionCount: 0,
-        goroutineCount: 0,
-        GOMAXPROCS: 1,
-        GOGC: '',
-        GODEBUG: '',
-        storageRetention: '15d',
-        dataDir: opts.dataDir,
+    const now = (): number => Date.now();
+    const routes = new RouteTable([
+      ...queryRoutes({ engine, queryable: storage, parserOptions, now }),
+      ...storageRoutes({ storage, exemplars, parserOptions }),
+      ...scrapeRoutes(() => scrape),
+      ...healthRoutes(),
+      ...statusRoutes({
+        buildInfo: buildInfo(),
+        runtimeInfo: () => ({
+          startTime: startedAt.toISOString(),
+          CWD: process.cwd(),
+          reloadConfigSuccess: true,
+          lastConfigTime: startedAt.toISOString(),
+          corruptionCount: 0,
+          goroutineCount: 0,
+          GOMAXPROCS: 1,
+          GOGC: '',
+          GODEBUG: '',
+          storageRetention: retentionSummary(retention),
+          dataDir: opts.dataDir,
+        }),
+        config: () => config?.text ?? '',
+        flags: () => ({
+          'config.file': opts.configFile ?? '',
+          'storage.tsdb.path': opts.dataDir,
+          'storage.tsdb.retention.time': retention.time,
+          'storage.tsdb.retention.size': retention.size,
+          'web.listen-address': `${opts.host}:${opts.port}`,
+          'query.lookback-delta': `${(engine.opts.lookbackDeltaMs / 1000) | 0}s`,
+          'query.max-samples': String(engine.opts.maxSamples),
+          'query.timeout': `${(engine.opts.timeoutMs / 1000) | 0}s`,
+        }),
       }),
-      config: () => config?.text ?? '',
-      flags: () => ({
-        'config.file': opts.configFile ?? '',
-        'storage.tsdb.path': opts.dataDir,
-        'web.listen-address': `${opts.host}:${opts.port}`,
-        'query.lookback-delta': `${(engine.opts.lookbackDeltaMs / 1000) | 0}s`,
-        'query.max-samples': String(engine.opts.maxSamples),
-        'query.timeout': `${(engine.opts.timeoutMs / 1000) | 0}s`,
-      }),
-      now: () => Date.now(),
-    };
+      selfMetricsRoute(() => [storage.selfMetrics(), exemplarSelfMetrics(exemplars), scrape ? scrapeSelfMetrics(scrape) : '']),
+    ]);
 
     const server: ApiServer = await startServer({
       host: opts.host,
       port: opts.port,
-      api,
+      routes,
       uiDir: opts.uiDir,
-      routes: [selfMetricsRoute(() => [storage.selfMetrics(), exemplarSelfMetrics(exemplars), scrape ? scrapeSelfMetrics(scrape) : ''])],
       logger: (level, msg) => log(level, msg, { component: 'web' }),
     });
     stops.push(() => server.close());
+    stops.push(writeServerInfo(opts.dataDir, { pid: process.pid, url: server.url, version: VERSION, startedAt: startedAt.toISOString() }));
     const selfAddress = new URL(server.url).host;
 
     // Configuration: the user's file, or the default; demo mode adds the simulated cluster's jobs.
@@ -164,6 +185,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     if (demo) yamlText = withExtraScrapeConfigs(yamlText, demo.scrapeConfigYaml(opts.demoInterval ?? '5s'));
     config = opts.configFile && !demo ? loadConfigFile(opts.configFile) : loadConfig(yamlText, opts.configFile ?? '');
     for (const w of config.warnings) log('warn', `config: ${w.message}`, { line: w.line });
+    warnUnevaluatedRules(config, log);
 
     exemplars.resize(config.storage.maxExemplars ?? DEFAULT_MAX_EXEMPLARS);
     if (config.global.queryLogFile !== '') {
@@ -188,22 +210,42 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     });
     stops.push(() => scrape!.stop());
     scrape.applyConfig(config);
-    // Static and file-based target groups; Kubernetes discovery plugs in here later.
-    const discovery = new TargetDiscovery((sets) => scrape!.sync(sets), (level, msg) => log(level, msg, { component: 'discovery' }));
+    const discovery = new DiscoveryManager((sets) => scrape!.sync(sets), { logger: (level, msg, f) => log(level, msg, { component: 'discovery', ...f }) });
     stops.push(() => discovery.stop());
-    discovery.applyConfig(config);
+    discovery.applyConfig(new Map(config.scrapeConfigs.map((sc) => [sc.jobName, sc])));
 
     return {
       url: server.url,
-      api,
+      routes,
       storage,
       config,
+      retention,
+      onEvent(fn) {
+        listeners.add(fn);
+        return () => listeners.delete(fn);
+      },
       stop: stopAll,
     };
   } catch (e) {
     await stopAll();
     throw e;
   }
+}
+
+/** retentionSummary renders retention as Prometheus's runtimeinfo does ("15d or 2GiB"). */
+function retentionSummary(r: Retention): string {
+  const parts = [r.timeMs > 0 ? r.time : '', r.sizeBytes > 0 ? r.size : ''].filter(Boolean);
+  return parts.length > 0 ? parts.join(' or ') : 'unlimited';
+}
+
+/** warnUnevaluatedRules says which rule files are loaded but not evaluated (until the rule engine lands). */
+function warnUnevaluatedRules(config: VigilConfig, log: Logger): void {
+  if (config.ruleFiles.length === 0) return;
+  const files = config.ruleFiles.flatMap((p) => {
+    const found = globFiles(p);
+    return found.length > 0 ? found : [p];
+  });
+  log('warn', `rule_files are not evaluated in this version (no recording rules or alerts run): ${files.join(', ')}`, { component: 'rules' });
 }
 
 /** DEMO_HISTORY_MS is how much simulated history demo mode writes before scraping starts. */
@@ -233,58 +275,3 @@ function demoClusterWithHistory(storage: StorageEngine, log: Logger): DemoCluste
   return cluster;
 }
 
-function targetsData(scrape: ScrapeManager | null, state: 'active' | 'dropped' | 'any', pool?: string): ApiTargetsData {
-  if (!scrape) return { activeTargets: [], droppedTargets: [] };
-  const t = scrape.targets(pool);
-  return {
-    activeTargets: state === 'dropped' ? [] : t.active,
-    droppedTargets: state === 'active' ? [] : t.dropped,
-    droppedTargetCounts: t.droppedTargetCounts,
-  };
-}
-
-/** metadataData groups target metadata by metric name, one entry per distinct (type, help, unit). */
-function metadataData(scrape: ScrapeManager | null, metric?: string, limit?: number): Record<string, ApiMetadataEntry[]> {
-  const out: Record<string, ApiMetadataEntry[]> = {};
-  if (!scrape) return out;
-  const seen = new Set<string>();
-  let n = 0;
-  for (const m of scrape.targetMetadata(metric ? { metric } : {})) {
-    const key = `${m.metric}\xff${m.type}\xff${m.help}\xff${m.unit}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    if (!out[m.metric]) {
-      if (limit && limit > 0 && n >= limit) continue;
-      out[m.metric] = [];
-      n++;
-    }
-    out[m.metric]!.push({ type: m.type, help: m.help, unit: m.unit });
-  }
-  return out;
-}
-
-/** scrapeSelfMetrics renders the scrape manager's state for Vigil's own /metrics. */
-function scrapeSelfMetrics(scrape: ScrapeManager): string {
-  const t = scrape.targets();
-  const byPool = new Map<string, { up: number; down: number; unknown: number }>();
-  for (const a of t.active) {
-    const c = byPool.get(a.scrapePool) ?? { up: 0, down: 0, unknown: 0 };
-    c[a.health]++;
-    byPool.set(a.scrapePool, c);
-  }
-  const lines = ['# HELP vigil_scrape_targets Active scrape targets by scrape pool and health.', '# TYPE vigil_scrape_targets gauge'];
-  for (const [pool, c] of byPool) {
-    for (const h of ['up', 'down', 'unknown'] as const) lines.push(`vigil_scrape_targets{scrape_pool=${JSON.stringify(pool)},health="${h}"} ${c[h]}`);
-  }
-  const n = scrape.totals;
-  const counter = (name: string, help: string, v: number): void => {
-    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`, `${name} ${v}`);
-  };
-  counter('vigil_target_scrapes_total', 'Scrapes performed, over all targets.', n.scrapes);
-  counter('prometheus_target_scrapes_sample_duplicate_timestamp_total', 'Total number of samples rejected due to duplicate timestamps but different values.', n.duplicates);
-  counter('prometheus_target_scrapes_sample_out_of_order_total', 'Total number of samples rejected due to not being out of the expected order.', n.outOfOrder);
-  counter('prometheus_target_scrapes_sample_out_of_bounds_total', 'Total number of samples rejected due to timestamp falling outside of the time bounds.', n.outOfBounds);
-  counter('prometheus_target_scrapes_exceeded_sample_limit_total', 'Total number of scrapes that hit the sample limit and were rejected.', n.sampleLimitHits);
-  counter('prometheus_target_scrapes_exemplar_out_of_order_total', 'Total number of exemplar rejected due to not being out of the expected order.', n.exemplarsOutOfOrder);
-  return lines.join('\n') + '\n';
-}

@@ -2,8 +2,7 @@
  * Vigil's own /metrics: storage, scrape and process metrics in the Prometheus text format, so a
  * Vigil can scrape itself (the default config does).
  */
-import type * as http from 'node:http';
-import type { ExtraRoute } from '../api/server';
+import { text, type Route } from '../../common/api/route';
 
 /** processMetrics renders the standard process_* and nodejs heap metrics. */
 export function processMetrics(): string {
@@ -26,13 +25,15 @@ export function processMetrics(): string {
   return lines.join('\n') + '\n';
 }
 
-/** selfMetricsRoute serves GET /metrics from the given sources. */
-export function selfMetricsRoute(sources: () => string[]): ExtraRoute {
-  return (req: http.IncomingMessage, res: http.ServerResponse) => {
-    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') return false;
-    const body = [processMetrics(), ...sources()].map((s) => (s.endsWith('\n') || s === '' ? s : s + '\n')).join('');
-    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
-    res.end(body);
-    return true;
+/** selfMetricsRoute serves GET /metrics from the given sources (each a text exposition). */
+export function selfMetricsRoute(sources: () => string[]): Route {
+  return {
+    methods: ['GET'],
+    pattern: '/metrics',
+    readOnly: true,
+    handler: () => {
+      const body = [processMetrics(), ...sources()].map((s) => (s.endsWith('\n') || s === '' ? s : s + '\n')).join('');
+      return text(200, body, 'text/plain; version=0.0.4; charset=utf-8');
+    },
   };
 }

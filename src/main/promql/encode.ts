@@ -5,7 +5,7 @@ import { labelsToRecord } from '../../common/model/labels';
 import { formatSampleValue } from '../../common/model/value';
 import type { FloatHistogram } from '../../common/model/histogram';
 import type { ApiHistogram, ApiQueryData } from '../../common/api/types';
-import type { Value } from '../promql/value';
+import type { Value } from './value';
 
 /** unixSeconds renders ms as the API's float seconds. */
 export function unixSeconds(ms: number): number {

@@ -3,7 +3,7 @@
  * transport, and the pieces tests and other subsystems use directly.
  */
 export { ScrapeManager } from './manager';
-export type { ScrapeManagerOptions, TargetInfo, DroppedTargetInfo, TargetsView, TargetMetadata } from './manager';
+export type { ScrapeManagerOptions, TargetInfo, DroppedTargetInfo, TargetsView, TargetMetadataEntry } from './manager';
 export { ScrapePool, acceptHeader, fallbackMediaType, reusableCache } from './pool';
 export type { TransportResolver, PoolDeps } from './pool';
 export { ScrapeLoop, ERR_SAMPLE_LIMIT, REPORT_METRICS, EXTRA_REPORT_METRICS } from './loop';
@@ -16,7 +16,4 @@ export { HttpTransport, TransportError, tlsOptions } from './transport';
 export type { ScrapeTransport, ScrapeResponse, ScrapeFetchOptions } from './transport';
 export { Target, populateLabels, targetsFromGroup, globalUrl } from './target';
 export type { TargetHealth, PopulateResult } from './target';
-export type { TargetGroup } from '../config/types';
-export { staticTargetGroups } from '../config/load';
-export { TargetDiscovery, readTargetGroupsFile } from './discovery';
-export type { TargetSetsListener } from './discovery';
+export { scrapeRoutes, scrapeSelfMetrics } from './routes';

@@ -1,12 +1,14 @@
 /**
  * The scrape manager, after Prometheus's scrape.Manager: one scrape pool per scrape config, fed
- * with target groups by discovery (static configs now, Kubernetes later) through sync(), and the
+ * with target groups by discovery (src/main/discovery) through sync(), and the
  * targets view of /api/v1/targets.
  */
 import type { ApiDroppedTarget, ApiTarget } from '../../common/api/types';
-import { labelsToRecord } from '../../common/model/labels';
+import { labelsToRecord, type Labels } from '../../common/model/labels';
+import type { Matcher } from '../../common/model/matcher';
 import { formatDuration } from '../../common/model/time';
-import type { ScrapeConfig, TargetGroup, VigilConfig } from '../config/types';
+import type { ScrapeConfig, VigilConfig } from '../config/types';
+import type { TargetGroup } from '../discovery/targetgroup';
 import type { Logger } from '../util/log';
 import { nopLogger } from '../util/log';
 import type { MetricMetadata } from './cache';
@@ -47,16 +49,20 @@ export interface TargetsView {
   droppedTargetCounts: Record<string, number>;
 }
 
-/** TargetMetadata is one entry of /api/v1/targets/metadata. */
-export interface TargetMetadata extends MetricMetadata {
+/** TargetMetadataEntry is one entry of /api/v1/targets/metadata (metric is absent when one metric was asked for). */
+export interface TargetMetadataEntry {
   target: Record<string, string>;
+  metric?: string;
+  type: string;
+  help: string;
+  unit: string;
 }
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
 /** withoutDiscovery renders a scrape config without its discovery sections (changes there arrive through sync). */
 function withoutDiscovery(c: ScrapeConfig): string {
-  return JSON.stringify({ ...c, staticConfigs: null, fileSDConfigs: null, kubernetesSDConfigs: null, unsupportedSDConfigs: null });
+  return JSON.stringify({ ...c, staticConfigs: null, sdConfigs: null, unsupportedSDConfigs: null });
 }
 
 /** ScrapeManager owns the scrape pools. */
@@ -188,15 +194,41 @@ export class ScrapeManager {
     return view;
   }
 
-  /** targetMetadata returns the metric metadata seen on targets (/api/v1/targets/metadata). */
-  targetMetadata(filter: { metric?: string; scrapePool?: string } = {}): TargetMetadata[] {
-    const out: TargetMetadata[] = [];
-    for (const [name, pool] of this.pools) {
-      if (filter.scrapePool !== undefined && filter.scrapePool !== name) continue;
+  /**
+   * targetMetadata answers /api/v1/targets/metadata as Prometheus does: the metadata of active
+   * targets whose labels match matchTarget (all when absent), of one metric or all; limit bounds
+   * the entries (checked before each target, so one target's list is never cut), 0 for none.
+   */
+  targetMetadata(filter: { metric?: string; matchTarget?: readonly Matcher[]; limit?: number } = {}): TargetMetadataEntry[] {
+    const out: TargetMetadataEntry[] = [];
+    const limit = filter.limit ?? 0;
+    for (const name of [...this.pools.keys()].sort()) {
+      for (const l of this.pools.get(name)!.activeLoops()) {
+        if (limit > 0 && out.length >= limit) return out;
+        const labels = l.target.publicLabels();
+        if (filter.matchTarget && !filter.matchTarget.every((m) => m.matches(getLabel(labels, m.name)))) continue;
+        const target = labelsToRecord(labels);
+        if (filter.metric === undefined) {
+          for (const m of l.cache.listMetadata()) out.push({ target, metric: m.metric, type: m.type, help: m.help, unit: m.unit });
+          continue;
+        }
+        const m = l.cache.getMetadata(filter.metric);
+        if (m !== null) out.push({ target, type: m.type, help: m.help, unit: m.unit });
+      }
+    }
+    return out;
+  }
+
+  /** metadataEntries returns the metadata of every active target, of one metric or all (/api/v1/metadata). */
+  metadataEntries(metric?: string): MetricMetadata[] {
+    const out: MetricMetadata[] = [];
+    for (const pool of this.pools.values()) {
       for (const l of pool.activeLoops()) {
-        const target = labelsToRecord(l.target.publicLabels());
-        const list = filter.metric !== undefined ? [l.cache.getMetadata(filter.metric)].filter((m): m is MetricMetadata => m !== null) : l.cache.listMetadata();
-        for (const m of list) out.push({ target, ...m });
+        if (metric === undefined) out.push(...l.cache.listMetadata());
+        else {
+          const m = l.cache.getMetadata(metric);
+          if (m !== null) out.push(m);
+        }
       }
     }
     return out;
@@ -208,4 +240,9 @@ export class ScrapeManager {
     for (const [name, pool] of this.pools) for (const l of pool.activeLoops()) out.push({ scrapePool: name, scrapeUrl: l.target.url(), stats: l.stats });
     return out;
   }
+}
+
+function getLabel(ls: Labels, name: string): string {
+  for (const l of ls) if (l.name === name) return l.value;
+  return '';
 }
