@@ -83,6 +83,10 @@ export interface ApiTarget {
   health: 'up' | 'down' | 'unknown';
   scrapeInterval: string;
   scrapeTimeout: string;
+  /** scrapePath is how Vigil reaches the target: direct, api-proxy, port-forward or api-server (Vigil's extension). */
+  scrapePath?: string;
+  /** scrapePathReason says why that path (e.g. the RBAC refusal that made it fall back). */
+  scrapePathReason?: string;
 }
 
 /** ApiDroppedTarget is one dropped target of /api/v1/targets. */

@@ -201,6 +201,7 @@ const SCRAPE_FIELDS = [
   'metric_name_validation_scheme',
   'metric_name_escaping_scheme',
   'extra_scrape_metrics',
+  'kubernetes_transport',
   'relabel_configs',
   'metric_relabel_configs',
   ...HTTP_CLIENT_FIELDS,
@@ -210,6 +211,7 @@ const SCRAPE_FIELDS = [
 const TOP_FIELDS = ['global', 'runtime', 'alerting', 'rule_files', 'scrape_config_files', 'scrape_configs', 'storage', 'tracing', 'remote_write', 'remote_read', 'otlp'];
 const IGNORED_TOP = ['runtime', 'tracing', 'remote_write', 'remote_read', 'otlp'];
 
+const KUBERNETES_TRANSPORTS: readonly string[] = ['auto', 'api-proxy', 'port-forward', 'direct'];
 const PAT_RULE_PATH = /^[^*]*(\*[^/]*)?$/;
 const ESCAPING: readonly string[] = ['allow-utf-8', 'underscores', 'dots', 'values'];
 
@@ -470,6 +472,7 @@ class Loader {
       metricNameValidationScheme: validation,
       metricNameEscapingScheme: (ESCAPING.includes(escaping) ? escaping : 'allow-utf-8') as EscapingScheme,
       extraScrapeMetrics: w.bool(v('extra_scrape_metrics'), g.extraScrapeMetrics),
+      kubernetesTransport: 'auto',
       httpClient: this.httpClient(f, `job ${JSON.stringify(jobName)}`),
       relabelConfigs: this.relabelList(v('relabel_configs'), validation, 'target'),
       metricRelabelConfigs: this.relabelList(v('metric_relabel_configs'), validation, 'metric'),
@@ -491,6 +494,12 @@ class Loader {
       if (!(fb in SCRAPE_PROTOCOL_HEADERS)) {
         w.err(v('fallback_scrape_protocol'), `invalid fallback_scrape_protocol for ${where}: unknown scrape protocol ${fb}, supported: [${Object.keys(SCRAPE_PROTOCOL_HEADERS).sort().join(' ')}]`);
       } else sc.fallbackScrapeProtocol = fb as ScrapeProtocol;
+    }
+    if (f.has('kubernetes_transport')) {
+      // Vigil's extension: how targets of kubernetes_sd_configs are reached (src/main/scrape/kubernetes.ts).
+      const kt = w.str(v('kubernetes_transport'));
+      if (!KUBERNETES_TRANSPORTS.includes(kt)) w.err(v('kubernetes_transport'), `kubernetes_transport must be one of ${KUBERNETES_TRANSPORTS.join(', ')}, got ${JSON.stringify(kt)}`);
+      else sc.kubernetesTransport = kt as ScrapeConfig['kubernetesTransport'];
     }
     this.sdConfigs(f, sc, sc.relabelConfigs.length === 0);
     return w.issues.length === before ? sc : null;

@@ -177,6 +177,8 @@ export interface ScrapeConfig {
   metricNameValidationScheme: NameValidationScheme;
   metricNameEscapingScheme: EscapingScheme;
   extraScrapeMetrics: boolean;
+  /** kubernetesTransport (Vigil's extension) is how Kubernetes targets are reached: auto, api-proxy, port-forward or direct. */
+  kubernetesTransport: 'auto' | 'api-proxy' | 'port-forward' | 'direct';
   httpClient: HTTPClientConfig;
   relabelConfigs: RelabelConfig[];
   metricRelabelConfigs: RelabelConfig[];

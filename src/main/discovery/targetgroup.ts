@@ -14,6 +14,20 @@ export interface TargetGroup {
   targets: Labels[];
   /** labels apply to every target of the group (target labels win). */
   labels: Labels;
+  /**
+   * origin says where the group came from when that matters for reaching its targets (the
+   * Kubernetes context whose API server proxies them); it is not a label, so discovered labels
+   * stay exactly Prometheus's.
+   */
+  origin?: TargetOrigin;
+}
+
+/** TargetOrigin is a Kubernetes context a group was discovered through. */
+export interface TargetOrigin {
+  kind: 'kubernetes';
+  context: string;
+  /** clusterLabel becomes the targets' `cluster` label (unless relabeling set one). */
+  clusterLabel: string;
 }
 
 /** SDConfig is one entry of a `<kind>_sd_configs` list, as the kind's parser returns it. */

@@ -59,6 +59,8 @@ export interface KubeClientOptions {
   auth: Authenticator;
   limits?: LimiterOptions;
   userAgent?: string;
+  /** impersonate sets the Impersonate-* headers (kubeconfig as, as-uid, as-groups). */
+  impersonate?: { user: string; uid: string; groups: string[] };
 }
 
 /** readEndpoint builds a ClusterEndpoint from kubeconfig cluster fields (reading the CA file). */
@@ -221,11 +223,18 @@ export class KubeClient {
     const u = this.url(r.path);
     const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': this.o.userAgent ?? 'vigil', ...r.headers };
     if (m.authorization !== '') headers.Authorization = m.authorization;
+    const imp = this.o.impersonate;
+    if (imp && imp.user !== '') {
+      headers['Impersonate-User'] = imp.user;
+      if (imp.uid !== '') headers['Impersonate-Uid'] = imp.uid;
+    }
     if (r.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(r.body));
     this.requests[r.long ? 'watch' : (r.class ?? 'control')]++;
     const mod = u.protocol === 'https:' ? https : http;
+    const groups = imp && imp.user !== '' ? imp.groups : [];
     return new Promise((resolve, reject) => {
       const req = mod.request(u, { method: r.method ?? 'GET', headers, agent: this.agent(m), signal: r.signal });
+      if (groups.length > 0) req.setHeader('Impersonate-Group', groups);
       req.on('response', resolve);
       req.on('error', (e: NodeJS.ErrnoException) => {
         if (e.name === 'AbortError' || r.signal?.aborted) {

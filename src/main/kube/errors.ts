@@ -8,7 +8,7 @@
 import type { ConnectionState } from './types';
 
 /** KubeErrorKind classifies failures. */
-export type KubeErrorKind = 'unauthorized' | 'forbidden' | 'auth' | 'exec' | 'unreachable' | 'tls' | 'not_found' | 'gone' | 'too_many_requests' | 'server' | 'bad_response' | 'timeout' | 'canceled';
+export type KubeErrorKind = 'config' | 'unauthorized' | 'forbidden' | 'auth' | 'exec' | 'unreachable' | 'tls' | 'not_found' | 'gone' | 'too_many_requests' | 'server' | 'bad_response' | 'timeout' | 'canceled';
 
 /** KubeError is a failed request to an API server. */
 export class KubeError extends Error {
@@ -39,6 +39,8 @@ export class KubeError extends Error {
         return 'unreachable';
       case 'tls':
         return 'tls-error';
+      case 'config':
+        return 'misconfigured';
       default:
         return 'connected';
     }

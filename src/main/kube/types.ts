@@ -25,4 +25,4 @@ export interface ContextInfo {
 }
 
 /** ConnectionState is how a context's API server answers Vigil. */
-export type ConnectionState = 'unknown' | 'connected' | 'auth-failed' | 'forbidden' | 'unreachable' | 'tls-error';
+export type ConnectionState = 'unknown' | 'connected' | 'auth-failed' | 'forbidden' | 'unreachable' | 'tls-error' | 'misconfigured';

@@ -17,6 +17,7 @@ import { newScrapeTotals } from './loop';
 import { JsonLogFiles } from '../util/jsonlog';
 import { ScrapePool } from './pool';
 import type { TransportResolver } from './pool';
+import type { ScrapeTransport } from './transport';
 import { globalUrl } from './target';
 
 /** ScrapeManagerOptions configure a ScrapeManager. */
@@ -184,6 +185,7 @@ export class ScrapeManager {
           health: t.health,
           scrapeInterval: formatDuration(l.interval),
           scrapeTimeout: formatDuration(l.timeout),
+          ...scrapePathOf(pool.transportOf(l)),
         });
       }
       const d = pool.dropped();
@@ -245,4 +247,10 @@ export class ScrapeManager {
 function getLabel(ls: Labels, name: string): string {
   for (const l of ls) if (l.name === name) return l.value;
   return '';
+}
+
+/** scrapePathOf reports how a target is reached (Vigil's extension of /api/v1/targets). */
+function scrapePathOf(t: ScrapeTransport): { scrapePath: string; scrapePathReason: string } {
+  const d = t.describe?.();
+  return d ? { scrapePath: d.path, scrapePathReason: d.reason } : { scrapePath: 'direct', scrapePathReason: '' };
 }

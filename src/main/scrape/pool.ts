@@ -77,6 +77,8 @@ export class ScrapePool {
   private stopped = false;
   /** retiring are stopped loops that may still write end-of-run stale markers. */
   private readonly retiring = new Set<ScrapeLoop>();
+  /** ownTransports are the per-target transports (Kubernetes targets), closed with their loop. */
+  private readonly ownTransports = new Map<ScrapeLoop, ScrapeTransport>();
 
   constructor(
     cfg: ScrapeConfig,
@@ -115,7 +117,8 @@ export class ScrapePool {
   private newLoop(t: Target, cache?: ScrapeLoop['cache']): ScrapeLoop {
     const c = this.cfg;
     const { interval, timeout, error } = t.intervalAndTimeout(c.scrapeInterval, c.scrapeTimeout);
-    const transport = this.deps.transportFor?.({ scrapePool: c.jobName, target: t, config: c }) ?? this.transport;
+    const own = this.deps.transportFor?.({ scrapePool: c.jobName, target: t, config: c }) ?? null;
+    const transport = own ?? this.transport;
     const scraper = new TargetScraper({
       url: t.url(),
       transport,
@@ -152,6 +155,7 @@ export class ScrapePool {
       onScrapeFailure: this.failureLogger(t),
     });
     if (error !== null) loop.setForcedError(new Error(error));
+    if (own !== null) this.ownTransports.set(loop, own);
     return loop;
   }
 
@@ -204,8 +208,25 @@ export class ScrapePool {
   private retire(l: ScrapeLoop): Promise<void> {
     this.retiring.add(l);
     const stopped = l.stop();
-    void stopped.then(() => l.finished()).then(() => this.retiring.delete(l));
+    void stopped
+      .then(() => l.finished())
+      .then(() => {
+        this.retiring.delete(l);
+        this.closeOwnTransport(l);
+      });
     return stopped;
+  }
+
+  private closeOwnTransport(l: ScrapeLoop): void {
+    const t = this.ownTransports.get(l);
+    if (t === undefined) return;
+    this.ownTransports.delete(l);
+    t.close();
+  }
+
+  /** transportOf returns the transport a loop scrapes through. */
+  transportOf(l: ScrapeLoop): ScrapeTransport {
+    return this.ownTransports.get(l) ?? this.transport;
   }
 
   private applyTargetLimit(): void {
@@ -258,6 +279,7 @@ export class ScrapePool {
     this.active.clear();
     this.retiring.clear();
     await Promise.all(all.map((l) => l.shutdown()));
+    for (const l of [...this.ownTransports.keys()]) this.closeOwnTransport(l);
     this.transport.close();
   }
 

@@ -10,7 +10,7 @@ import type { Label, Labels } from '../../common/model/labels';
 import { labelsKey } from '../../common/model/labels';
 import { formatDuration, parseDuration } from '../../common/model/time';
 import type { ScrapeConfig } from '../config/types';
-import type { TargetGroup } from '../discovery/targetgroup';
+import type { TargetGroup, TargetOrigin } from '../discovery/targetgroup';
 import { LabelBuilder, Relabeler } from '../relabel/index';
 
 /** TargetHealth is the health of a target after its last scrape. */
@@ -36,6 +36,8 @@ export const RESERVED_LABEL_PREFIX = '__';
 export const JOB_LABEL = 'job';
 /** INSTANCE_LABEL defaults to the address. */
 export const INSTANCE_LABEL = 'instance';
+/** CLUSTER_LABEL names the Kubernetes context (cluster) a target was discovered in. */
+export const CLUSTER_LABEL = 'cluster';
 
 /** Target is one scrape target. */
 export class Target {
@@ -53,10 +55,14 @@ export class Target {
   private cachedUrl: string | null = null;
   private cachedPublic: Labels | null = null;
 
-  constructor(labels: Labels, discoveredLabels: Labels, params: Record<string, string[]>) {
+  /** origin is the Kubernetes context the target was discovered through (undefined otherwise). */
+  readonly origin: TargetOrigin | undefined;
+
+  constructor(labels: Labels, discoveredLabels: Labels, params: Record<string, string[]>, origin?: TargetOrigin) {
     this.labels = labels;
     this.discoveredLabels = discoveredLabels;
     this.params = params;
+    this.origin = origin;
   }
 
   /** get returns a label value of the target ('' if absent). */
@@ -172,7 +178,7 @@ export interface PopulateResult {
  * populateLabels builds a target's labels from its own and its group's labels and the scrape
  * config, applies target relabeling and checks the result (Prometheus's PopulateLabels).
  */
-export function populateLabels(cfg: ScrapeConfig, relabeler: Relabeler, tLabels: Labels, tgLabels: Labels): PopulateResult {
+export function populateLabels(cfg: ScrapeConfig, relabeler: Relabeler, tLabels: Labels, tgLabels: Labels, clusterLabel?: string): PopulateResult {
   const lb = new LabelBuilder();
   for (const l of tgLabels) lb.set(l.name, l.value);
   for (const l of tLabels) lb.set(l.name, l.value);
@@ -214,6 +220,9 @@ export function populateLabels(cfg: ScrapeConfig, relabeler: Relabeler, tLabels:
     if (name.startsWith(META_LABEL_PREFIX)) lb.del(name);
   });
   if (lb.get(INSTANCE_LABEL) === '') lb.set(INSTANCE_LABEL, addr);
+  // Targets found through a Kubernetes context carry its `cluster` label, after relabeling (which
+  // may set its own), so discovered labels stay Prometheus's.
+  if (clusterLabel && lb.get(CLUSTER_LABEL) === '') lb.set(CLUSTER_LABEL, clusterLabel);
   return { labels: lb.labels(), discovered, error: null };
 }
 
@@ -229,10 +238,10 @@ export interface GroupTargets {
 export function targetsFromGroup(tg: TargetGroup, cfg: ScrapeConfig, relabeler: Relabeler): GroupTargets {
   const out: GroupTargets = { active: [], dropped: [], failures: [] };
   tg.targets.forEach((tl, i) => {
-    const r = populateLabels(cfg, relabeler, tl, tg.labels);
+    const r = populateLabels(cfg, relabeler, tl, tg.labels, tg.origin?.clusterLabel);
     if (r.error !== null) out.failures.push(`instance ${i} in group ${tg.source}: ${r.error}`);
-    if (r.labels !== null) out.active.push(new Target(r.labels, r.discovered, cfg.params));
-    else out.dropped.push(new Target([], r.discovered, cfg.params));
+    if (r.labels !== null) out.active.push(new Target(r.labels, r.discovered, cfg.params, tg.origin));
+    else out.dropped.push(new Target([], r.discovered, cfg.params, tg.origin));
   });
   return out;
 }

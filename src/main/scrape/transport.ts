@@ -38,6 +38,8 @@ export interface ScrapeTransport {
   fetch(url: string, opts: ScrapeFetchOptions): Promise<ScrapeResponse>;
   /** close releases pooled connections. */
   close(): void;
+  /** describe says how the target is reached and why (absent: plain HTTP). */
+  describe?(): { path: string; reason: string };
 }
 
 /** TransportError is a failure to reach a target (connect, TLS, protocol), with Prometheus-like text. */

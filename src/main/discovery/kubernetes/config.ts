@@ -22,13 +22,18 @@ export interface KubernetesSDConfig extends SDConfig {
   kubeconfigFile: string;
   namespaces: { ownNamespace: boolean; names: string[] };
   selectors: { role: KubernetesRole; label: string; field: string }[];
-  attachMetadata: { node: boolean; namespace: boolean };
+  attachMetadata: { node: boolean; namespace: boolean; deployment: boolean; job: boolean; cronjob: boolean };
   httpClient: HTTPClientConfig;
+  /**
+   * context (Vigil's extension) names the kubeconfig context to discover through; '' with neither
+   * api_server nor kubeconfig_file means every context Vigil monitors.
+   */
+  context: string;
 }
 
 /** SELECTOR_ROLES lists, per role, the roles its selectors may name. */
 const SELECTOR_ROLES: Record<KubernetesRole, KubernetesRole[]> = {
-  pod: ['pod'],
+  pod: ['pod', 'node'],
   service: ['service'],
   endpointslice: ['pod', 'service', 'endpointslice'],
   endpoints: ['pod', 'service', 'endpoints'],
@@ -39,7 +44,7 @@ const SELECTOR_ROLES: Record<KubernetesRole, KubernetesRole[]> = {
 /** parseKubernetesSD reads one kubernetes_sd_configs entry. */
 export function parseKubernetesSD(n: YNode, ctx: SDConfigContext): KubernetesSDConfig | null {
   const w = ctx.w;
-  const f = w.fields(n, 'kubernetes.SDConfig', ['role', 'api_server', 'kubeconfig_file', 'namespaces', 'selectors', 'attach_metadata', ...ctx.httpClientFields]);
+  const f = w.fields(n, 'kubernetes.SDConfig', ['role', 'api_server', 'kubeconfig_file', 'namespaces', 'selectors', 'attach_metadata', 'context', ...ctx.httpClientFields]);
   if (f === null) return null;
   const v = (k: string): YNode => f.get(k)?.value ?? null;
   const roleStr = w.str(v('role'));
@@ -57,8 +62,11 @@ export function parseKubernetesSD(n: YNode, ctx: SDConfigContext): KubernetesSDC
   const kubeconfigFile = ctx.joinDir(w.str(v('kubeconfig_file')));
   const nsf = w.fields(v('namespaces'), 'kubernetes.NamespaceDiscovery', ['own_namespace', 'names']);
   const namespaces = { ownNamespace: w.bool(nsf?.get('own_namespace')?.value ?? null, false), names: w.strList(nsf?.get('names')?.value ?? null) };
-  const amf = w.fields(v('attach_metadata'), 'kubernetes.AttachMetadataConfig', ['node', 'namespace']);
-  const attachMetadata = { node: w.bool(amf?.get('node')?.value ?? null, false), namespace: w.bool(amf?.get('namespace')?.value ?? null, false) };
+  const amf = w.fields(v('attach_metadata'), 'kubernetes.AttachMetadataConfig', ['node', 'namespace', 'deployment', 'job', 'cronjob']);
+  const am = (k: string): boolean => w.bool(amf?.get(k)?.value ?? null, false);
+  const attachMetadata = { node: am('node'), namespace: am('namespace'), deployment: am('deployment'), job: am('job'), cronjob: am('cronjob') };
+  const context = w.str(v('context'));
+  if (context !== '' && apiServer !== '') w.err(v('context'), "cannot use 'context' and 'api_server' simultaneously");
   const customHTTP = ctx.httpClientFields.some((k) => f.has(k) && k !== 'follow_redirects' && k !== 'enable_http2');
   if (apiServer !== '' && kubeconfigFile !== '') w.err(n, "cannot use 'kubeconfig_file' and 'api_server' simultaneously");
   else if (kubeconfigFile !== '' && customHTTP) w.err(n, "cannot use a custom HTTP client configuration together with 'kubeconfig_file'");
@@ -91,7 +99,7 @@ export function parseKubernetesSD(n: YNode, ctx: SDConfigContext): KubernetesSDC
     if (bad !== null) w.err(s, bad);
     selectors.push({ role: sr as KubernetesRole, label, field });
   }
-  return { kind: 'kubernetes', role, apiServer, kubeconfigFile, namespaces, selectors, attachMetadata, httpClient, line: w.position(n).line };
+  return { kind: 'kubernetes', role, apiServer, kubeconfigFile, namespaces, selectors, attachMetadata, httpClient, context, line: w.position(n).line };
 }
 
 /** checkSelector validates a Kubernetes label or field selector's syntax; returns an error or null. */
