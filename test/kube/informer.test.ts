@@ -71,7 +71,7 @@ describe('informer against the fake API server', () => {
   it('survives an API-server outage with backoff (no tight loop) and resumes from its resourceVersion', async () => {
     const inf = new Informer({ client: client(), path: '/api/v1/namespaces/default/pods', trim, backoff: { initialMs: 100, maxMs: 800, resetMs: 60_000 } });
     const adds: string[] = [];
-    inf.on({ add: (o) => adds.push(o.metadata.name) });
+    inf.on({ add: (o) => adds.push(o.metadata.name ?? "") });
     inf.start();
     await until(() => inf.hasSynced && inf.stats.watches === 1);
     const listsBefore = inf.stats.lists;

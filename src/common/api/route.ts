@@ -20,6 +20,8 @@ export interface RouteSpec {
   readonly pattern: string;
   /** readOnly routes change nothing: the UI may call them over IPC. */
   readonly readOnly: boolean;
+  /** ipc marks a route that changes something and that the UI may still call over IPC (its own settings). */
+  readonly ipc?: boolean;
 }
 
 /** RouteRequest is one request as a handler sees it, whatever carried it. */

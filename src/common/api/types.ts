@@ -121,3 +121,33 @@ export interface ApiMetadataEntry {
 
 /** ApiParams are query parameters; repeated parameters (match[]) are arrays. */
 export type ApiParams = Record<string, string | string[] | undefined>;
+
+/** ApiContextStatus is one kubeconfig context as /api/v1/vigil/contexts reports it. */
+export interface ApiContextStatus {
+  name: string;
+  cluster: string;
+  user: string;
+  namespace: string;
+  current: boolean;
+  monitored: boolean;
+  /** clusterLabel is the `cluster` label of the context's series. */
+  clusterLabel: string;
+  /** state is unknown, connected, auth-failed, forbidden, unreachable, tls-error or misconfigured. */
+  state: string;
+  error: string;
+  /** denied lists the permissions the API server refused (RBAC), e.g. "get nodes/proxy". */
+  denied: string[];
+  server: string;
+}
+
+/** ApiContextsData is the data of /api/v1/vigil/contexts. */
+export interface ApiContextsData {
+  current: string;
+  monitored: string[];
+  /** missing are monitored names the kubeconfig does not define. */
+  missing: string[];
+  files: string[];
+  /** problems are kubeconfig files that could not be read, as file:line: message. */
+  problems: string[];
+  contexts: ApiContextStatus[];
+}

@@ -8,6 +8,7 @@ import type {
   ApiMetadataEntry,
   ApiQueryData,
   ApiTargetsData,
+  ApiContextsData,
 } from '../api/types';
 import type { ApiParams, ApiRequest } from './contract';
 
@@ -20,23 +21,23 @@ export interface Transport {
 export class VigilClient {
   constructor(private readonly transport: Transport) {}
 
-  private call<T>(path: string, params: ApiParams = {}): Promise<ApiEnvelope<T>> {
-    return this.transport.call<T>({ path, params });
+  private call<T>(path: string, params: ApiParams = {}, method: 'GET' | 'POST' = 'GET'): Promise<ApiEnvelope<T>> {
+    return this.transport.call<T>({ path, params, method });
   }
 
   /** query runs an instant query at time (unix seconds; omitted = now). */
   query(query: string, time?: number, stats = false): Promise<ApiEnvelope<ApiQueryData>> {
-    return this.call('/api/v1/query', { query, time: time === undefined ? undefined : String(time), stats: stats ? 'all' : undefined });
+    return this.call('/api/v1/query', { query, time: time === undefined ? undefined : String(time), stats: stats ? 'all' : undefined }, 'POST');
   }
 
   /** queryRange runs a range query; times in unix seconds, step in seconds. */
   queryRange(query: string, start: number, end: number, step: number): Promise<ApiEnvelope<ApiQueryData>> {
-    return this.call('/api/v1/query_range', { query, start: String(start), end: String(end), step: String(step) });
+    return this.call('/api/v1/query_range', { query, start: String(start), end: String(end), step: String(step) }, 'POST');
   }
 
   /** labelNames lists label names. */
   labelNames(match?: string[]): Promise<ApiEnvelope<string[]>> {
-    return this.call('/api/v1/labels', { 'match[]': match });
+    return this.call('/api/v1/labels', { 'match[]': match }, 'POST');
   }
 
   /** labelValues lists the values of one label. */
@@ -50,7 +51,7 @@ export class VigilClient {
       'match[]': match,
       start: start === undefined ? undefined : String(start),
       end: end === undefined ? undefined : String(end),
-    });
+    }, 'POST');
   }
 
   /** metadata returns metric metadata by metric name. */
@@ -66,5 +67,15 @@ export class VigilClient {
   /** buildInfo returns version information. */
   buildInfo(): Promise<ApiEnvelope<ApiBuildInfo>> {
     return this.call('/api/v1/status/buildinfo');
+  }
+
+  /** contexts lists the kubeconfig's contexts, which are monitored, and their connection state. */
+  contexts(): Promise<ApiEnvelope<ApiContextsData>> {
+    return this.call('/api/v1/vigil/contexts');
+  }
+
+  /** selectContexts chooses the contexts to monitor (all: every context); the choice is kept in the settings. */
+  selectContexts(names: string[], all = false): Promise<ApiEnvelope<ApiContextsData>> {
+    return this.call('/api/v1/vigil/contexts/select', { 'context[]': names, all: all ? 'true' : undefined }, 'POST');
   }
 }

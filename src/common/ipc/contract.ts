@@ -13,6 +13,8 @@ import type { ApiParams } from '../api/types';
 export interface ApiRequest {
   path: string;
   params: ApiParams;
+  /** method is GET (the default) or POST (query routes with long parameters, and changes). */
+  method?: 'GET' | 'POST';
 }
 
 /** IPC_CHANNEL is the single IPC channel the preload exposes (invoke/handle). */
@@ -30,7 +32,7 @@ export const MAX_PARAM_BYTES = 64 * 1024;
  * under /api/.
  */
 export function ipcAllowlist(specs: readonly RouteSpec[]): (path: string) => boolean {
-  const res = specs.filter((s) => s.readOnly && s.pattern.startsWith('/api/')).map((s) => compilePattern(s.pattern));
+  const res = specs.filter((s) => (s.readOnly || s.ipc === true) && s.pattern.startsWith('/api/')).map((s) => compilePattern(s.pattern));
   return (path) => path.length <= 2048 && res.some((re) => re.test(path));
 }
 
@@ -41,8 +43,9 @@ export function ipcAllowlist(specs: readonly RouteSpec[]): (path: string) => boo
  */
 export function validateApiRequest(req: unknown, allowed: (path: string) => boolean = isApiPath): { ok: true; req: ApiRequest } | { ok: false; reason: string } {
   if (typeof req !== 'object' || req === null) return { ok: false, reason: 'request is not an object' };
-  const { path, params } = req as { path?: unknown; params?: unknown };
+  const { path, params, method } = req as { path?: unknown; params?: unknown; method?: unknown };
   if (typeof path !== 'string') return { ok: false, reason: 'path is not a string' };
+  if (method !== undefined && method !== 'GET' && method !== 'POST') return { ok: false, reason: 'method must be GET or POST' };
   if (!allowed(path)) return { ok: false, reason: `path not allowed: ${path.slice(0, 100)}` };
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {
     return { ok: false, reason: 'params is not an object' };
@@ -60,7 +63,7 @@ export function validateApiRequest(req: unknown, allowed: (path: string) => bool
       return { ok: false, reason: `parameter ${k} has an invalid type` };
     }
   }
-  return { ok: true, req: { path, params: out } };
+  return { ok: true, req: method === undefined ? { path, params: out } : { path, params: out, method } };
 }
 
 /** isApiPath accepts /api/v1/... paths without dot segments or empty segments. */

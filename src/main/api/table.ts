@@ -44,7 +44,7 @@ export class RouteTable {
 
   /** specs lists every route's method, pattern and readOnly flag (the IPC allowlist is built from these). */
   specs(): RouteSpec[] {
-    return this.entries.map(({ route }) => ({ methods: [...route.methods], pattern: route.pattern, readOnly: route.readOnly }));
+    return this.entries.map(({ route }) => ({ methods: [...route.methods], pattern: route.pattern, readOnly: route.readOnly, ...(route.ipc ? { ipc: true } : {}) }));
   }
 
   /**

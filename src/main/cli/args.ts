@@ -7,6 +7,8 @@
 export interface FlagSpec {
   name: string;
   boolean?: boolean;
+  /** repeatable flags may be given several times; their values are in ParsedArgs.lists. */
+  repeatable?: boolean;
   help: string;
   placeholder?: string;
 }
@@ -15,6 +17,8 @@ export interface FlagSpec {
 export interface ParsedArgs {
   flags: Record<string, string | boolean>;
   positional: string[];
+  /** lists holds every value of repeatable flags, in order (flags holds the last one too). */
+  lists: Record<string, string[]>;
 }
 
 /** UsageError is a command-line mistake; the CLI prints it with the command's usage. */
@@ -29,6 +33,7 @@ export class UsageError extends Error {
 export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[]): ParsedArgs {
   const flags: Record<string, string | boolean> = {};
   const positional: string[] = [];
+  const lists: Record<string, string[]> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--') {
@@ -55,7 +60,9 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[]): 
         i++;
       }
       if (v === undefined) throw new UsageError(`flag --${name} needs a value`);
+      if (!spec.repeatable && flags[name] !== undefined) throw new UsageError(`flag --${name} given twice`);
       flags[name] = v;
+      if (spec.repeatable) (lists[name] ??= []).push(v);
       continue;
     }
     if (a === '-h') {
@@ -64,7 +71,7 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[]): 
     }
     positional.push(a);
   }
-  return { flags, positional };
+  return { flags, positional, lists };
 }
 
 /** formatFlags renders flag help lines. */

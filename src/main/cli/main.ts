@@ -13,10 +13,15 @@ interface Command {
   summary: string;
   usage: string;
   flags: FlagSpec[];
-  run(args: { flags: Record<string, string | boolean>; positional: string[] }, out: Out, err: Out): Promise<number>;
+  run(args: { flags: Record<string, string | boolean>; positional: string[]; lists: Record<string, string[]> }, out: Out, err: Out): Promise<number>;
 }
 
 const DATA_FLAG: FlagSpec = { name: 'data', placeholder: 'DIR', help: `data folder (default: ${defaultDataDir()})` };
+const KUBE_FLAGS: FlagSpec[] = [
+  { name: 'kubeconfig', placeholder: 'FILE', help: 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config), as kubectl' },
+  { name: 'context', placeholder: 'NAME', repeatable: true, help: 'a context to monitor (repeat for several; default: the app setting, else the current context)' },
+  { name: 'all-contexts', boolean: true, help: 'monitor every context of the kubeconfig' },
+];
 const RETENTION_FLAGS: FlagSpec[] = [
   { name: 'storage.tsdb.retention.time', placeholder: 'DURATION', help: 'how long to keep samples (default 15d, or the app setting; 0 turns it off)' },
   { name: 'storage.tsdb.retention.size', placeholder: 'SIZE', help: 'the most the store may use, oldest data deleted first (default 2GB, or the app setting; 0 turns it off)' },
@@ -26,17 +31,18 @@ const COMMANDS: Command[] = [
   {
     name: 'serve',
     summary: 'run the core without a window: the UI in a browser and the Prometheus API',
-    usage: 'vigil serve [--config prometheus.yml] [--data DIR] [--listen 127.0.0.1:9797] [--demo] [--storage.tsdb.retention.time 15d]',
+    usage: 'vigil serve [--config prometheus.yml] [--data DIR] [--listen 127.0.0.1:9797] [--demo] [--context NAME]... [--all-contexts] [--storage.tsdb.retention.time 15d]',
     flags: [
       { name: 'config', placeholder: 'FILE', help: 'Prometheus-style configuration file (global, scrape_configs, rule_files, ...)' },
       DATA_FLAG,
       { name: 'listen', placeholder: 'HOST:PORT', help: 'address of the UI and API (default 127.0.0.1:9797; port 0 picks a free one)' },
       { name: 'demo', boolean: true, help: 'start a simulated cluster with live exporters and scrape it' },
+      ...KUBE_FLAGS,
       ...RETENTION_FLAGS,
       { name: 'log-level', placeholder: 'LEVEL', help: 'debug, info, warn or error (default info)' },
       { name: 'enable-feature', placeholder: 'LIST', help: "comma-separated Prometheus feature flags, e.g. promql-experimental-functions" },
     ],
-    run: async ({ flags }, out, err) => (await import('./serve')).serveCommand(flags, out, err),
+    run: async ({ flags, lists }, out, err) => (await import('./serve')).serveCommand(flags, out, err, lists),
   },
   {
     name: 'host',
@@ -47,11 +53,19 @@ const COMMANDS: Command[] = [
       DATA_FLAG,
       { name: 'listen', placeholder: 'HOST:PORT', help: 'address of the API for Grafana and promtool (default 127.0.0.1:9797)' },
       { name: 'demo', boolean: true, help: 'demo mode' },
+      ...KUBE_FLAGS,
       ...RETENTION_FLAGS,
       { name: 'log-level', placeholder: 'LEVEL', help: 'log level' },
       { name: 'enable-feature', placeholder: 'LIST', help: 'comma-separated Prometheus feature flags' },
     ],
-    run: async ({ flags }, out, err) => (await import('./serve')).hostCommand(flags, out, err),
+    run: async ({ flags, lists }, out, err) => (await import('./serve')).hostCommand(flags, out, err, lists),
+  },
+  {
+    name: 'contexts',
+    summary: 'list the kubeconfig contexts (as kubectl config get-contexts), which Vigil monitors, and their connection state',
+    usage: 'vigil contexts [--kubeconfig FILE] [--offline]',
+    flags: [KUBE_FLAGS[0]!, { name: 'offline', boolean: true, help: 'do not contact the API servers' }, DATA_FLAG],
+    run: async ({ flags }, out, err) => (await import('./contexts')).contextsCommand(flags, out, err),
   },
   {
     name: 'query',

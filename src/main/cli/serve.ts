@@ -63,7 +63,7 @@ export function engineOptsFromFeatures(list: string | undefined): Partial<Engine
   return out;
 }
 
-async function start(flags: Record<string, string | boolean>, listen: string): Promise<Core> {
+async function start(flags: Record<string, string | boolean>, listen: string, lists: Record<string, string[]> = {}): Promise<Core> {
   const { host, port } = parseListen(listen);
   const configFile = typeof flags.config === 'string' ? flags.config : null;
   if (configFile && !fs.existsSync(configFile)) throw new Error(`${configFile}: no such file`);
@@ -77,6 +77,9 @@ async function start(flags: Record<string, string | boolean>, listen: string): P
       uiDir: uiDir(),
       engine: engineOptsFromFeatures(typeof flags['enable-feature'] === 'string' ? flags['enable-feature'] : undefined),
       logger: createLogger('vigil', logLevel(flags)),
+      kubeconfig: typeof flags.kubeconfig === 'string' ? flags.kubeconfig : undefined,
+      contexts: lists.context,
+      allContexts: flags['all-contexts'] === true,
       retention: {
         time: typeof flags['storage.tsdb.retention.time'] === 'string' ? flags['storage.tsdb.retention.time'] : undefined,
         size: typeof flags['storage.tsdb.retention.size'] === 'string' ? flags['storage.tsdb.retention.size'] : undefined,
@@ -105,27 +108,29 @@ function waitForSignal(core: Core, err: Out): Promise<number> {
 }
 
 /** serveCommand runs until SIGINT/SIGTERM. */
-export async function serveCommand(flags: Record<string, string | boolean>, out: Out, err: Out): Promise<number> {
+export async function serveCommand(flags: Record<string, string | boolean>, out: Out, err: Out, lists: Record<string, string[]> = {}): Promise<number> {
   const listen = typeof flags.listen === 'string' ? flags.listen : DEFAULT_LISTEN;
-  const core = await start(flags, listen);
+  const core = await start(flags, listen, lists);
   out(`Vigil is serving at ${core.url}\n`);
   out(`  UI:  ${core.url}/\n  API: ${core.url}/api/v1/  (Prometheus-compatible: point Grafana or promtool here)\n`);
+  const monitored = core.kube.monitored();
+  if (monitored.length > 0) out(`  Kubernetes: monitoring context${monitored.length > 1 ? 's' : ''} ${monitored.join(', ')} (${core.kube.kubeconfig.files.join(', ')})\n`);
   if (flags.demo) out('  Demo mode: a simulated cluster is being scraped; try `sum by (handler) (rate(http_requests_total[1m]))`.\n');
   return waitForSignal(core, err);
 }
 
 /** hostCommand runs the core for the desktop shell. */
-export async function hostCommand(flags: Record<string, string | boolean>, out: Out, err: Out): Promise<number> {
+export async function hostCommand(flags: Record<string, string | boolean>, out: Out, err: Out, lists: Record<string, string[]> = {}): Promise<number> {
   const parent = (process as unknown as { parentPort?: ParentPort }).parentPort;
   if (!parent) throw new Error('vigil host runs inside the desktop app only; use `vigil serve`');
   let core: Core;
   try {
-    core = await start(flags, typeof flags.listen === 'string' ? flags.listen : DEFAULT_LISTEN);
+    core = await start(flags, typeof flags.listen === 'string' ? flags.listen : DEFAULT_LISTEN, lists);
   } catch (e) {
     // The window still works over IPC when the API port is taken: fall back to a free port.
     if (!/already in use/.test((e as Error).message)) throw e;
     err(`vigil: ${(e as Error).message}; using a free port instead\n`);
-    core = await start(flags, '127.0.0.1:0');
+    core = await start(flags, '127.0.0.1:0', lists);
   }
   out(`Vigil core is serving the API at ${core.url}\n`);
   serveShell(core, parent, () => void core.stop().then(() => process.exit(0)));

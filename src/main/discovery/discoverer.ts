@@ -6,6 +6,7 @@
 import type { HTTPClientConfig } from '../config/types';
 import type { Fields, Walker, YNode } from '../config/yamlwalk';
 import type { Logger } from '../util/log';
+import type { KubeContexts } from '../kube/contexts';
 import type { SDConfig, TargetGroup } from './targetgroup';
 
 /**
@@ -24,6 +25,8 @@ export interface DiscovererOptions {
   logger: Logger;
   /** env is the environment (kubeconfig paths and the like); process.env by default. */
   env?: NodeJS.ProcessEnv;
+  /** kube is the user's kubeconfig contexts, for Kubernetes discovery (absent: none loaded). */
+  kube?: KubeContexts;
 }
 
 /**

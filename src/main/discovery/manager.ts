@@ -5,6 +5,7 @@
  * set (scrape pool) whose groups changed, batched over a short delay.
  */
 import type { Logger } from '../util/log';
+import type { KubeContexts } from '../kube/contexts';
 import { nopLogger } from '../util/log';
 import type { Discoverer, DiscoveryKind } from './discoverer';
 import { discoveryKind } from './providers';
@@ -28,6 +29,8 @@ export interface DiscoveryManagerOptions {
   /** updateDelayMs batches updates from providers before telling the listener (default 100 ms). */
   updateDelayMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** kube is the user's kubeconfig contexts, handed to Kubernetes discoverers. */
+  kube?: KubeContexts;
   /** kindOf finds the kind of an SD config (default: the kinds in providers.ts; tests pass their own). */
   kindOf?: (kind: string) => DiscoveryKind | undefined;
 }
@@ -93,7 +96,7 @@ export class DiscoveryManager {
           let p = this.providers.get(key);
           if (p === undefined) {
             try {
-              p = this.newProvider(key, kind.create(c, { logger: this.logger, env: this.opts.env }));
+              p = this.newProvider(key, kind.create(c, { logger: this.logger, env: this.opts.env, kube: this.opts.kube }));
             } catch (e) {
               this.logger('error', `cannot start ${c.kind} discovery`, { set: name, err: (e as Error).message });
               continue;

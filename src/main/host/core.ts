@@ -29,6 +29,10 @@ import { buildInfo, VERSION } from '../util/version';
 import { JsonLogFile } from '../util/jsonlog';
 import type { Logger } from '../util/log';
 import { prepareDataDir, writeServerInfo } from './datadir';
+import { KubeContexts } from '../kube/contexts';
+import type { LimiterOptions } from '../kube/limiter';
+import { kubeRoutes } from '../kube/routes';
+import { KubeTransports } from '../scrape/kubernetes';
 import { selfMetricsRoute } from './self-metrics';
 import { SettingsStore, type Retention } from './settings';
 
@@ -48,6 +52,13 @@ export interface CoreOptions {
   demoInterval?: string;
   /** retention overrides the settings file (--storage.tsdb.retention.time / .size). */
   retention?: { time?: string; size?: string };
+  /** kubeconfig replaces KUBECONFIG / ~/.kube/config (--kubeconfig). */
+  kubeconfig?: string;
+  /** contexts to monitor for this run (--context), overriding the settings; allContexts monitors every one. */
+  contexts?: string[];
+  allContexts?: boolean;
+  /** kubeLimits tune the politeness towards API servers (tests and benchmarks). */
+  kubeLimits?: LimiterOptions;
 }
 
 /** Core is a running core. */
@@ -57,6 +68,7 @@ export interface Core {
   readonly storage: StorageEngine;
   readonly config: VigilConfig;
   readonly retention: Retention;
+  readonly kube: KubeContexts;
   /** onEvent subscribes to events for the shell (notifications, tray counts); returns the unsubscriber. */
   onEvent(fn: (e: HostEvent) => void): () => void;
   stop(): Promise<void>;
@@ -119,6 +131,21 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     let config: VigilConfig | null = null;
     const startedAt = new Date();
 
+    // The kubeconfig's contexts: which are monitored comes from --context, else the settings.
+    const sc = settings.get().contexts ?? {};
+    const flagged = (opts.contexts?.length ?? 0) > 0 || opts.allContexts === true;
+    const kube = new KubeContexts({
+      source: opts.kubeconfig ? { explicit: opts.kubeconfig } : {},
+      logger: (level, msg, f) => log(level, msg, { component: 'kube', ...f }),
+      monitored: flagged ? (opts.contexts ?? []) : (sc.monitored ?? []),
+      allContexts: flagged ? opts.allContexts === true : sc.all === true,
+      clusterLabels: sc.clusterLabels,
+      limits: opts.kubeLimits,
+      userAgent: `Vigil/${VERSION}`,
+    });
+    stops.push(() => kube.stop());
+    for (const m of kube.missingMonitored()) log('warn', `context ${m} is not in the kubeconfig (${kube.kubeconfig.files.join(', ')}); it is not monitored`, { component: 'kube' });
+
     // Exemplars live in memory (as in Prometheus); storage.exemplars.max_exemplars sizes the buffer.
     const exemplars = new ExemplarStorage(DEFAULT_MAX_EXEMPLARS);
     const now = (): number => Date.now();
@@ -126,6 +153,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       ...queryRoutes({ engine, queryable: storage, parserOptions, now }),
       ...storageRoutes({ storage, exemplars, parserOptions }),
       ...scrapeRoutes(() => scrape),
+      ...kubeRoutes({ contexts: kube, persist: (monitored, all) => settings.update({ contexts: { monitored, all } }) }),
       ...healthRoutes(),
       ...statusRoutes({
         buildInfo: buildInfo(),
@@ -203,14 +231,16 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       });
       engine.setQueryLogger((e) => queryLog.log('INFO', 'engine.go', 'promql query logged', { ...e }));
     }
+    const kubeTransports = new KubeTransports(kube);
     scrape = new ScrapeManager({
       appendable: storage,
+      transportFor: ({ target, config: c }) => kubeTransports.resolve(target, c),
       exemplars: { add: (lset, e) => (exemplars.capacity > 0 ? exemplars.add(lset, e) : undefined) },
       logger: (level, msg) => log(level, msg, { component: 'scrape' }),
     });
     stops.push(() => scrape!.stop());
     scrape.applyConfig(config);
-    const discovery = new DiscoveryManager((sets) => scrape!.sync(sets), { logger: (level, msg, f) => log(level, msg, { component: 'discovery', ...f }) });
+    const discovery = new DiscoveryManager((sets) => scrape!.sync(sets), { logger: (level, msg, f) => log(level, msg, { component: 'discovery', ...f }), kube });
     stops.push(() => discovery.stop());
     discovery.applyConfig(new Map(config.scrapeConfigs.map((sc) => [sc.jobName, sc])));
 
@@ -220,6 +250,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       storage,
       config,
       retention,
+      kube,
       onEvent(fn) {
         listeners.add(fn);
         return () => listeners.delete(fn);

@@ -36,7 +36,7 @@ export function serveShell(core: Core, parent: ParentPort, onShutdown: () => voi
       parent.postMessage({ type: 'response', id, body: { status: 'error', errorType: 'bad_data', error: `path not allowed over IPC: ${req.path.slice(0, 100)}` } });
       return;
     }
-    void core.routes.dispatch({ method: 'GET', path: req.path, params: req.params }).then(
+    void core.routes.dispatch({ method: req.method ?? 'GET', path: req.path, params: req.params }).then(
       (r) => {
         if (r.kind === 'json') parent.postMessage({ type: 'response', id, body: r.body });
         else parent.postMessage({ type: 'error', id, error: `${req.path} does not answer with an API envelope` });

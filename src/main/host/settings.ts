@@ -20,6 +20,15 @@ export interface Settings {
     /** size is a Prometheus size (`2GB`, base 2); 0 turns size retention off. */
     size?: string;
   };
+  /** contexts are the Kubernetes contexts Vigil monitors. */
+  contexts?: {
+    /** monitored names contexts; empty or absent means the kubeconfig's current context. */
+    monitored?: string[];
+    /** all monitors every context. */
+    all?: boolean;
+    /** clusterLabels give a context's series another `cluster` label than its name. */
+    clusterLabels?: Record<string, string>;
+  };
 }
 
 /** DEFAULT_RETENTION_TIME and DEFAULT_RETENTION_SIZE are the retention of a laptop. */
@@ -91,7 +100,12 @@ export class SettingsStore {
 
   /** update merges a change into the settings and writes the file (atomically, mode 0600). */
   update(change: Settings): void {
-    const next = validateSettings({ ...this.current, ...change, retention: { ...this.current.retention, ...change.retention } }, this.file);
+    const next = validateSettings(
+      { ...this.current, ...change, retention: { ...this.current.retention, ...change.retention }, contexts: { ...this.current.contexts, ...change.contexts } },
+      this.file,
+    );
+    if (next.retention && Object.keys(next.retention).length === 0) delete next.retention;
+    if (next.contexts && Object.keys(next.contexts).length === 0) delete next.contexts;
     const tmp = `${this.file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
     fs.renameSync(tmp, this.file);
@@ -117,7 +131,24 @@ export function validateSettings(v: unknown, file: string): Settings {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`${file}: expected a JSON object`);
   const o = v as Record<string, unknown>;
   const out: Settings = {};
-  for (const k of Object.keys(o)) if (k !== 'retention') throw new Error(`${file}: unknown setting ${JSON.stringify(k)}`);
+  for (const k of Object.keys(o)) if (k !== 'retention' && k !== 'contexts') throw new Error(`${file}: unknown setting ${JSON.stringify(k)}`);
+  if (o.contexts !== undefined) {
+    const c = o.contexts as Record<string, unknown>;
+    if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new Error(`${file}: contexts must be an object`);
+    out.contexts = {};
+    for (const [k, x] of Object.entries(c)) {
+      if (k === 'monitored') {
+        if (!Array.isArray(x) || !x.every((n) => typeof n === 'string')) throw new Error(`${file}: contexts.monitored must be a list of context names`);
+        out.contexts.monitored = x as string[];
+      } else if (k === 'all') {
+        if (typeof x !== 'boolean') throw new Error(`${file}: contexts.all must be true or false`);
+        out.contexts.all = x;
+      } else if (k === 'clusterLabels') {
+        if (typeof x !== 'object' || x === null || Array.isArray(x) || !Object.values(x).every((v) => typeof v === 'string')) throw new Error(`${file}: contexts.clusterLabels must map context names to labels`);
+        out.contexts.clusterLabels = x as Record<string, string>;
+      } else throw new Error(`${file}: unknown setting contexts.${k}`);
+    }
+  }
   if (o.retention !== undefined) {
     const r = o.retention as Record<string, unknown>;
     if (typeof r !== 'object' || r === null || Array.isArray(r)) throw new Error(`${file}: retention must be an object`);

@@ -128,7 +128,7 @@ export class KubeScrapeTransport implements ScrapeTransport {
         failures.push(e.message);
         const next = this.fallback(this.current);
         if (next === null) throw new TransportError(failures.join('; then '));
-        this.reasonText = `${e.message}; using ${next}`;
+        this.reasonText = `${e.message.replace(/\.$/, '')}; using ${next}`;
         this.current = next;
         this.fellBackAt = Date.now();
       }
@@ -252,8 +252,10 @@ export class KubeTransports {
     }
     const address = t.get('__address__');
     const host = address.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-    const apiHost = new URL(client.server).hostname.replace(/^\[|\]$/g, '');
-    const isApi = host === apiHost || host === 'kubernetes.default.svc' || host === 'kubernetes.default.svc.cluster.local' || host === 'kubernetes.default';
+    const port = /:(\d+)$/.exec(address)?.[1] ?? '';
+    const api = new URL(client.server);
+    const apiPort = api.port || (api.protocol === 'https:' ? '443' : '80');
+    const isApi = (host === api.hostname.replace(/^\[|\]$/g, '') && (port === apiPort || port === '')) || /^kubernetes\.default(\.svc(\.cluster\.local)?)?$/.test(host);
     return new KubeScrapeTransport(client, kubeTargetRef(t.discoveredLabels, address), cfg.kubernetesTransport, new HttpTransport(cfg.httpClient), isApi);
   }
 }

@@ -19,12 +19,12 @@ export class HttpTransport implements Transport {
     }
     let res: Response;
     try {
-      // POST with a form body, as Prometheus's own UI does, so long queries do not hit URL limits.
-      res = await fetch(this.base + req.path, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body,
-      });
+      // POST with a form body, as Prometheus's own UI does for queries, so long ones do not hit
+      // URL limits; GET with a query string for the rest.
+      res =
+        req.method === 'POST'
+          ? await fetch(this.base + req.path, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body })
+          : await fetch(`${this.base}${req.path}${body.size > 0 ? `?${body.toString()}` : ''}`);
     } catch (e) {
       return { status: 'error', errorType: 'unavailable', error: `cannot reach Vigil's API: ${(e as Error).message}` };
     }
