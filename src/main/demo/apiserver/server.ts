@@ -93,6 +93,9 @@ export class FakeApiServer {
   readonly requests: RequestRecord[] = [];
   /** counts are request counts by kind (kept even when records are off). */
   readonly counts: Record<string, number> = {};
+  /** proxyInFlight and maxProxyInFlight count concurrent proxied requests (politeness tests). */
+  proxyInFlight = 0;
+  maxProxyInFlight = 0;
   private users: FakeUser[];
   private server: https.Server | null = null;
   private wss: WebSocketServer;
@@ -427,12 +430,16 @@ export class FakeApiServer {
         res.end();
         return;
       }
-      for (const e of past) if (e.resource === rt.resource && this.store.matches(e.object, ns, labelSel, fieldSel)) pending.push({ type: e.type, object: e.object });
+      for (const e of past) {
+        const type = e.resource === rt.resource ? this.store.view(e, ns, labelSel, fieldSel) : null;
+        if (type) pending.push({ type, object: e.object });
+      }
     }
     for (const e of pending) send(e.type, e.object);
     this.watches.add(res);
     const unsub = this.store.onEvent((e) => {
-      if (e.resource === rt.resource && this.store.matches(e.object, ns, labelSel, fieldSel)) send(e.type, e.object);
+      const type = e.resource === rt.resource ? this.store.view(e, ns, labelSel, fieldSel) : null;
+      if (type) send(type, e.object);
     });
     const bm = bookmarks
       ? setInterval(() => send('BOOKMARK', { kind: rt.kind, apiVersion: rt.group ? `${rt.group}/${rt.version}` : rt.version, metadata: { resourceVersion: String(this.store.rv), annotations: { 'k8s.io/initial-events-end': 'false' } } }), this.o.bookmarkIntervalMs ?? 1000)
@@ -504,6 +511,14 @@ export class FakeApiServer {
     delete headers.authorization;
     delete headers.host;
     const mod = t.https ? https : http;
+    this.proxyInFlight++;
+    this.maxProxyInFlight = Math.max(this.maxProxyInFlight, this.proxyInFlight);
+    let counted = true;
+    const done = (): void => {
+      if (counted) this.proxyInFlight--;
+      counted = false;
+    };
+    res.on('close', done);
     const up = mod.request(
       { host: t.host, port: t.port, method: req.method, path: rest + url.search, headers, rejectUnauthorized: false, ...(t.https && this.o.kubeletClient ? { cert: this.o.kubeletClient.certPem, key: this.o.kubeletClient.keyPem } : {}) },
       (ur) => {

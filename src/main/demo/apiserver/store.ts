@@ -60,6 +60,8 @@ export interface StoreEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
   resource: string;
   object: KubeObj;
+  /** old is the object before a MODIFIED (watches with selectors turn an object leaving them into DELETED). */
+  old?: KubeObj;
 }
 
 /** Requirement is one term of a label selector. */
@@ -163,8 +165,8 @@ export class ObjectStore {
     return () => this.listeners.delete(fn);
   }
 
-  private record(type: StoreEvent['type'], resource: string, obj: KubeObj): void {
-    const e: StoreEvent = { rv: this.rv, type, resource, object: obj };
+  private record(type: StoreEvent['type'], resource: string, obj: KubeObj, old?: KubeObj): void {
+    const e: StoreEvent = { rv: this.rv, type, resource, object: obj, ...(old ? { old } : {}) };
     this.history.push(e);
     if (this.history.length > this.maxHistory) {
       const drop = this.history.length - this.maxHistory;
@@ -189,7 +191,7 @@ export class ObjectStore {
       metadata: { ...obj.metadata, uid: old?.metadata.uid ?? obj.metadata.uid ?? `00000000-0000-4000-8000-${String(++this.uid).padStart(12, '0')}`, resourceVersion: String(this.rv), creationTimestamp: old?.metadata.creationTimestamp ?? obj.metadata.creationTimestamp ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
     };
     b.set(k, stored);
-    this.record(old ? 'MODIFIED' : 'ADDED', resource, stored);
+    this.record(old ? 'MODIFIED' : 'ADDED', resource, stored, old);
     return stored;
   }
 
@@ -220,6 +222,21 @@ export class ObjectStore {
       out.push(o);
     }
     return out.sort((a, b) => (this.key(a) < this.key(b) ? -1 : 1));
+  }
+
+  /**
+   * view returns what a watch with these selectors sees of an event, as the API server does: a
+   * modification that takes an object out of the selection is a DELETED, one that brings it in an
+   * ADDED; null when the watch sees nothing.
+   */
+  view(e: StoreEvent, namespace: string, labelSel: Requirement[], fieldSel: ((o: KubeObj) => boolean) | null): StoreEvent['type'] | null {
+    const now = this.matches(e.object, namespace, labelSel, fieldSel);
+    if (e.type !== 'MODIFIED' || !e.old) return now ? e.type : null;
+    const before = this.matches(e.old, namespace, labelSel, fieldSel);
+    if (before && now) return 'MODIFIED';
+    if (before) return 'DELETED';
+    if (now) return 'ADDED';
+    return null;
   }
 
   /** matches tells a watch whether an event's object is in its view. */
