@@ -1,7 +1,8 @@
 /**
  * The storage contract, after Prometheus's storage/interface.go. The rest of Vigil reaches samples
- * only through these interfaces: scrape and rules append through an Appender; the PromQL engine
- * reads through a Queryable. Nothing outside src/main/storage imports better-sqlite3.
+ * only through these interfaces: scrape and rules append through an Appendable's Appender (and
+ * exemplars through an ExemplarAppender); the PromQL engine reads through a Queryable. Nothing
+ * outside src/main/storage imports better-sqlite3.
  *
  * All calls are synchronous: the store is in-process and SQLite (better-sqlite3) is synchronous.
  * Timestamps are integer milliseconds; values are float64. A second sample kind (native
@@ -138,6 +139,26 @@ export interface Appender {
   rollback(): void;
 }
 
+/** Appendable hands out appenders: the storage, or a test double (what scrape and rules write to). */
+export interface Appendable {
+  appender(): Appender;
+}
+
+/** Exemplar is one exemplar of a series: its own labels (trace id ...), value and timestamp (ms). */
+export interface Exemplar {
+  labels: Labels;
+  value: number;
+  ts: number;
+}
+
+/**
+ * ExemplarAppender stores exemplars by series (the labels of the series they belong to); add
+ * throws for a duplicate or out-of-order exemplar, which callers count or ignore.
+ */
+export interface ExemplarAppender {
+  add(lset: Labels, e: Exemplar): void;
+}
+
 /** StorageErrorKind classifies rejected appends and failed operations. */
 export type StorageErrorKind =
   | 'out_of_order'
@@ -180,8 +201,7 @@ export interface StorageStats {
 }
 
 /** Storage is the whole store: append, query, admin. */
-export interface Storage extends Queryable {
-  appender(): Appender;
+export interface Storage extends Queryable, Appendable {
   /** deleteSeries removes samples of matching series in [mint, maxt]. */
   deleteSeries(matchers: readonly Matcher[], mint: number, maxt: number): void;
   stats(limit?: number): StorageStats;
