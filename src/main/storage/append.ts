@@ -5,6 +5,9 @@
  * out-of-order head chunks) in one SQLite transaction, and only then applies it to the in-memory
  * head, where each series appends to its open XOR chunk and chunks are cut by Prometheus's rules.
  *
+ * After the head has the batch, commit listeners (Storage.onCommit) get it, still in the
+ * appender's buffers; without listeners that costs one length check per commit.
+ *
  * This is the hot path: per sample it touches only typed arrays of the head and the batch.
  */
 import type { FloatHistogram } from '../../common/model/histogram';
@@ -12,7 +15,7 @@ import type { Labels } from '../../common/model/labels';
 import { SampleBuf, XorAppender, decodeChunkInto, MAX_CHUNK_SAMPLES } from './chunkenc/index';
 import type { StoreCore } from './core';
 import { F_HAS_LAST, HeadSeries, MAX_BYTES_PER_CHUNK, computeChunkEndTime, rangeEnd } from './head';
-import { StorageError, type Appender, type SeriesRef } from './interface';
+import { StorageError, type Appender, type CommitBatch, type CommitListener, type CommittedSeries, type SeriesRef } from './interface';
 import { encodeSamples } from './record';
 import { decodeBlockRow, decodeHeadChunkRow, encodeHeadChunkRow } from './rows';
 
@@ -69,6 +72,10 @@ export class HeadWriter {
   private commitGen = 0;
   private appendGen = 0;
   private readonly batchPool: BatchBuffers[] = [];
+  /** listeners are the commit listeners; replaced, never mutated, so a notification can iterate a snapshot. */
+  private listeners: readonly CommitListener[] = [];
+  /** announced is the lowest series ref not yet listed in a batch's newSeries (refs only grow). */
+  private announced = 0;
 
   /** The constructor takes the store's state and the maintenance to run after each commit. */
   constructor(
@@ -80,6 +87,23 @@ export class HeadWriter {
   appender(): Appender {
     this.core.checkOpen();
     return new HeadAppender(this, ++this.appendGen, this.batchPool.pop() ?? new BatchBuffers(256));
+  }
+
+  /** onCommit subscribes listener to committed batches and returns its unsubscribe function (see Storage.onCommit). */
+  onCommit(listener: CommitListener): () => void {
+    if (this.listeners.length === 0) {
+      // announce from the oldest series not committed yet: older ones were in batches nobody saw
+      const c = this.core;
+      this.announced = c.unpersisted.length > 0 ? c.unpersisted[0]!.ref : c.nextRef;
+    }
+    this.listeners = [...this.listeners, listener];
+    let subscribed = true;
+    return () => {
+      if (!subscribed) return;
+      subscribed = false;
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners = [...this.listeners.slice(0, i), ...this.listeners.slice(i + 1)];
+    };
   }
 
   /** releaseBatch returns an appender's buffers for reuse. */
@@ -170,6 +194,7 @@ export class HeadWriter {
     const c = this.core;
     c.checkOpen();
     if (n === 0 && c.unpersisted.length === 0) return;
+    const listeners = this.listeners;
     const H = c.h;
     const cGen = H.cGen;
     const cT = H.cT;
@@ -218,11 +243,12 @@ export class HeadWriter {
     const rec = k > 0 ? encodeSamples(k, refs, ts, vals, v32) : null;
     let logId = 0;
     let oooChunks: { s: HeadSeries; c: number }[] = [];
+    const oooKept: OooSample[] | null = ooo !== null && listeners.length > 0 ? [] : null;
     try {
       c.tx(() => {
         c.persistNewSeries();
         if (rec !== null) logId = Number(c.st.insLog!.run(rec).lastInsertRowid);
-        if (ooo !== null) oooChunks = this.writeOoo(ooo);
+        if (ooo !== null) oooChunks = this.writeOoo(ooo, oooKept);
       });
     } catch (e) {
       for (const { c: ch } of oooChunks) H.discardChunk(ch);
@@ -242,11 +268,47 @@ export class HeadWriter {
       c.noteTimes(s.slot, H.cMinT[ch]!, H.cMaxT[ch]!);
       c.counters.oooSamplesAppended += H.cN[ch]!;
     }
+    if (listeners.length > 0) this.notify(listeners, k, refs, ts, vals, v32, oooKept);
     this.afterCommit();
   }
 
-  /** writeOoo writes out-of-order samples as head chunks (one per series and block), in a transaction. */
-  private writeOoo(ooo: OooSample[]): { s: HeadSeries; c: number }[] {
+  /**
+   * notify hands the committed batch to the listeners: the k in-order samples already at the front
+   * of the buffers, then the out-of-order samples written (placed after them: the buffers hold at
+   * least k of them plus every out-of-order one), and the series created since the last
+   * notification (a successful commit has persisted every series created so far).
+   */
+  private notify(listeners: readonly CommitListener[], k: number, refs: Int32Array, ts: Float64Array, vals: Float64Array, v32: Uint32Array, oooKept: readonly OooSample[] | null): void {
+    const c = this.core;
+    let count = k;
+    if (oooKept !== null) {
+      for (const x of oooKept) {
+        refs[count] = x.s.ref;
+        ts[count] = x.t;
+        v32[2 * count] = x.lo;
+        v32[2 * count + 1] = x.hi;
+        count++;
+      }
+    }
+    const index = c.index;
+    const newSeries: CommittedSeries[] = [];
+    for (let ref = this.announced; ref < c.nextRef; ref++) if (index.has(ref)) newSeries.push({ ref, labels: index.labels(ref) });
+    this.announced = c.nextRef;
+    const batch: CommitBatch = { count, refs, timestamps: ts, values: vals, newSeries, labelsOf: (ref: SeriesRef): Labels => index.labels(ref) };
+    for (const l of listeners) {
+      try {
+        l(batch);
+      } catch (e) {
+        c.warnLimited('commit-listener', `storage ${c.path}: a commit listener failed (the commit stands): ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+
+  /**
+   * writeOoo writes out-of-order samples as head chunks (one per series and block), in a
+   * transaction; kept, when given, receives the samples written.
+   */
+  private writeOoo(ooo: OooSample[], kept: OooSample[] | null): { s: HeadSeries; c: number }[] {
     const c = this.core;
     ooo.sort((a, b) => a.s.ref - b.s.ref || a.t - b.t);
     const out: { s: HeadSeries; c: number }[] = [];
@@ -261,6 +323,7 @@ export class HeadWriter {
         if (x.t === lastT) continue;
         a.appendBits(x.t, x.hi, x.lo);
         lastT = x.t;
+        if (kept !== null) kept.push(x);
       }
       const bytes = a.bytes();
       const id = Number(c.st.insHead!.run(s.ref, a.minT, a.maxT, a.numSamples, 1, encodeHeadChunkRow(bytes)).lastInsertRowid);

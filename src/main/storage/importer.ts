@@ -55,6 +55,7 @@ export interface ImporterOptions {
  *  - Within a flush, a repeated timestamp of a series keeps the last value added. Against data
  *    already stored (earlier flushes, the head, compacted blocks), stored samples win.
  *  - Imported data older than the retention time is deleted by the next retention pass.
+ *  - Flushes do not notify commit listeners (Storage.onCommit): backfill bypasses the head.
  *  - Errors: StorageError 'invalid' for a bad timestamp or label set, 'io' when writing fails (the
  *    failed flush's samples are not stored; the importer can be flushed again), 'closed'.
  */

@@ -25,7 +25,7 @@ import { describe, isCorruption, moveAside, type SqliteDb } from './db';
 import { deleteSeries } from './delete';
 import type { Head } from './head';
 import { Importer, StoreImportTarget, type ImporterOptions } from './importer';
-import { StorageError, type Appender, type Querier, type Storage, type StorageStats } from './interface';
+import { StorageError, type Appender, type CommitListener, type Querier, type Storage, type StorageStats } from './interface';
 import { loadHead } from './load';
 import type { StoreCounters } from './metrics';
 import { Retention } from './retention';
@@ -89,6 +89,11 @@ export class TSDB implements Storage {
   /** appender returns a new Appender (one per scrape, rule evaluation or push). */
   appender(): Appender {
     return this.writer.appender();
+  }
+
+  /** onCommit subscribes listener to every committed batch; see Storage.onCommit and CommitBatch. */
+  onCommit(listener: CommitListener): () => void {
+    return this.writer.onCommit(listener);
   }
 
   /** querier opens a Querier over [mint, maxt] (ms, inclusive). Close it when done. */
