@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runRounds } from './storage/crash';
+import { runRounds } from '../test/storage/crash/harness';
 
 async function main(): Promise<void> {
   const rounds = Number(process.argv[2] ?? 200);

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runRounds, SERIES } from '../../bench/storage/crash';
+import { runRounds, SERIES } from './crash/harness';
 import { tempDir } from './helpers';
 
 describe('crash safety (SIGKILL while ingesting)', () => {

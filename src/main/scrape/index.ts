@@ -7,7 +7,9 @@ export type { ScrapeManagerOptions, TargetInfo, DroppedTargetInfo, TargetsView, 
 export { ScrapePool, acceptHeader, fallbackMediaType, reusableCache } from './pool';
 export type { TransportResolver, PoolDeps } from './pool';
 export { ScrapeLoop, ERR_SAMPLE_LIMIT, REPORT_METRICS, EXTRA_REPORT_METRICS } from './loop';
-export type { Appendable, Scraper, ScrapeLoopOptions, AppendResult, ScrapeStats } from './loop';
+export type { Scraper, ScrapeLoopOptions, AppendResult, ScrapeStats } from './loop';
+/** Appendable and ExemplarAppender are storage's write contract, re-exported until importers move to storage/interface. */
+export type { Appendable, ExemplarAppender } from '../storage/interface';
 export { ScrapeCache } from './cache';
 export type { MetricMetadata } from './cache';
 export { TargetScraper, ScrapeError, ERR_BODY_SIZE_LIMIT, USER_AGENT, readBody } from './scraper';

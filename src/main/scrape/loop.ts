@@ -25,17 +25,12 @@ import type { Logger } from '../util/log';
 import { isValidLabelName, LabelBuilder } from '../relabel/index';
 import type { NameValidationScheme, Relabeler } from '../relabel/index';
 import { StorageError } from '../storage/interface';
-import type { Appender, SeriesRef } from '../storage/interface';
+import type { Appendable, Appender, Exemplar, ExemplarAppender, SeriesRef } from '../storage/interface';
 import { ScrapeCache } from './cache';
 import type { CacheEntry } from './cache';
 import type { ScrapeResult } from './scraper';
 import { ScrapeError } from './scraper';
 import type { Target } from './target';
-
-/** Appendable hands out appenders (the storage, or a test double). */
-export interface Appendable {
-  appender(): Appender;
-}
 
 /** Scraper is what a loop scrapes through (TargetScraper, or a test double). */
 export interface Scraper {
@@ -90,18 +85,6 @@ export type ScrapeTotals = Record<ScrapeCounter, number>;
 /** newScrapeTotals returns zeroed totals. */
 export function newScrapeTotals(): ScrapeTotals {
   return { duplicates: 0, outOfOrder: 0, outOfBounds: 0, sampleLimitHits: 0, exemplarsOutOfOrder: 0, scrapes: 0 };
-}
-
-/** ScrapedExemplar is an exemplar as scraped: its labels, value and timestamp (ms). */
-export interface ScrapedExemplar {
-  labels: Labels;
-  value: number;
-  ts: number;
-}
-
-/** ExemplarAppender stores exemplars by series; it throws for duplicates and out-of-order ones. */
-export interface ExemplarAppender {
-  add(lset: Labels, e: ScrapedExemplar): void;
 }
 
 /** AppendResult are the counts of one append pass and its error. */
@@ -617,7 +600,7 @@ export class ScrapeLoop {
   }
 
   /** pendingExemplars are the exemplars of the scrape being appended, stored once it commits. */
-  private readonly pendingExemplars: { lset: Labels; ex: ScrapedExemplar }[] = [];
+  private readonly pendingExemplars: { lset: Labels; ex: Exemplar }[] = [];
 
   /** flushExemplars hands a committed scrape's exemplars to the exemplar store. */
   private flushExemplars(): void {

@@ -9,6 +9,7 @@
 import type { Labels } from '../../common/model/labels';
 import { labelsGet, labelsKey } from '../../common/model/labels';
 import type { Matcher } from '../../common/model/matcher';
+import type { Exemplar, ExemplarAppender } from './interface';
 
 /** DEFAULT_MAX_EXEMPLARS is Prometheus's storage.exemplars.max_exemplars default. */
 export const DEFAULT_MAX_EXEMPLARS = 100_000;
@@ -16,12 +17,8 @@ export const DEFAULT_MAX_EXEMPLARS = 100_000;
 /** EXEMPLAR_MAX_LABEL_SET_LENGTH is OpenMetrics's limit on an exemplar's label names and values, in runes. */
 export const EXEMPLAR_MAX_LABEL_SET_LENGTH = 128;
 
-/** StoredExemplar is one exemplar: its own labels (trace id ...), value and timestamp in ms. */
-export interface StoredExemplar {
-  labels: Labels;
-  value: number;
-  ts: number;
-}
+/** StoredExemplar is one exemplar as stored and returned by select (the interface's Exemplar). */
+export type StoredExemplar = Exemplar;
 
 /** ExemplarQueryResult is one series with its exemplars in a time range (oldest first). */
 export interface ExemplarQueryResult {
@@ -74,8 +71,8 @@ function sameLabels(a: Labels, b: Labels): boolean {
   return true;
 }
 
-/** ExemplarStorage is the circular buffer and its per-series index. */
-export class ExemplarStorage {
+/** ExemplarStorage is the circular buffer and its per-series index; scrape loops append to it. */
+export class ExemplarStorage implements ExemplarAppender {
   private slots: (Slot | null)[];
   private nextIndex = 0;
   private readonly index = new Map<string, SeriesEntry>();

@@ -4,11 +4,14 @@
  * in large transactions, bypassing the head and the log. Data older than the head is accepted.
  */
 import type { Labels } from '../../common/model/labels';
-import { SampleBuf } from './chunkenc/index';
-import { StorageError } from './interface';
+import { SampleBuf, decodeChunkInto } from './chunkenc/index';
+import { addBlockDelta, type StoreCore } from './core';
 import type { BlockMeta, HeadSeries } from './head';
+import { StorageError } from './interface';
+import { decodeBlockRow, encodeBlockRow } from './rows';
+import { encodeFrames, sortDedupe } from './samples';
 
-/** ImportTarget is what the importer needs from the store (implemented by TSDB). */
+/** ImportTarget is what the importer needs from the store (implemented by StoreImportTarget). */
 export interface ImportTarget {
   /** seriesFor returns (creating if needed) the series with these labels. */
   seriesFor(ls: Labels): HeadSeries;
@@ -52,6 +55,7 @@ export interface ImporterOptions {
  *  - Within a flush, a repeated timestamp of a series keeps the last value added. Against data
  *    already stored (earlier flushes, the head, compacted blocks), stored samples win.
  *  - Imported data older than the retention time is deleted by the next retention pass.
+ *  - Flushes do not notify commit listeners (Storage.onCommit): backfill bypasses the head.
  *  - Errors: StorageError 'invalid' for a bad timestamp or label set, 'io' when writing fails (the
  *    failed flush's samples are not stored; the importer can be flushed again), 'closed'.
  */
@@ -145,6 +149,107 @@ export class Importer {
 
   private check(): void {
     if (this.done) throw new StorageError('closed', 'importer already committed or aborted');
+  }
+}
+
+/** StoreImportTarget is the ImportTarget of a TSDB: block rows written directly, past the head and the log. */
+export class StoreImportTarget implements ImportTarget {
+  /** counters receives the imported sample count (the store's counters). */
+  readonly counters: { importedSamples: number };
+
+  /** The constructor takes the store's state. */
+  constructor(private readonly core: StoreCore) {
+    this.counters = core.counters;
+  }
+
+  /** seriesFor returns (creating if needed) the series with these labels. */
+  seriesFor(ls: Labels): HeadSeries {
+    return this.core.seriesFor(ls);
+  }
+
+  /** seriesByRef returns a live series. */
+  seriesByRef(ref: number): HeadSeries | undefined {
+    return this.core.seriesByRef(ref);
+  }
+
+  /**
+   * writeImported merges sorted samples of one series into block rows, inside the caller's
+   * transaction. ts must strictly increase. Returns the number of new samples written.
+   */
+  writeImported(s: HeadSeries, buf: SampleBuf, blockDelta: Map<number, BlockMeta>): number {
+    const core = this.core;
+    let written = 0;
+    let i = 0;
+    while (i < buf.n) {
+      const b = Math.floor(buf.t[i]! / core.range);
+      const end = (b + 1) * core.range;
+      let j = i;
+      while (j < buf.n && buf.t[j]! < end) j++;
+      const part = new SampleBuf(j - i + 256);
+      part.t.set(buf.t.subarray(i, j));
+      part.v.set(buf.v.subarray(i, j));
+      part.n = j - i;
+      const key = core.blockKey(b, s.ref);
+      const old = core.st.getRow!.get(key) as Uint8Array | undefined;
+      let oldN = 0;
+      let newSeries = 1;
+      let oldLen = 0;
+      if (old !== undefined) {
+        newSeries = 0;
+        oldLen = old.length;
+        const prev = new SampleBuf(512);
+        try {
+          for (const ch of decodeBlockRow(old)) decodeChunkInto(ch, prev);
+        } catch (e) {
+          prev.n = 0;
+          core.reportCorrupt(`chunks row ${key}`, s.ref, e as Error);
+        }
+        oldN = prev.n;
+        // existing samples win on equal timestamps: put them first, then dedupe
+        prev.ensure(prev.n + part.n);
+        prev.t.set(part.t.subarray(0, part.n), prev.n);
+        prev.v.set(part.v.subarray(0, part.n), prev.n);
+        prev.n += part.n;
+        sortDedupe(prev);
+        part.t = prev.t;
+        part.v = prev.v;
+        part.v32 = prev.v32;
+        part.n = prev.n;
+      }
+      const row = encodeBlockRow(encodeFrames(part));
+      core.rows.delete(key);
+      core.st.putRow!.run(key, row);
+      core.st.updSeriesTimes!.run(part.t[0]!, part.t[0]!, part.t[part.n - 1]!, part.t[part.n - 1]!, s.ref);
+      addBlockDelta(blockDelta, b, part.t[0]!, part.t[part.n - 1]!, newSeries, part.n - oldN, row.length - oldLen);
+      written += part.n - oldN;
+      i = j;
+    }
+    return written;
+  }
+
+  /** importTx runs fn in a transaction with the block bookkeeping of an import batch. */
+  importTx(fn: (blockDelta: Map<number, BlockMeta>) => { s: HeadSeries; minT: number; maxT: number }[]): void {
+    const core = this.core;
+    core.checkOpen();
+    const blockDelta = new Map<number, BlockMeta>();
+    let touched: { s: HeadSeries; minT: number; maxT: number }[] = [];
+    try {
+      core.tx(() => {
+        core.persistNewSeries();
+        touched = fn(blockDelta);
+        for (const d of blockDelta.values()) core.putBlockMeta(d);
+      });
+    } catch (e) {
+      throw core.ioError('import', e);
+    }
+    core.unpersisted = [];
+    for (const d of blockDelta.values()) core.blocks.set(d.block, d);
+    core.refreshBlockList();
+    const H = core.h;
+    for (const x of touched) {
+      if (x.minT < H.minT[x.s.slot]!) H.minT[x.s.slot] = x.minT;
+      if (x.maxT > H.dataMaxT[x.s.slot]!) H.dataMaxT[x.s.slot] = x.maxT;
+    }
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The storage contract, after Prometheus's storage/interface.go. The rest of Vigil reaches samples
- * only through these interfaces: scrape and rules append through an Appender; the PromQL engine
- * reads through a Queryable. Nothing outside src/main/storage imports better-sqlite3.
+ * only through these interfaces: scrape and rules append through an Appendable's Appender (and
+ * exemplars through an ExemplarAppender); the PromQL engine reads through a Queryable. Nothing
+ * outside src/main/storage imports better-sqlite3.
  *
  * All calls are synchronous: the store is in-process and SQLite (better-sqlite3) is synchronous.
  * Timestamps are integer milliseconds; values are float64. A second sample kind (native
@@ -138,6 +139,26 @@ export interface Appender {
   rollback(): void;
 }
 
+/** Appendable hands out appenders: the storage, or a test double (what scrape and rules write to). */
+export interface Appendable {
+  appender(): Appender;
+}
+
+/** Exemplar is one exemplar of a series: its own labels (trace id ...), value and timestamp (ms). */
+export interface Exemplar {
+  labels: Labels;
+  value: number;
+  ts: number;
+}
+
+/**
+ * ExemplarAppender stores exemplars by series (the labels of the series they belong to); add
+ * throws for a duplicate or out-of-order exemplar, which callers count or ignore.
+ */
+export interface ExemplarAppender {
+  add(lset: Labels, e: Exemplar): void;
+}
+
 /** StorageErrorKind classifies rejected appends and failed operations. */
 export type StorageErrorKind =
   | 'out_of_order'
@@ -179,9 +200,58 @@ export interface StorageStats {
   seriesCountByLabelValuePair: StatEntry[];
 }
 
+/** CommittedSeries is a series first made durable by a commit, with its labels. */
+export interface CommittedSeries {
+  ref: SeriesRef;
+  labels: Labels;
+}
+
+/**
+ * CommitBatch is what one successful Appender.commit() stored, as handed to CommitListeners:
+ * samples i in [0, count) are (refs[i], timestamps[i], values[i]); in-order samples come first,
+ * in append order, then the out-of-order samples accepted within the out-of-order window, sorted
+ * by series and time. Samples rejected or dropped as identical duplicates are not in the batch.
+ * Values are bit-exact (stale markers included): read them from the typed array, or through a
+ * Uint32Array view of values.buffer, never via a plain number[] (see README.md).
+ *
+ * The arrays and the batch are only valid during the listener call: they are the appender's
+ * buffers and are reused by later appenders, and may be longer than count. Copy what you keep.
+ */
+export interface CommitBatch {
+  /** count is the number of samples in the batch. */
+  readonly count: number;
+  readonly refs: Int32Array;
+  /** timestamps are integer milliseconds. */
+  readonly timestamps: Float64Array;
+  readonly values: Float64Array;
+  /**
+   * newSeries lists, in ref order, the series created since the previous batch (by any appender,
+   * rolled back or not, or by the importer) that still exist; each series appears once, in the
+   * first batch committed after its creation, so never after a batch with samples of it. Series
+   * committed before the first listener subscribed are not listed: resolve them with labelsOf.
+   */
+  readonly newSeries: readonly CommittedSeries[];
+  /** labelsOf returns the labels of a series of the batch (any ref in refs or newSeries). */
+  labelsOf(ref: SeriesRef): Labels;
+}
+
+/**
+ * CommitListener receives every committed batch, synchronously, right after the commit applied it
+ * to the head (before Appender.commit() returns). A listener that throws is caught and logged (a
+ * warning at most once a minute); it fails neither the commit nor other listeners. Keep it quick:
+ * it runs on the append path.
+ */
+export type CommitListener = (batch: CommitBatch) => void;
+
 /** Storage is the whole store: append, query, admin. */
-export interface Storage extends Queryable {
-  appender(): Appender;
+export interface Storage extends Queryable, Appendable {
+  /**
+   * onCommit subscribes listener to every successful Appender.commit() (scrape, rules, push) and
+   * returns a function that unsubscribes it. Rolled-back appenders and failed commits notify
+   * nothing; neither does backfill through the importer, which writes blocks past the head.
+   * Without listeners, commits cost nothing extra.
+   */
+  onCommit(listener: CommitListener): () => void;
   /** deleteSeries removes samples of matching series in [mint, maxt]. */
   deleteSeries(matchers: readonly Matcher[], mint: number, maxt: number): void;
   stats(limit?: number): StorageStats;

@@ -6,21 +6,23 @@
  * the same file, so recovery from repeated crashes (with compaction and log truncation happening
  * in between) is exercised too.
  *
- * Used by test/storage/crash.test.ts (20+ rounds) and bench/storage-crash.ts (200 rounds).
- * Run as a child: node --import tsx bench/storage/crash.ts <file>
+ * Used by test/storage/crash.test.ts (20+ rounds) and bench/storage-crash.ts (200 rounds). The
+ * child is writer.ts, started with the tsx loader: node --import tsx test/storage/crash/writer.ts <file>
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { labelsFromStrings, type Labels } from '../../src/common/model/labels';
-import { Matcher } from '../../src/common/model/matcher';
-import { openStorage, ValueType, type StorageOptions } from '../../src/main/storage/index';
+import { labelsFromStrings, type Labels } from '../../../src/common/model/labels';
+import { Matcher } from '../../../src/common/model/matcher';
+import { openStorage, ValueType, type StorageOptions } from '../../../src/main/storage/index';
 
 /** SERIES is the number of series per batch (one sample each). */
 export const SERIES = 200;
-const T0 = Date.UTC(2026, 0, 1);
+/** T0 is the timestamp of batch 0. */
+export const T0 = Date.UTC(2026, 0, 1);
 /** STEP is the time between batches; with BLOCK it makes compaction happen every ~90 batches. */
-const STEP = 1000;
+export const STEP = 1000;
 const BLOCK = 60_000;
 
 /** storeOptions are shared by the child and the checker (small blocks: frequent compaction). */
@@ -28,7 +30,11 @@ export function storeOptions(file: string): StorageOptions {
   return { path: file, autoMaintain: false, blockRangeMs: BLOCK, samplesPerChunk: 40, retentionMs: 0, retentionBytes: 0 };
 }
 
-function seriesLabels(): Labels[] {
+/** WRITER is the child's script. */
+const WRITER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'writer.ts');
+
+/** seriesLabels returns the label sets of the SERIES series every batch writes. */
+export function seriesLabels(): Labels[] {
   return Array.from({ length: SERIES }, (_, i) => labelsFromStrings('__name__', 'crash_test', 'i', String(i), 'job', 'crash'));
 }
 
@@ -72,29 +78,6 @@ export function check(file: string, acked: ReadonlySet<number>): CheckResult {
   return { ok: problems.length === 0, problems: problems.slice(0, 20), maxBatch, batches: perBatch.size };
 }
 
-/** runChild appends batches forever, printing "ack <id>" after each commit. */
-function runChild(file: string): void {
-  const st = openStorage(storeOptions(file));
-  const ls = seriesLabels();
-  const refs = new Array<number>(SERIES).fill(0);
-  // continue after the newest batch present
-  const q = st.querier(-1e15, 1e15);
-  let next = 0;
-  for (const s of q.select(false, null, [new Matcher('=', 'job', 'crash')]).series) {
-    const it = s.iterator();
-    while (it.next() === ValueType.Float) next = Math.max(next, (it.atT() - T0) / STEP + 1);
-  }
-  q.close();
-  fs.writeSync(1, `ready ${next}\n`);
-  for (let k = next; ; k++) {
-    const a = st.appender();
-    for (let i = 0; i < SERIES; i++) refs[i] = a.append(refs[i]!, ls[i]!, T0 + k * STEP, k);
-    a.commit();
-    fs.writeSync(1, `ack ${k}\n`);
-    if (k % 50 === 0) st.maintain();
-  }
-}
-
 /** RoundReport describes one kill/restart round. */
 export interface RoundReport {
   round: number;
@@ -105,8 +88,7 @@ export interface RoundReport {
 
 /** crashRound starts the child, kills it after killAfterMs of acknowledged progress, and checks. */
 export async function crashRound(file: string, acked: Set<number>, killAfterMs: number): Promise<CheckResult> {
-  const self = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, ['--import', 'tsx', self, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', WRITER, file], { stdio: ['ignore', 'pipe', 'pipe'] });
   let buf = '';
   let stderr = '';
   let started = false;
@@ -159,5 +141,3 @@ export async function runRounds(file: string, n: number, seed = 1, log?: (r: Rou
   }
   return out;
 }
-
-if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2]) runChild(process.argv[2]);
