@@ -22,7 +22,21 @@ describe('target labels', () => {
     const cfg = scrapeConfig();
     const r = populateLabels(cfg, new Relabeler(cfg.relabelConfigs), labelsFromRecord({ __address__: 'h:9100', __meta_x: 'y' }), labelsFromRecord({ team: 'a' }));
     expect(r.error).toBeNull();
-    expect(labelsToRecord(r.labels!)).toEqual({ __address__: 'h:9100', __metrics_path__: '/metrics', __param_module: 'm1', __scheme__: 'http', __scrape_interval__: '30s', __scrape_timeout__: '10s', instance: 'h:9100', job: 'j', team: 'a' });
+    // Prometheus 3 also presets the per-target histogram settings.
+    expect(labelsToRecord(r.labels!)).toEqual({
+      __address__: 'h:9100',
+      __always_scrape_classic_histograms__: 'false',
+      __convert_classic_histograms_to_nhcb__: 'false',
+      __metrics_path__: '/metrics',
+      __param_module: 'm1',
+      __scheme__: 'http',
+      __scrape_interval__: '30s',
+      __scrape_native_histograms__: 'false',
+      __scrape_timeout__: '10s',
+      instance: 'h:9100',
+      job: 'j',
+      team: 'a',
+    });
     expect(labelsToRecord(r.discovered)).toMatchObject({ __meta_x: 'y', job: 'j', team: 'a' });
   });
 

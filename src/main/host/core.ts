@@ -182,7 +182,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
           'query.timeout': `${(engine.opts.timeoutMs / 1000) | 0}s`,
         }),
       }),
-      selfMetricsRoute(() => [storage.selfMetrics(), exemplarSelfMetrics(exemplars), scrape ? scrapeSelfMetrics(scrape) : '']),
+      selfMetricsRoute(() => [storage.selfMetrics(), exemplarSelfMetrics(exemplars), scrape ? scrapeSelfMetrics(scrape) : '', kube.selfMetrics()]),
     ]);
 
     const server: ApiServer = await startServer({

@@ -221,6 +221,37 @@ export class KubeContexts {
     return JSON.stringify([c.value, this.kc.clusters.get(c.value.cluster)?.value ?? null, this.kc.users.get(c.value.user)?.value ?? null]);
   }
 
+  /**
+   * selfMetrics renders the connection's self-metrics: per context whether its API server answers
+   * (vigil_cluster_up), the requests sent by class, and each informer's lists, watches, relists
+   * (410 Gone), failures and events.
+   */
+  selfMetrics(): string {
+    const q = (s: string): string => JSON.stringify(s);
+    const lines: string[] = [];
+    const family = (name: string, type: string, help: string): void => void lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    family('vigil_cluster_up', 'gauge', 'Whether the API server of a monitored context answers with the credentials (1), or not (0).');
+    for (const c of this.list()) if (c.monitored) lines.push(`vigil_cluster_up{cluster=${q(c.clusterLabel)},context=${q(c.name)},state=${q(c.state)}} ${c.state === 'connected' ? 1 : 0}`);
+    family('vigil_cluster_rbac_denied', 'gauge', 'Permissions the API server refused Vigil (RBAC), by context and permission.');
+    for (const c of this.list()) for (const d of c.denied) lines.push(`vigil_cluster_rbac_denied{cluster=${q(c.clusterLabel)},context=${q(c.name)},resource=${q(d)}} 1`);
+    family('vigil_kube_requests_total', 'counter', 'Requests sent to API servers, by context and class (control, scrape, watch).');
+    for (const [name, { client }] of this.clients) for (const [cls, n] of Object.entries(client.requests)) lines.push(`vigil_kube_requests_total{context=${q(name)},class=${q(cls)}} ${n}`);
+    const inf = this.informers.list();
+    for (const [stat, help] of [
+      ['lists', 'List requests of informers (pages included).'],
+      ['watches', 'Watches started by informers.'],
+      ['relists', 'Relists after a 410 Gone.'],
+      ['failures', 'Failed lists and watches (each followed by a backoff).'],
+      ['events', 'Watch events received.'],
+    ] as const) {
+      family(`vigil_kube_informer_${stat}_total`, 'counter', help);
+      for (const i of inf) lines.push(`vigil_kube_informer_${stat}_total{context=${q(i.context)},path=${q(i.path)}} ${i.stats[stat]}`);
+    }
+    family('vigil_kube_informer_objects', 'gauge', 'Objects held by informers.');
+    for (const i of inf) lines.push(`vigil_kube_informer_objects{context=${q(i.context)},path=${q(i.path)}} ${i.store.size}`);
+    return lines.join('\n') + '\n';
+  }
+
   /** namespaceOf is a context's default namespace ('' when it sets none). */
   namespaceOf(context: string): string {
     return this.kc.contexts.get(context)?.value.namespace ?? '';

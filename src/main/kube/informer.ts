@@ -94,6 +94,15 @@ export class Informer<T extends Keyed> {
   private readonly random: () => number;
   private sleeper: { timer: NodeJS.Timeout; resolve: () => void } | null = null;
 
+  /** context and path name the informer (self-metrics). */
+  get context(): string {
+    return this.o.client.context;
+  }
+
+  get path(): string {
+    return this.o.path + (this.o.labelSelector ? `?labelSelector=${this.o.labelSelector}` : '');
+  }
+
   constructor(o: InformerOptions<T>) {
     this.o = o;
     this.logger = o.logger ?? nopLogger;

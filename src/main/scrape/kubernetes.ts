@@ -124,7 +124,14 @@ export class KubeScrapeTransport implements ScrapeTransport {
       try {
         return await this.via(this.current, url, opts);
       } catch (e) {
-        if (!(e instanceof Refused) || this.mode !== 'auto') throw e instanceof Refused ? new TransportError(e.message) : e;
+        if (!(e instanceof Refused) || this.mode !== 'auto') {
+          // The last path failed for another reason: say what the earlier ones said too.
+          if (e instanceof Error && e.name === 'AbortError') throw e;
+          if (failures.length > 0) throw new TransportError(`${failures.join('; then ')}; then ${this.current}: ${e instanceof Error ? e.message : String(e)}`);
+          // A fallback path that fails: the reason it is used (the refusal) is part of the error.
+          if (this.current !== this.preferred()) throw new TransportError(`${this.reasonText}: ${e instanceof Error ? e.message : String(e)}`);
+          throw e instanceof Refused ? new TransportError(e.message) : e;
+        }
         failures.push(e.message);
         const next = this.fallback(this.current);
         if (next === null) throw new TransportError(failures.join('; then '));

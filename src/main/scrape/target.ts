@@ -26,6 +26,10 @@ export const METRICS_PATH_LABEL = '__metrics_path__';
 export const SCRAPE_INTERVAL_LABEL = '__scrape_interval__';
 /** SCRAPE_TIMEOUT_LABEL holds the target's scrape timeout (relabelable). */
 export const SCRAPE_TIMEOUT_LABEL = '__scrape_timeout__';
+/** CONVERT_NHCB_LABEL, ALWAYS_CLASSIC_LABEL and SCRAPE_NATIVE_LABEL carry a target's histogram settings. */
+export const CONVERT_NHCB_LABEL = '__convert_classic_histograms_to_nhcb__';
+export const ALWAYS_CLASSIC_LABEL = '__always_scrape_classic_histograms__';
+export const SCRAPE_NATIVE_LABEL = '__scrape_native_histograms__';
 /** PARAM_LABEL_PREFIX prefixes labels that become URL query parameters. */
 export const PARAM_LABEL_PREFIX = '__param_';
 /** META_LABEL_PREFIX prefixes discovery metadata, dropped after relabeling. */
@@ -188,6 +192,10 @@ export function populateLabels(cfg: ScrapeConfig, relabeler: Relabeler, tLabels:
     { name: SCRAPE_TIMEOUT_LABEL, value: formatDuration(cfg.scrapeTimeout) },
     { name: METRICS_PATH_LABEL, value: cfg.metricsPath },
     { name: SCHEME_LABEL, value: cfg.scheme },
+    // Prometheus 3's per-target histogram settings, relabelable like the others.
+    { name: CONVERT_NHCB_LABEL, value: String(cfg.convertClassicHistogramsToNHCB) },
+    { name: ALWAYS_CLASSIC_LABEL, value: String(cfg.alwaysScrapeClassicHistograms) },
+    { name: SCRAPE_NATIVE_LABEL, value: String(cfg.scrapeNativeHistograms) },
   ];
   for (const d of defaults) if (lb.get(d.name) === '') lb.set(d.name, d.value);
   for (const [k, v] of Object.entries(cfg.params)) {
