@@ -421,7 +421,10 @@ export class FakeApiServer {
       res.write(JSON.stringify({ type, object }) + '\n');
     };
     const pending: { type: string; object: KubeObj }[] = [];
-    if (rvParam === '' || rvParam === '0') {
+    // A watch-list (what client-go's reflector sends now): the current objects, then a bookmark
+    // saying the initial events are over.
+    const initial = q.get('sendInitialEvents') === 'true';
+    if (initial || rvParam === '' || rvParam === '0') {
       for (const o of this.store.list(rt.resource, ns, labelSel, fieldSel)) pending.push({ type: 'ADDED', object: o });
     } else {
       const past = this.store.since(Number(rvParam));
@@ -436,6 +439,7 @@ export class FakeApiServer {
       }
     }
     for (const e of pending) send(e.type, e.object);
+    if (initial) send('BOOKMARK', { kind: rt.kind, apiVersion: rt.group ? `${rt.group}/${rt.version}` : rt.version, metadata: { resourceVersion: String(this.store.rv), annotations: { 'k8s.io/initial-events-end': 'true' } } });
     this.watches.add(res);
     const unsub = this.store.onEvent((e) => {
       const type = e.resource === rt.resource ? this.store.view(e, ns, labelSel, fieldSel) : null;
