@@ -92,7 +92,8 @@ export class RequestLimiter {
         if (firstScrape < 0) this.queue.push(w);
         else this.queue.splice(firstScrape, 0, w);
       } else this.queue.push(w);
-      if (this.queue.length > 1 || !this.pump()) this.waited++;
+      this.pump();
+      if (this.queue.includes(w)) this.waited++;
     });
   }
 

@@ -38,6 +38,8 @@ export interface FakeUser {
   groups?: string[];
   /** tokens authenticate the user (bearer). */
   tokens?: string[];
+  /** password authenticates the user with basic auth (name:password). */
+  password?: string;
   /**
    * deny lists refused permissions as `verb resource[/subresource]` (`get nodes/proxy`, `list pods`,
    * `get /metrics` for a non-resource URL); a `list`/`watch` entry may be scoped with `@ns1,ns2`
@@ -196,6 +198,10 @@ export class FakeApiServer {
       const tok = auth.slice(7);
       if (this.faults.revoked.has(tok)) return 'revoked';
       return this.users.find((u) => u.tokens?.includes(tok)) ?? null;
+    }
+    if (auth.startsWith('Basic ')) {
+      const [name, ...rest] = Buffer.from(auth.slice(6), 'base64').toString('utf8').split(':');
+      return this.users.find((u) => u.name === name && u.password !== undefined && u.password === rest.join(':')) ?? null;
     }
     const sock = req.socket as tls.TLSSocket;
     if (sock.authorized) {
