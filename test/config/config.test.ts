@@ -83,7 +83,7 @@ describe('errors name file:line:col', () => {
     ['tls version', 'scrape_configs:\n  - job_name: a\n    tls_config: {min_version: TLS14}\n', 'prometheus.yml:3:31: unknown TLS version: TLS14'],
     ['unknown scrape protocol', 'scrape_configs:\n  - job_name: a\n    scrape_protocols: [PrometheusText0.0.4, Foo]\n', 'prometheus.yml:3:45: scrape_protocols: unknown scrape protocol Foo'],
     ['kubernetes role missing', 'scrape_configs:\n  - job_name: a\n    kubernetes_sd_configs:\n      - namespaces: {names: [x]}\n', 'prometheus.yml:4:9: role missing (one of: pod, service, endpoints, endpointslice, node, ingress)'],
-    ['kubernetes selector role', 'scrape_configs:\n  - job_name: a\n    kubernetes_sd_configs:\n      - role: pod\n        selectors: [{role: node, label: "a=b"}]\n', 'prometheus.yml:5:21: pod role supports only pod selectors'],
+    ['kubernetes selector role', 'scrape_configs:\n  - job_name: a\n    kubernetes_sd_configs:\n      - role: service\n        selectors: [{role: node, label: "a=b"}]\n', 'prometheus.yml:5:21: service role supports only service selectors'],
     ['kubernetes api_server and kubeconfig', 'scrape_configs:\n  - job_name: a\n    kubernetes_sd_configs:\n      - {role: node, api_server: "https://k:6443", kubeconfig_file: kc}\n', "prometheus.yml:4:9: cannot use 'kubeconfig_file' and 'api_server' simultaneously"],
     ['alertmanager api v1', 'alerting:\n  alertmanagers:\n    - api_version: v1\n', 'prometheus.yml:3:20: expected Alertmanager api version to be one of [v2] but got v1'],
     ['invalid rule file glob', 'rule_files: ["a/*/b.yml"]\n', 'prometheus.yml:1:14: invalid rule file path "a/*/b.yml"'],
@@ -264,7 +264,8 @@ describe('parity with promtool check config (Prometheus 2.42)', () => {
     'scrape_configs:\n  - job_name: a\n    bearer_token: x\n    bearer_token_file: y\n',
     'scrape_configs:\n  - job_name: a\n    static_configs: [{targets: ["http://a/b"]}]\n',
     'scrape_configs:\n  - job_name: a\n    kubernetes_sd_configs: [{role: pods}]\n',
-    'scrape_configs:\n  - job_name: a\n    kubernetes_sd_configs: [{role: pod, selectors: [{role: node}]}]\n',
+    // Prometheus 3 allows node selectors for the pod role; no version allows them for services.
+    'scrape_configs:\n  - job_name: a\n    kubernetes_sd_configs: [{role: service, selectors: [{role: node}]}]\n',
     'scrape_configs:\n  - job_name: a\n    honor_labels: yes\n    sample_limit: 10\n    body_size_limit: 10MB\n',
     'global:\n  scrape_timeout: 2m\n',
     'alerting:\n  alertmanagers:\n    - static_configs: [{targets: ["localhost:9093"]}]\n      timeout: 5s\n',
