@@ -22,5 +22,3 @@ export {
   parseStartTimestampLine,
 } from './seriesdesc';
 export { addHistograms, copyHistogram, CUSTOM_BUCKETS_SCHEMA } from './histogram_ops';
-export { decodeUTF8, goQuote, goQuoteRune, goUnquote, isValidUTF8, utf8Bytes, utf8Length } from './gostrings';
-export { formatFloatF, formatFloatG, formatModelDuration, goParseFloat, goParseNumber, parseModelDuration } from './gonumbers';

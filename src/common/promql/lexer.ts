@@ -7,7 +7,9 @@
  * Positions are UTF-16 offsets into the query string (JavaScript's native string indexing).
  * Prometheus counts bytes; ParseError.format converts when it prints `line:col`.
  */
-import { goFormatU, goQuote, goQuotePrefix, goQuoteRune, utf8Length } from './gostrings';
+import { goFormatU, goQuotePrefix } from '../util/go/fmt';
+import { goQuote, goQuoteRune } from '../util/go/strconv';
+import { utf8Length } from '../util/go/utf8';
 
 /**
  * T holds the item types. The numbers are those goyacc assigns to Prometheus's grammar tokens, so

@@ -38,8 +38,10 @@ import {
 import { checkAST } from './check';
 import { ParseError, ParseErrors } from './errors';
 import { getFunction } from './functions';
-import { GoNumberError, durationSeconds, formatFloatFixed, goParseNumber, goRound, parseModelDuration, secondsToMs } from './gonumbers';
-import { GoUnquoteError, goQuote, goUnquote, isValidUTF8 } from './gostrings';
+import { durationSeconds, parseModelDuration, secondsToMs } from '../model/time';
+import { goRound } from '../util/go/math';
+import { GoNumberError, GoUnquoteError, formatFloatFixed, goParseNumber, goQuote, goUnquote } from '../util/go/strconv';
+import { isValidUTF8 } from '../util/go/utf8';
 import {
   type Item,
   type ItemType,

@@ -6,19 +6,18 @@ import { OpenMetricsParser } from './openmetrics';
 import type { OpenMetricsOptions } from './openmetrics';
 import { PromTextParser } from './promtext';
 import { ProtobufParser } from './protobuf';
-import { utf8Bytes } from '../promql/gostrings';
+import { decodeBody, utf8Bytes } from '../util/go/utf8';
 import { ContentTypeError } from './types';
 import type { Parser } from './types';
-import { decodeBody } from './utf8';
 
 export * from './types';
 export { OpenMetricsParser } from './openmetrics';
 export type { OpenMetricsOptions } from './openmetrics';
 export { PromTextParser } from './promtext';
 export { ProtobufParser } from './protobuf';
-export { decodeBody } from './utf8';
-export type { DecodedBody } from './utf8';
-export { formatOpenMetricsFloat, normalizeLabelValue, parseGoFloat, floatStatus, goQuote } from './floats';
+export { decodeBody, type DecodedBody } from '../util/go/utf8';
+export { formatOpenMetricsFloat } from '../model/labels';
+export { normalizeLabelValue, parseGoFloat, floatStatus } from './floats';
 export { forEachOpenMetricsSample } from './import';
 export type { ImportedSample, ImportStats } from './import';
 

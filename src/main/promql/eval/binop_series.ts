@@ -8,7 +8,8 @@
  */
 import { MetricName, type Labels } from '../../../common/model/labels';
 import { isComparisonOp, type BinaryOp, type VectorMatching } from '../../../common/promql/ast';
-import { goPow, resultMetric } from './binop';
+import { goPow } from '../../../common/util/go/math';
+import { resultMetric } from './binop';
 import type { EvalNodeHelper } from './helper';
 import { dropMetadata, keyOf, sigOn, sigWithout } from './labelutil';
 import { ESeries, type EMatrix } from './types';

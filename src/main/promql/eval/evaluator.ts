@@ -5,7 +5,7 @@
  * step over gathered instant vectors (rangeEval). An instant query is the one-step case.
  */
 import type { FloatHistogram } from '../../../common/model/histogram';
-import { MetricName, type Labels } from '../../../common/model/labels';
+import { isValidLabelName, labelsString, MetricName, type Labels } from '../../../common/model/labels';
 import {
   typeOf,
   type AggregateExpr,
@@ -25,9 +25,10 @@ import { FUNCTIONS, ANCHORED_SAFE_FUNCTIONS, SMOOTHED_SAFE_FUNCTIONS, SORT_FUNCT
 import { labelsForAbsent } from '../functions/label';
 import { aggregationCountValues, FParams, rangeEvalAgg } from './aggregate';
 import { annoPossibleNonCounter, annoPossibleNonCounterLabel, annoSortInRangeQuery } from './annotations';
-import { changesMetricSchema, goPow, vectorAnd, vectorBinop, vectorOr, vectorScalarBinop, vectorUnless, scalarBinop } from './binop';
+import { goPow } from '../../../common/util/go/math';
+import { changesMetricSchema, vectorAnd, vectorBinop, vectorOr, vectorScalarBinop, vectorUnless, scalarBinop } from './binop';
 import { execError, tooManySamples, type QueryContext } from './context';
-import { goQuote, isValidLabelNameUTF8 } from './format';
+import { goQuote } from '../../../common/util/go/strconv';
 import { EvalNodeHelper, type EvalHost } from './helper';
 import { evalInfo } from './info';
 import {
@@ -40,7 +41,6 @@ import {
 import { evalLabelJoin, evalLabelReplace } from './labelfuncs';
 import { containsSameLabelset, dropMetadata, getLabel, getMetricName, keyOf, sigOn, sigWithout, TypeLabel } from './labelutil';
 import { interpolate } from './interp';
-import { labelsString } from './labelstring';
 import { binopSeriesWise, seriesWiseSwitch, setOpSeriesWise } from './binop_series';
 import { setOffsetForAtModifier } from './preprocess';
 import { ESeries, type EMatrix, type ESample, type EString, type EVector, type RangeWindow } from './types';
@@ -498,7 +498,7 @@ export class Evaluator implements EvalHost {
       const param = e.param;
       if (param === null || param.kind !== 'StringLiteral') throw execError('count_values requires a string parameter');
       const valueLabel = param.val;
-      if (!isValidLabelNameUTF8(valueLabel)) throw execError(`invalid label name ${goQuote(valueLabel)}`);
+      if (!isValidLabelName(valueLabel)) throw execError(`invalid label name ${goQuote(valueLabel)}`);
       let grouping = sortedGrouping;
       if (!e.without) grouping = [...sortedGrouping, valueLabel].sort();
       return this.rangeEval(null, (v, _s, enh) => aggregationCountValues(e, grouping, valueLabel, v[0]!, enh), [e.expr]);

@@ -3,7 +3,7 @@
  * (target_info by default), joined on the identifying labels instance and job
  * (Prometheus's promql/info.go).
  */
-import { MetricName, type Labels } from '../../../common/model/labels';
+import { labelsString, MetricName, type Labels } from '../../../common/model/labels';
 import { Matcher } from '../../../common/model/matcher';
 import type { Expr } from '../../../common/promql/ast';
 import type { SelectHints } from '../../storage/interface';
@@ -11,7 +11,6 @@ import type { EvalHost } from './helper';
 import { execError, tooManySamples } from './context';
 import { walk } from './preprocess';
 import { getLabel, getMetricName, keyOf, LabelEditor } from './labelutil';
-import { labelsString } from './labelstring';
 import { ESeries, type EMatrix, type ESample, type EVector } from './types';
 
 const TARGET_INFO = 'target_info';
