@@ -11,10 +11,11 @@ import { labelsCompare } from '../../common/model/labels';
 import { typeOf, type Expr, type ValueType } from '../../common/promql/ast';
 import { ParseError } from '../../common/promql';
 import { StorageError, type Queryable } from '../storage/interface';
-import { QueryContext, type EvalOptions } from './eval/context';
+import { QueryContext, type EvalOptions } from './kernel/context';
 import { Evaluator } from './eval/evaluator';
+import { FUNCTIONS } from './functions/index';
 import { planSelectors, preprocessExpr, setOffsetForAtModifier, validateModifiers } from './eval/preprocess';
-import type { EMatrix } from './eval/types';
+import type { EMatrix } from './kernel/types';
 import { parseQueryExpr, type ExprParser, type ParserFlags } from './parse';
 import {
   QueryError,
@@ -202,6 +203,7 @@ export class Engine implements PromQLEngine {
       enableDelayedNameRemoval: this.opts.enableDelayedNameRemoval,
       enableTypeAndUnitLabels: this.opts.enableTypeAndUnitLabels,
       enableStartTimestamps: this.opts.enableStartTimestamps,
+      functions: FUNCTIONS,
     };
     const interval = isInstant ? 1 : stepMs;
     const timeout = opts.timeoutMs !== undefined && opts.timeoutMs > 0 ? opts.timeoutMs : this.opts.timeoutMs;

@@ -17,13 +17,14 @@ import {
   annoMismatchedCustomBuckets,
   annoMixedExponentialCustomHistograms,
   annoMixedFloatsHistogramsAgg,
-} from './annotations';
-import { execError, tooManySamples } from './context';
+} from '../kernel/annotations';
+import { execError, tooManySamples } from '../kernel/context';
 import { formatFloatG } from '../../../common/util/go/strconv';
-import type { EvalNodeHelper, EvalHost } from './helper';
-import { getMetricName, keyOf, LabelEditor } from './labelutil';
-import { quantile, Kahan } from './mathutil';
-import { ESeries, type EMatrix, type ESample, type EVector } from './types';
+import type { EvalNodeHelper } from '../kernel/helper';
+import type { EvalHost } from '../kernel/host';
+import { getMetricName, keyOf, LabelEditor } from '../kernel/labels';
+import { quantile, Kahan } from '../kernel/mathutil';
+import { ESeries, type EMatrix, type ESample, type EVector } from '../kernel/types';
 import { labelsHash } from './xxhash';
 import { seriesWiseSwitch } from './binop_series';
 

@@ -16,11 +16,11 @@ import {
   annoIncompatibleBucketLayoutInBinOp,
   annoIncompatibleTypesInBinOp,
   annoMismatchedCustomBuckets,
-} from './annotations';
-import { execError } from './context';
-import type { EvalNodeHelper } from './helper';
-import { dropMetadata, keyOf, LabelEditor, matchLabels, TypeLabel, UnitLabel } from './labelutil';
-import type { ESample, EVector } from './types';
+} from '../kernel/annotations';
+import { execError } from '../kernel/context';
+import type { EvalNodeHelper } from '../kernel/helper';
+import { dropMetadata, keyOf, LabelEditor, matchLabels, TypeLabel, UnitLabel } from '../kernel/labels';
+import type { ESample, EVector } from '../kernel/types';
 
 /** changesMetricSchema reports whether op changes the meaning of a metric (arithmetic). */
 export function changesMetricSchema(op: BinaryOp): boolean {

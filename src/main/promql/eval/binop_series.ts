@@ -10,9 +10,9 @@ import { MetricName, type Labels } from '../../../common/model/labels';
 import { isComparisonOp, type BinaryOp, type VectorMatching } from '../../../common/promql/ast';
 import { goPow } from '../../../common/util/go/math';
 import { resultMetric } from './binop';
-import type { EvalNodeHelper } from './helper';
-import { dropMetadata, keyOf, sigOn, sigWithout } from './labelutil';
-import { ESeries, type EMatrix } from './types';
+import type { EvalNodeHelper } from '../kernel/helper';
+import { dropMetadata, keyOf, sigOn, sigWithout } from '../kernel/labels';
+import { ESeries, type EMatrix } from '../kernel/types';
 
 /** seriesWiseSwitch turns the series-wise paths off (tests compare them with the step-wise path). */
 export const seriesWiseSwitch = { enabled: true };

@@ -21,29 +21,25 @@ import {
   type VectorSelector,
 } from '../../../common/promql/ast';
 import { copyHistogram, histogramSizeInSamples, mulHistogram } from '../histogram/float_histogram';
-import { FUNCTIONS, ANCHORED_SAFE_FUNCTIONS, SMOOTHED_SAFE_FUNCTIONS, SORT_FUNCTIONS } from '../functions/index';
-import { labelsForAbsent } from '../functions/label';
+import { ANCHORED_SAFE_FUNCTIONS, SMOOTHED_SAFE_FUNCTIONS, SORT_FUNCTIONS } from '../kernel/funcnames';
+import { labelsForAbsent } from '../kernel/labels';
 import { aggregationCountValues, FParams, rangeEvalAgg } from './aggregate';
-import { annoPossibleNonCounter, annoPossibleNonCounterLabel, annoSortInRangeQuery } from './annotations';
+import { annoPossibleNonCounter, annoPossibleNonCounterLabel, annoSortInRangeQuery } from '../kernel/annotations';
 import { goPow } from '../../../common/util/go/math';
 import { changesMetricSchema, vectorAnd, vectorBinop, vectorOr, vectorScalarBinop, vectorUnless, scalarBinop } from './binop';
-import { execError, tooManySamples, type QueryContext } from './context';
+import { execError, tooManySamples, type QueryContext } from '../kernel/context';
 import { goQuote } from '../../../common/util/go/strconv';
-import { EvalNodeHelper, type EvalHost } from './helper';
+import { EvalNodeHelper, type RangeFunction } from '../kernel/helper';
+import { type EvalHost } from '../kernel/host';
 import { evalInfo } from './info';
-import {
-  ArrayIterator,
-  MemoizedIterator,
-  WindowFiller,
-  type SelectedPoint,
-  type SeriesSource,
-} from './iterators';
+import { ArrayIterator, MemoizedIterator, WindowFiller, type SelectedPoint } from './iterators';
+import { type SeriesSource } from '../kernel/types';
 import { evalLabelJoin, evalLabelReplace } from './labelfuncs';
-import { containsSameLabelset, dropMetadata, getLabel, getMetricName, keyOf, sigOn, sigWithout, TypeLabel } from './labelutil';
-import { interpolate } from './interp';
+import { containsSameLabelset, dropMetadata, getLabel, getMetricName, keyOf, sigOn, sigWithout, TypeLabel } from '../kernel/labels';
+import { interpolate, searchFirst } from '../kernel/mathutil';
 import { binopSeriesWise, seriesWiseSwitch, setOpSeriesWise } from './binop_series';
 import { setOffsetForAtModifier } from './preprocess';
-import { ESeries, type EMatrix, type ESample, type EString, type EVector, type RangeWindow } from './types';
+import { ESeries, type EMatrix, type ESample, type EString, type EVector, type RangeWindow } from '../kernel/types';
 
 /** RangeEvalFn is called once per step by rangeEval with the gathered input vectors. */
 type RangeEvalFn = (vectors: EVector[], sigs: number[][] | null, enh: EvalNodeHelper) => EVector;
@@ -532,7 +528,7 @@ export class Evaluator implements EvalHost {
 
   private evalCallInner(e: Call): EvalValue {
     const name = e.func.name;
-    const impl = FUNCTIONS[name];
+    const impl = this.ctx.opts.functions[name];
     if (impl === undefined) throw execError(`unknown function: ${name}`);
     if (name === 'timestamp' || name === 'start_timestamp') {
       const arg = unwrapStepInvariant(e.args[0]!);
@@ -633,7 +629,7 @@ export class Evaluator implements EvalHost {
     };
   }
 
-  private evalRangeFunction(e: Call, fn: import('./helper').RangeFunction, matrixArgIndex: number, sub: MatrixSource | null): EMatrix {
+  private evalRangeFunction(e: Call, fn: RangeFunction, matrixArgIndex: number, sub: MatrixSource | null): EMatrix {
     const name = e.func.name;
     const evalVals: (EMatrix | null)[] = [];
     for (let i = 0; i < e.args.length; i++) {
@@ -785,7 +781,7 @@ export class Evaluator implements EvalHost {
     const series = this.ctx.series(vs);
     const its = series.map((s) => new MemoizedIterator(s.iterator(), this.lookback - 1));
     const pt: SelectedPoint = { ok: false, t: 0, f: 0, h: null, st: 0 };
-    const impl = FUNCTIONS[e.func.name];
+    const impl = this.ctx.opts.functions[e.func.name];
     return this.rangeEval(
       null,
       (_v, _s, enh) => {
@@ -1111,17 +1107,6 @@ export class Evaluator implements EvalHost {
     }
     return merged;
   }
-}
-
-function searchFirst(n: number, pred: (i: number) => boolean): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (!pred(mid)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** extendFloats replaces the points of s by the anchored/smoothed boundary-extended points. */

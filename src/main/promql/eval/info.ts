@@ -7,11 +7,11 @@ import { labelsString, MetricName, type Labels } from '../../../common/model/lab
 import { Matcher } from '../../../common/model/matcher';
 import type { Expr } from '../../../common/promql/ast';
 import type { SelectHints } from '../../storage/interface';
-import type { EvalHost } from './helper';
-import { execError, tooManySamples } from './context';
+import type { EvalHost } from '../kernel/host';
+import { execError, tooManySamples } from '../kernel/context';
 import { walk } from './preprocess';
-import { getLabel, getMetricName, keyOf, LabelEditor } from './labelutil';
-import { ESeries, type EMatrix, type ESample, type EVector } from './types';
+import { getLabel, getMetricName, keyOf, LabelEditor } from '../kernel/labels';
+import { ESeries, type EMatrix, type ESample, type EVector } from '../kernel/types';
 
 const TARGET_INFO = 'target_info';
 const IDENTIFYING_LABELS = ['instance', 'job'];

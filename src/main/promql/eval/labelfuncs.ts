@@ -5,10 +5,10 @@
 import { isValidLabelName, MetricName } from '../../../common/model/labels';
 import { compileAnchoredRegex } from '../../../common/model/regex';
 import type { Expr } from '../../../common/promql/ast';
-import type { EvalHost } from './helper';
-import { execError } from './context';
-import { getLabel, LabelEditor } from './labelutil';
-import type { EMatrix } from './types';
+import type { EvalHost } from '../kernel/host';
+import { execError } from '../kernel/context';
+import { getLabel, LabelEditor } from '../kernel/labels';
+import type { EMatrix } from '../kernel/types';
 
 function stringArg(e: Expr): string {
   if (e.kind !== 'StringLiteral') throw execError('expected a string argument');

@@ -14,12 +14,12 @@ import {
   annoNativeHistogramFractionNaNs,
   annoNativeHistogramQuantileNaNResult,
   annoNativeHistogramQuantileNaNSkew,
-} from '../eval/annotations';
+} from '../kernel/annotations';
 import { floatStatus, parseFloatRange } from '../../../common/util/go/strconv';
-import type { EvalNodeHelper, InstantFunction } from '../eval/helper';
-import { dropMetadata, dropMetricName, getLabel, getMetricName, keyOf, LabelEditor } from '../eval/labelutil';
-import { Kahan } from '../eval/mathutil';
-import type { ESample, EVector } from '../eval/types';
+import type { EvalNodeHelper, InstantFunction } from '../kernel/helper';
+import { dropMetadata, dropMetricName, getLabel, getMetricName, keyOf, LabelEditor } from '../kernel/labels';
+import { Kahan } from '../kernel/mathutil';
+import type { ESample, EVector } from '../kernel/types';
 import { allBuckets, usesCustomBuckets } from '../histogram/float_histogram';
 
 /** KS is this module's Kahan summation scratch state. */

@@ -10,7 +10,7 @@ import { isStaleNaN } from '../../../common/model/value';
 import { children, type Expr } from '../../../common/promql/ast';
 import { ParseError } from '../../../common/promql';
 import { Engine } from '../engine';
-import { AT_MODIFIER_UNSAFE_FUNCTIONS } from '../functions/index';
+import { AT_MODIFIER_UNSAFE_FUNCTIONS } from '../kernel/funcnames';
 import { compactHistogram } from '../histogram/arith';
 import { histogramString, usesCustomBuckets } from '../histogram/float_histogram';
 import { QueryError, type EngineOpts, type QueryResult, type Sample, type Value } from '../value';
