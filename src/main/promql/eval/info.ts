@@ -10,6 +10,7 @@ import type { SelectHints } from '../../storage/interface';
 import type { EvalHost } from '../kernel/host';
 import { execError, tooManySamples } from '../kernel/context';
 import { walk } from './preprocess';
+import { evalSeries } from './selectors';
 import { getLabel, getMetricName, keyOf, LabelEditor } from '../kernel/labels';
 import { ESeries, type EMatrix, type ESample, type EVector } from '../kernel/types';
 
@@ -135,7 +136,7 @@ function fetchInfoSeries(
   // Only negative name matchers: still restrict the candidates to info metrics.
   else if (!hasPositiveNameMatcher) infoLabelMatchers.unshift(new Matcher('=~', MetricName, '.+_info'));
   const infoSeries = ev.ctx.selectWith(hints, infoLabelMatchers);
-  return ev.evalSeries(infoSeries, 0, true);
+  return evalSeries(ev, infoSeries, 0, true);
 }
 
 function combineWithInfoSeries(

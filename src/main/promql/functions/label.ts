@@ -3,7 +3,7 @@
  * label_join and info work on whole series and live in the evaluator (eval/labelfuncs.ts,
  * eval/info.ts).
  */
-import { labelsCompare, type Labels } from '../../../common/model/labels';
+import { labelsCompare } from '../../../common/model/labels';
 import type { Expr } from '../../../common/promql/ast';
 import type { InstantFunction } from '../kernel/helper';
 import { getLabel, labelsForAbsent } from '../kernel/labels';

@@ -3,7 +3,7 @@
  * arrays, so derived values (the map key of a set, the set without its metadata labels) are
  * memoized per object. Generic label-set operations are in src/common/model/labels.ts.
  */
-import { MetricName, labelsKey, type Labels } from '../../../common/model/labels';
+import { MetricName, labelsGet, labelsKey, type Labels } from '../../../common/model/labels';
 import type { Expr } from '../../../common/promql/ast';
 
 /** TypeLabel is the type metadata label (PROM-39 type-and-unit labels). */
@@ -56,12 +56,7 @@ export function dropMetricName(ls: Labels): Labels {
 
 /** getMetricName returns the __name__ value or ''. */
 export function getMetricName(ls: Labels): string {
-  for (let i = 0; i < ls.length; i++) {
-    const l = ls[i]!;
-    if (l.name === MetricName) return l.value;
-    if (l.name > MetricName) return '';
-  }
-  return '';
+  return labelsGet(ls, MetricName);
 }
 
 /** getLabel returns the value of name or ''. */
