@@ -139,20 +139,7 @@ export class DurationParser extends ParserBase {
 
   /** parseDurationCall parses step(), range(), min_of(a, b) or max_of(a, b). */
   protected parseDurationCall(): DurationExpr {
-    const kw = this.next();
-    this.expect(T.LEFT_PAREN);
-    let de: DurationExpr;
-    if (kw.typ === T.STEP || kw.typ === T.RANGE) {
-      const close = this.expect(T.RIGHT_PAREN);
-      de = { kind: 'DurationCall', func: kw.typ === T.STEP ? 'step' : 'range', args: [], pos: { start: kw.pos, end: close.pos + close.val.length } };
-    } else {
-      const a = this.toDuration(this.parseDurationExpr(0));
-      this.expect(T.COMMA);
-      const b = this.toDuration(this.parseDurationExpr(0));
-      this.expect(T.RIGHT_PAREN);
-      // Prometheus positions min_of/max_of by their operands.
-      de = { kind: 'DurationCall', func: kw.typ === T.MIN_OF ? 'min' : 'max', args: [a, b], pos: { start: a.pos.start, end: b.pos.end } };
-    }
+    const de = this.parseDurationCallNoCheck();
     this.checkDurationExpr(de.pos);
     return de;
   }

@@ -230,25 +230,8 @@ export class SelectorParser extends DurationParser {
 
   /** addOffset is Prometheus's addOffset/addOffsetExpr. */
   protected addOffset(e: Expr, ms: number, expr: DurationExpr | null): void {
-    let holder: VectorSelector | SubqueryExpr;
-    switch (e.kind) {
-      case 'VectorSelector':
-        holder = e;
-        break;
-      case 'MatrixSelector':
-        if (e.vectorSelector.kind !== 'VectorSelector') {
-          this.addErr(e.pos, 'ranges only allowed for vector selectors');
-          return;
-        }
-        holder = e.vectorSelector;
-        break;
-      case 'SubqueryExpr':
-        holder = e;
-        break;
-      default:
-        this.addErr(e.pos, 'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery');
-        return;
-    }
+    const holder = this.modifierHolder(e, 'offset');
+    if (holder === null) return;
     if (holder.originalOffset !== 0 || holder.offsetExpr !== null) {
       this.addErr(e.pos, 'offset may not be set multiple times');
     } else if (expr) {
@@ -258,6 +241,27 @@ export class SelectorParser extends DurationParser {
       holder.offset = ms;
     }
     e.pos = { start: e.pos.start, end: this.lastClosing };
+  }
+
+  /**
+   * modifierHolder is the node that carries an `offset` or `@` written after e: the selector, the
+   * range selector's selector or the subquery; null (after reporting why) for anything else.
+   */
+  protected modifierHolder(e: Expr, modifier: 'offset' | '@'): VectorSelector | SubqueryExpr | null {
+    switch (e.kind) {
+      case 'VectorSelector':
+      case 'SubqueryExpr':
+        return e;
+      case 'MatrixSelector':
+        if (e.vectorSelector.kind !== 'VectorSelector') {
+          this.addErr(e.pos, 'ranges only allowed for vector selectors');
+          return null;
+        }
+        return e.vectorSelector;
+      default:
+        this.addErr(e.pos, `${modifier} modifier must be preceded by an instant vector selector or range vector selector or a subquery`);
+        return null;
+    }
   }
 
   protected parseAt(e: Expr): void {
@@ -309,25 +313,8 @@ export class SelectorParser extends DurationParser {
 
   /** atHolder is Prometheus's getAtModifierVars: the node that carries `@`, or null after an error. */
   protected atHolder(e: Expr): VectorSelector | SubqueryExpr | null {
-    let holder: VectorSelector | SubqueryExpr;
-    switch (e.kind) {
-      case 'VectorSelector':
-        holder = e;
-        break;
-      case 'MatrixSelector':
-        if (e.vectorSelector.kind !== 'VectorSelector') {
-          this.addErr(e.pos, 'ranges only allowed for vector selectors');
-          return null;
-        }
-        holder = e.vectorSelector;
-        break;
-      case 'SubqueryExpr':
-        holder = e;
-        break;
-      default:
-        this.addErr(e.pos, '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery');
-        return null;
-    }
+    const holder = this.modifierHolder(e, '@');
+    if (holder === null) return null;
     if (holder.timestamp !== null || holder.startOrEnd !== null) {
       this.addErr(e.pos, '@ <timestamp> may not be set multiple times');
       return null;
