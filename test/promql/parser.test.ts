@@ -24,7 +24,8 @@ import {
   prettify,
   translateAST,
 } from '../../src/common/promql';
-import { Lexer, T, itemTypeString } from '../../src/common/promql/lexer';
+import { T, itemTypeString } from '../../src/common/promql/items';
+import { Lexer } from '../../src/common/promql/lexer';
 import { formatModelDuration, parseModelDuration } from '../../src/common/model/time';
 import { formatFloatF, formatFloatG, goQuote, goUnquote } from '../../src/common/util/go/strconv';
 import { isStaleNaN } from '../../src/common/model/value';

@@ -5,7 +5,8 @@
  */
 export * from './ast';
 export { ParseError, ParseErrors, startPosInput } from './errors';
-export { type Item, type ItemType, KEYWORDS, Lexer, T as ItemTypes, itemDesc, itemTypeString } from './lexer';
+export { type Item, type ItemType, KEYWORDS, T as ItemTypes, itemDesc, itemTypeString } from './items';
+export { Lexer } from './lexer';
 export { FUNCTION_LIST, FUNCTIONS, getFunction } from './functions';
 export { ALL_PARSER_FEATURES, MAX_NESTING_DEPTH, type ParserOptions, parseExpr, parseMetricSelector, parseMetricSelectors } from './parser';
 export { checkAST, documentedType } from './check';

@@ -39,7 +39,7 @@ import {
   isAggregatorWithParam,
   isExperimentalAggregator,
   itemTypeString,
-} from './lexer';
+} from './items';
 import type { Matcher } from '../model/matcher';
 import { itemRange, MAX_NESTING_DEPTH, ParseAbort, PREC_ADD, PREC_AND, PREC_CMP, PREC_MUL, PREC_OR, PREC_POW, type ParserOptions } from './parser_base';
 import { METRIC_IDENTIFIER_TOKENS, SelectorParser } from './parser_selectors';

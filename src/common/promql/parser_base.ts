@@ -9,7 +9,8 @@ import type { NumberLiteral, PositionRange } from './ast';
 import { ParseError } from './errors';
 import { durationSeconds, parseModelDuration } from '../model/time';
 import { GoNumberError, GoUnquoteError, goParseNumber, goQuote, goUnquote } from '../util/go/strconv';
-import { type Item, type ItemType, Lexer, T as ITEM_TYPES, itemDesc } from './lexer';
+import { type Item, type ItemType, T as ITEM_TYPES, itemDesc } from './items';
+import { Lexer } from './lexer';
 
 /** T is a module-local alias of the item types (one binding lookup, not one per use). */
 const T = ITEM_TYPES;

@@ -4,8 +4,7 @@
  * offset_duration_expr rules of Prometheus's grammar.
  */
 import type { DurationExpr, Expr, NumberLiteral, PositionRange } from './ast';
-import type { Item, ItemType } from './lexer';
-import { T as ITEM_TYPES } from './lexer';
+import { T as ITEM_TYPES, type Item, type ItemType } from './items';
 import { itemRange, ParserBase, PREC_ADD, PREC_MUL, PREC_POW } from './parser_base';
 
 /** T is a module-local alias of the item types (one binding lookup, not one per use). */

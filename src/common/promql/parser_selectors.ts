@@ -5,8 +5,7 @@
  */
 import type { DurationExpr, Expr, MatrixSelector, PositionRange, SubqueryExpr, VectorSelector } from './ast';
 import { ParseErrors } from './errors';
-import type { Item, ItemType } from './lexer';
-import { T as ITEM_TYPES } from './lexer';
+import { T as ITEM_TYPES, type Item, type ItemType } from './items';
 import { Matcher, type MatchType } from '../model/matcher';
 import { secondsToMs } from '../model/time';
 import { goRound } from '../util/go/math';

@@ -11,7 +11,7 @@ import { ParseError, ParseErrors } from './errors';
 import { parseModelDuration } from '../model/time';
 import { GoNumberError, goQuote } from '../util/go/strconv';
 import { addHistograms } from './histogram_ops';
-import { type Item, T as ITEM_TYPES } from './lexer';
+import { type Item, T as ITEM_TYPES } from './items';
 import { ParseAbort, ParserBase } from './parser_base';
 
 /** T is a module-local alias of the item types. */
