@@ -242,9 +242,10 @@ export function isValidLegacyMetricName(name: string): boolean {
 }
 
 /**
- * labelsBytes is the byte encoding Prometheus's labels.Hash() hashes: for every label, its name,
- * 0xFF, its value, 0xFF, in UTF-8 (0xFF never occurs in UTF-8; surrogate-escaped bytes are
- * written as the raw bytes they stand for).
+ * labelsBytes is the byte encoding Prometheus's labels.Hash() hashes (the default "stringlabels"
+ * representation of a label set): for every label, the UTF-8 length of its name, the name, the
+ * length of its value and the value, each length one byte below 255 or else 0xFF and three bytes
+ * little-endian. Surrogate-escaped bytes are written as the raw bytes they stand for.
  */
 export function labelsBytes(ls: Labels): Uint8Array {
   const parts: number[][] = [];
@@ -253,14 +254,22 @@ export function labelsBytes(ls: Labels): Uint8Array {
     const a = utf8Bytes(l.name);
     const b = utf8Bytes(l.value);
     parts.push(a, b);
-    n += a.length + b.length + 2;
+    n += a.length + (a.length < 255 ? 1 : 4) + b.length + (b.length < 255 ? 1 : 4);
   }
   const buf = new Uint8Array(n);
   let o = 0;
   for (const p of parts) {
+    const len = p.length;
+    if (len < 255) {
+      buf[o++] = len;
+    } else {
+      buf[o++] = 255;
+      buf[o++] = len & 0xff;
+      buf[o++] = (len >> 8) & 0xff;
+      buf[o++] = (len >> 16) & 0xff;
+    }
     buf.set(p, o);
-    o += p.length;
-    buf[o++] = 0xff;
+    o += len;
   }
   return buf;
 }

@@ -84,7 +84,7 @@ export function xxhash64(b: Uint8Array): bigint {
   return h;
 }
 
-/** labelsHash is Prometheus's labels.Hash(): xxHash64 over name 0xff value 0xff for every label. */
+/** labelsHash is Prometheus's labels.Hash(): xxHash64 of the label set's byte encoding (labelsBytes). */
 export function labelsHash(ls: Labels): bigint {
   return xxhash64(labelsBytes(ls));
 }
