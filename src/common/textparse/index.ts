@@ -1,6 +1,10 @@
 /**
- * Exposition parsers: Prometheus text 0.0.4/1.0.0 and OpenMetrics 1.0, chosen by Content-Type as
- * Prometheus 3 does (textparse.New). Pure TypeScript; the body is decoded from UTF-8 once.
+ * Exposition parsers: Prometheus text 0.0.4/1.0.0, OpenMetrics 1.0 and protobuf, chosen by
+ * Content-Type as Prometheus 3 does (textparse.New). Pure TypeScript; the body is decoded from
+ * UTF-8 once. Imports only src/common: Go's float parsing, quoting and UTF-8 decoding come from
+ * src/common/util/go, labels and FormatOpenMetricsFloat from src/common/model; floats.ts keeps
+ * only what is particular to expositions (the pre-Go-1.13 float syntax, le/quantile
+ * normalisation).
  */
 import { OpenMetricsParser } from './openmetrics';
 import type { OpenMetricsOptions } from './openmetrics';
