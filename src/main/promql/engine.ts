@@ -8,7 +8,8 @@
  */
 import type { Labels } from '../../common/model/labels';
 import { labelsCompare } from '../../common/model/labels';
-import { typeOf, type Expr, type ValueType } from '../../common/promql/ast';
+import { typeOf, type Expr } from '../../common/promql/ast';
+import { documentedType } from '../../common/promql/check';
 import { ParseError } from '../../common/promql';
 import { StorageError, type Queryable } from '../storage/interface';
 import { QueryContext, type EvalOptions } from './kernel/context';
@@ -48,18 +49,6 @@ export const DEFAULT_ENGINE_OPTS: EngineOpts = {
   enableTypeAndUnitLabels: false,
   enableStartTimestamps: false,
 };
-
-/** documentedType renders a value type as Prometheus's DocumentedType. */
-export function documentedType(t: ValueType): string {
-  switch (t) {
-    case 'vector':
-      return 'instant vector';
-    case 'matrix':
-      return 'range vector';
-    default:
-      return t;
-  }
-}
 
 function sortMatrix(m: MatrixSeries[]): MatrixSeries[] {
   return m.sort((a, b) => labelsCompare(a.metric, b.metric));
