@@ -39,7 +39,7 @@ export function labelsFromRecord(rec: Readonly<Record<string, string>>): Labels 
   return out;
 }
 
-/** labelsFromPairs builds a sorted label set from name, value, name, value... */
+/** labelsFromStrings builds a sorted label set from name, value, name, value... */
 export function labelsFromStrings(...nv: string[]): Labels {
   if (nv.length % 2 !== 0) throw new Error('labelsFromStrings: odd number of strings');
   const out: Label[] = [];

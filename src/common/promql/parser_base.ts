@@ -52,12 +52,17 @@ interface Frame {
   expected: string;
 }
 
-/** PREC_OR ... PREC_POW are the operator precedences, loosest to tightest (PREC_POW also binds a unary sign). */
+/** PREC_OR is the loosest operator precedence: `or`. */
 export const PREC_OR = 1;
+/** PREC_AND is the precedence of `and` and `unless`. */
 export const PREC_AND = 2;
+/** PREC_CMP is the precedence of comparisons and the trim operators `</`, `>/`. */
 export const PREC_CMP = 3;
+/** PREC_ADD is the precedence of `+` and `-`. */
 export const PREC_ADD = 4;
+/** PREC_MUL is the precedence of `*`, `/`, `%` and `atan2`. */
 export const PREC_MUL = 5;
+/** PREC_POW is the tightest precedence: `^` (right-associative), which also binds a unary sign's operand. */
 export const PREC_POW = 6;
 
 /**

@@ -17,7 +17,7 @@ import { re2SyntaxError } from './re2syntax';
 /** T is a module-local alias of the item types (one binding lookup, not one per use). */
 const T = ITEM_TYPES;
 
-/** Tokens that may name a metric (Prometheus's metric_identifier). */
+/** METRIC_IDENTIFIER_TOKENS are the tokens that may name a metric (Prometheus's metric_identifier). */
 export const METRIC_IDENTIFIER_TOKENS: ReadonlySet<ItemType> = new Set([
   T.AVG, T.BOTTOMK, T.BY, T.COUNT, T.COUNT_VALUES, T.FILL, T.FILL_LEFT, T.FILL_RIGHT, T.GROUP,
   T.IDENTIFIER, T.LAND, T.LOR, T.LUNLESS, T.MAX, T.METRIC_IDENTIFIER, T.MIN, T.OFFSET, T.QUANTILE,

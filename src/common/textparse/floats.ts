@@ -7,6 +7,7 @@ import { formatOpenMetricsFloat } from '../model/labels';
 import { floatStatus, parseFloatRange } from '../util/go/strconv';
 import type { MetricType } from './types';
 
+/** floatStatus is strconv.ts's parse status, which parseGoFloat sets too. */
 export { floatStatus };
 
 // Module-local bindings: the parsers' hot loops call these for every sample.
