@@ -41,13 +41,19 @@ import {
   itemTypeString,
 } from './items';
 import type { Matcher } from '../model/matcher';
-import { itemRange, MAX_NESTING_DEPTH, ParseAbort, PREC_ADD, PREC_AND, PREC_CMP, PREC_MUL, PREC_OR, PREC_POW, type ParserOptions } from './parser_base';
-import { METRIC_IDENTIFIER_TOKENS, SelectorParser } from './parser_selectors';
+import * as base from './parser_base';
+import { ParseAbort, type ParserOptions } from './parser_base';
+import { METRIC_IDENTIFIER_TOKENS as METRIC_IDENTIFIER_TOKEN_SET, SelectorParser } from './parser_selectors';
 
 export { ALL_PARSER_FEATURES, MAX_NESTING_DEPTH, type ParserOptions } from './parser_base';
 
 /** T is a module-local alias of the item types (one binding lookup, not one per use). */
 const T = ITEM_TYPES;
+
+// Module-local bindings of what the hot paths use from the other parser files: under CommonJS
+// module interop every use of an imported binding is a property read on the module object.
+const { itemRange, MAX_NESTING_DEPTH, PREC_ADD, PREC_AND, PREC_CMP, PREC_MUL, PREC_OR, PREC_POW } = base;
+const METRIC_IDENTIFIER_TOKENS = METRIC_IDENTIFIER_TOKEN_SET;
 
 /** BinModifiers are the parsed modifiers of a binary operator (bool, on/ignoring, group_x, fill). */
 interface BinModifiers {

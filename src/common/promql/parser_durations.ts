@@ -5,10 +5,14 @@
  */
 import type { DurationExpr, Expr, NumberLiteral, PositionRange } from './ast';
 import { T as ITEM_TYPES, type Item, type ItemType } from './items';
-import { itemRange, ParserBase, PREC_ADD, PREC_MUL, PREC_POW } from './parser_base';
+import * as base from './parser_base';
+import { ParserBase } from './parser_base';
 
 /** T is a module-local alias of the item types (one binding lookup, not one per use). */
 const T = ITEM_TYPES;
+
+// Module-local bindings of hot imports (see parser.ts).
+const { itemRange, PREC_ADD, PREC_MUL, PREC_POW } = base;
 
 /** durationPrec is the precedence of a duration operator (0 for any other item). */
 function durationPrec(t: ItemType): number {

@@ -10,12 +10,18 @@ import { Matcher, type MatchType } from '../model/matcher';
 import { secondsToMs } from '../model/time';
 import { goRound } from '../util/go/math';
 import { formatFloatFixed } from '../util/go/strconv';
-import { DurationParser, isNumberLiteral, type DurNode } from './parser_durations';
-import { itemRange, ParseAbort } from './parser_base';
+import * as durations from './parser_durations';
+import { DurationParser, type DurNode } from './parser_durations';
+import * as base from './parser_base';
+import { ParseAbort } from './parser_base';
 import { re2SyntaxError } from './re2syntax';
 
 /** T is a module-local alias of the item types (one binding lookup, not one per use). */
 const T = ITEM_TYPES;
+
+// Module-local bindings of hot imports (see parser.ts).
+const { itemRange } = base;
+const { isNumberLiteral } = durations;
 
 /** METRIC_IDENTIFIER_TOKENS are the tokens that may name a metric (Prometheus's metric_identifier). */
 export const METRIC_IDENTIFIER_TOKENS: ReadonlySet<ItemType> = new Set([
