@@ -6,6 +6,10 @@
  *  - src/preload   'electron' (contextBridge, ipcRenderer) and src/common only.
  *  - src/renderer  DOM only: no Node builtins, no Electron, no core; talks to the core via the client.
  *  - better-sqlite3 only in src/main/storage; @kubernetes/client-node only in src/main/kube.
+ *  - src/main/promql: kernel/ (value types, helper and host interfaces, labels, annotations, math,
+ *    the query context) imports nothing else of the engine but value.ts; functions/ imports only
+ *    kernel/ and histogram/; histogram/ only kernel/; eval/ never functions/ (engine.ts hands the
+ *    function table to the evaluator, the one place that wires the two together).
  * Do not relax these rules: they are what lets the core run and be tested in plain Node.
  */
 /**
@@ -114,6 +118,34 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/main/promql/' },
       to: { path: '^src/main/storage/', pathNot: '^src/main/storage/interface\\.ts$' },
+    },
+    {
+      name: 'promql-eval-not-functions',
+      comment: 'The evaluator gets the function table from engine.ts (EvalOptions.functions); it never imports functions/.',
+      severity: 'error',
+      from: { path: '^src/main/promql/eval/' },
+      to: { path: '^src/main/promql/functions/' },
+    },
+    {
+      name: 'promql-functions-only-kernel',
+      comment: 'PromQL functions build on the kernel and the histogram operations only, never on the evaluator.',
+      severity: 'error',
+      from: { path: '^src/main/promql/functions/' },
+      to: { path: '^src/main/promql/', pathNot: '^src/main/promql/(functions|kernel|histogram)/' },
+    },
+    {
+      name: 'promql-histogram-only-kernel',
+      comment: 'Native-histogram operations build on the kernel only, never on the evaluator or the functions.',
+      severity: 'error',
+      from: { path: '^src/main/promql/histogram/' },
+      to: { path: '^src/main/promql/', pathNot: '^src/main/promql/(histogram|kernel)/' },
+    },
+    {
+      name: 'promql-kernel-is-base',
+      comment: 'The kernel is what eval/, functions/ and histogram/ share: it imports none of them (only value.ts, the public contract).',
+      severity: 'error',
+      from: { path: '^src/main/promql/kernel/' },
+      to: { path: '^src/main/promql/', pathNot: ['^src/main/promql/kernel/', '^src/main/promql/value\\.ts$'] },
     },
     {
       name: 'no-circular',

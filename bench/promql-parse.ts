@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ALL_PARSER_FEATURES, exprToString, parseExpr, prettify } from '../src/common/promql';
+import { findUpstreamTestdata } from '../test/promql/upstream';
 
 const QUERIES: Record<string, string> = {
   short: 'up{job="node"}',
@@ -33,7 +34,12 @@ const e = parseExpr(QUERIES['200 chars']!);
 timeIt('exprToString 200 chars', 20000, () => exprToString(e));
 timeIt('prettify 200 chars', 20000, () => prettify(e));
 
-const dir = path.resolve(__dirname, '../../shared/conformance/promql');
+const upstream = findUpstreamTestdata();
+if (upstream.dir === null) {
+  console.log(`conformance queries skipped: ${upstream.reason}`);
+  process.exit(0);
+}
+const dir = upstream.dir;
 const queries: string[] = [];
 for (const f of readdirSync(dir).filter((x) => x.endsWith('.test'))) {
   for (const l of readFileSync(path.join(dir, f), 'utf8').split('\n')) {

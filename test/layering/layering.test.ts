@@ -67,6 +67,61 @@ describe('layering rules', () => {
     expect(r.out).toContain('common-is-pure');
     expect(r.out).toContain('sqlite-only-in-storage');
   });
+
+  describe('inside the PromQL engine', () => {
+    const promql = (files: Record<string, string>) => cruise({ 'src/main/promql/value.ts': 'export const v = 1;\n', ...files });
+
+    it('pass when engine.ts wires eval/ and functions/ over the kernel', () => {
+      const r = promql({
+        'src/main/promql/kernel/k.ts': "import { v } from '../value';\nexport const k = v;\n",
+        'src/main/promql/histogram/h.ts': "import { k } from '../kernel/k';\nexport const h = k;\n",
+        'src/main/promql/functions/f.ts': "import { k } from '../kernel/k';\nimport { h } from '../histogram/h';\nexport const f = k + h;\n",
+        'src/main/promql/eval/e.ts': "import { k } from '../kernel/k';\nimport { h } from '../histogram/h';\nexport const e = k + h;\n",
+        'src/main/promql/engine.ts': "import { e } from './eval/e';\nimport { f } from './functions/f';\nexport const x = e + f;\n",
+      });
+      expect(r.out).toContain('no dependency violations');
+      expect(r.status).toBe(0);
+    });
+
+    it('fail when the evaluator imports the functions', () => {
+      const r = promql({
+        'src/main/promql/functions/f.ts': 'export const f = 1;\n',
+        'src/main/promql/eval/e.ts': "import { f } from '../functions/f';\nexport const e = f;\n",
+      });
+      expect(r.status).not.toBe(0);
+      expect(r.out).toContain('promql-eval-not-functions');
+    });
+
+    it('fail when a function imports the evaluator', () => {
+      const r = promql({
+        'src/main/promql/eval/e.ts': 'export const e = 1;\n',
+        'src/main/promql/functions/f.ts': "import { e } from '../eval/e';\nexport const f = e;\n",
+      });
+      expect(r.status).not.toBe(0);
+      expect(r.out).toContain('promql-functions-only-kernel');
+    });
+
+    it('fail when a histogram operation imports the evaluator or the functions', () => {
+      const r = promql({
+        'src/main/promql/eval/e.ts': 'export const e = 1;\n',
+        'src/main/promql/histogram/h.ts': "import { e } from '../eval/e';\nexport const h = e;\n",
+      });
+      expect(r.status).not.toBe(0);
+      expect(r.out).toContain('promql-histogram-only-kernel');
+    });
+
+    it('fail when the kernel imports the evaluator or the functions', () => {
+      const r = promql({
+        'src/main/promql/eval/e.ts': 'export const e = 1;\n',
+        'src/main/promql/functions/f.ts': 'export const f = 1;\n',
+        'src/main/promql/kernel/a.ts': "import { e } from '../eval/e';\nexport const a = e;\n",
+        'src/main/promql/kernel/b.ts': "import { f } from '../functions/f';\nexport const b = f;\n",
+      });
+      expect(r.status).not.toBe(0);
+      expect(r.out).toMatch(/promql-kernel-is-base[\s\S]*kernel\/a\.ts[\s\S]*eval\/e\.ts/);
+      expect(r.out).toMatch(/promql-kernel-is-base[\s\S]*kernel\/b\.ts[\s\S]*functions\/f\.ts/);
+    });
+  });
 });
 
 /** file writes a module importing each of the given paths (relative to src/main/<from>). */

@@ -1,9 +1,11 @@
 /**
- * Runs Prometheus's own PromQL test scripts (../shared/conformance/promql) through the conformance
- * runner with --skip-native-histograms and fails on any failure not listed in known-failures.txt,
- * or on a listed entry that now passes. Also checks that the runner itself is not vacuous: wrong
- * expectations fail, the implicit @-variants and range-mode cross-checks really run, and the
- * native-histogram skipping rule is exact.
+ * Runs Prometheus's own PromQL test scripts through the conformance runner with
+ * --skip-native-histograms and fails on any failure not listed in known-failures.txt, or on a
+ * listed entry that now passes; the scripts come from the Prometheus Go module (see upstream.ts),
+ * and where they cannot be found the test is skipped with a line saying what to install. Runs
+ * Vigil's own regression scripts (testdata/) the same way, where every eval must pass. Also checks
+ * that the runner itself is not vacuous: wrong expectations fail, the implicit @-variants and
+ * range-mode cross-checks really run, and the native-histogram skipping rule is exact.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -26,9 +28,13 @@ import {
 import { parseScript, type EvalCmd, type LoadCmd } from '../../src/main/promql/promqltest/script';
 import type { QueryOpts, QueryResult } from '../../src/main/promql/value';
 import type { Queryable } from '../../src/main/storage/interface';
+import { findUpstreamTestdata } from './upstream';
 
-const DIR = path.resolve(__dirname, '../../../shared/conformance/promql');
+const UPSTREAM = findUpstreamTestdata();
+const OWN = path.resolve(__dirname, 'testdata');
 const KNOWN = path.resolve(__dirname, 'known-failures.txt');
+
+if (UPSTREAM.dir === null) console.warn(`conformance: skipped: ${UPSTREAM.reason}`);
 
 function knownFailures(): Set<string> {
   const out = new Set<string>();
@@ -41,10 +47,9 @@ function knownFailures(): Set<string> {
 }
 
 describe('conformance: Prometheus test scripts', () => {
-  it('passes every eval not listed as a known failure, and no listed entry passes', async () => {
-    expect(fs.existsSync(DIR), `${DIR} must exist (CI has ../shared beside the repository)`).toBe(true);
+  it.skipIf(UPSTREAM.dir === null)('passes every eval not listed as a known failure, and no listed entry passes', async () => {
     const lines: string[] = [];
-    const res = await runConformance(DIR, { skipNativeHistograms: true, json: false }, (l) => lines.push(l));
+    const res = await runConformance(UPSTREAM.dir!, { skipNativeHistograms: true, json: false }, (l) => lines.push(l));
     const actual = new Set<string>();
     const details = new Map<string, string>();
     for (const f of res.files) {
@@ -64,6 +69,18 @@ describe('conformance: Prometheus test scripts', () => {
     // Sanity: the directory holds ~2,195 evals; most run even with native histograms skipped.
     expect(res.passed + res.failed + res.skipped).toBeGreaterThan(2000);
     expect(res.passed).toBeGreaterThan(1200);
+  }, 120_000);
+});
+
+describe('conformance: Vigil regression scripts (test/promql/testdata)', () => {
+  it('passes every eval, with nothing skipped', async () => {
+    const lines: string[] = [];
+    const res = await runConformance(OWN, { skipNativeHistograms: false, json: false }, (l) => lines.push(l));
+    const failures = res.files.flatMap((f) => f.failures.map((fl) => `${fl.file}:${fl.line}: ${fl.query}\n  ${fl.message}`));
+    expect(failures).toEqual([]);
+    expect(res.skipped).toBe(0);
+    expect(res.files.length).toBe(fs.readdirSync(OWN).filter((f) => f.endsWith('.test')).length);
+    expect(res.passed).toBeGreaterThan(0);
   }, 120_000);
 });
 

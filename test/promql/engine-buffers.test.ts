@@ -3,7 +3,7 @@
  * scan) equal to a recount after any sequence of pushes, front drops and resets.
  */
 import { describe, expect, it } from 'vitest';
-import { PointBuf } from '../../src/main/promql/eval/types';
+import { PointBuf } from '../../src/main/promql/kernel/types';
 
 function recount(b: PointBuf): number {
   let c = 0;

@@ -15,22 +15,19 @@ import {
   type ParserOptions,
   type Expr,
   exprToString,
-  formatFloatF,
-  formatFloatG,
-  formatModelDuration,
   getFunction,
-  goQuote,
-  goUnquote,
   isStartTimestampLine,
   parseExpr,
   parseMetricSelector,
-  parseModelDuration,
   parseSeriesDesc,
   parseStartTimestampLine,
   prettify,
   translateAST,
 } from '../../src/common/promql';
-import { Lexer, T, itemTypeString } from '../../src/common/promql/lexer';
+import { T, itemTypeString } from '../../src/common/promql/items';
+import { Lexer } from '../../src/common/promql/lexer';
+import { formatModelDuration, parseModelDuration } from '../../src/common/model/time';
+import { formatFloatF, formatFloatG, goQuote, goUnquote } from '../../src/common/util/go/strconv';
 import { isStaleNaN } from '../../src/common/model/value';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -3,7 +3,13 @@
  *
  * A label set is an array of {name, value} pairs sorted by name, with unique names and no empty
  * values (an empty value means "label absent"). Functions here never mutate their inputs.
+ *
+ * This module is the one home of label-name validation (isValidLabelName and the legacy forms),
+ * of the label byte encoding that Prometheus hashes (labelsBytes), of the label-set renderings
+ * (labelsString, labelsToString) and of FormatOpenMetricsFloat for `le`/`quantile` values.
  */
+import { formatFloatG, goQuote } from '../util/go/strconv';
+import { isValidUTF8, utf8Bytes } from '../util/go/utf8';
 
 /** Label is one name/value pair. */
 export interface Label {
@@ -33,7 +39,7 @@ export function labelsFromRecord(rec: Readonly<Record<string, string>>): Labels 
   return out;
 }
 
-/** labelsFromPairs builds a sorted label set from name, value, name, value... */
+/** labelsFromStrings builds a sorted label set from name, value, name, value... */
 export function labelsFromStrings(...nv: string[]): Labels {
   if (nv.length % 2 !== 0) throw new Error('labelsFromStrings: odd number of strings');
   const out: Label[] = [];
@@ -201,6 +207,18 @@ export class LabelsBuilder {
   }
 }
 
+/** NameValidationScheme is how label and metric names are validated: Prometheus 3's UTF-8 rules or the legacy charset. */
+export type NameValidationScheme = 'utf8' | 'legacy';
+
+/**
+ * isValidLabelName reports whether name is a valid label name under the scheme: non-empty valid
+ * UTF-8 (model.UTF8Validation), or [a-zA-Z_][a-zA-Z0-9_]* (model.LegacyValidation).
+ */
+export function isValidLabelName(name: string, scheme: NameValidationScheme = 'utf8'): boolean {
+  if (scheme === 'legacy') return isValidLegacyLabelName(name);
+  return name.length > 0 && isValidUTF8(name);
+}
+
 /** isValidLegacyLabelName reports whether name matches [a-zA-Z_][a-zA-Z0-9_]*. */
 export function isValidLegacyLabelName(name: string): boolean {
   if (name.length === 0) return false;
@@ -223,14 +241,56 @@ export function isValidLegacyMetricName(name: string): boolean {
   return true;
 }
 
-/** quoteLabelValue renders a label value as a double-quoted string with Go-style escapes. */
-export function quoteLabelValue(v: string): string {
-  return JSON.stringify(v);
+/**
+ * labelsBytes is the byte encoding Prometheus's labels.Hash() hashes (the default "stringlabels"
+ * representation of a label set): for every label, the UTF-8 length of its name, the name, the
+ * length of its value and the value, each length one byte below 255 or else 0xFF and three bytes
+ * little-endian. Surrogate-escaped bytes are written as the raw bytes they stand for.
+ */
+export function labelsBytes(ls: Labels): Uint8Array {
+  const parts: number[][] = [];
+  let n = 0;
+  for (const l of ls) {
+    const a = utf8Bytes(l.name);
+    const b = utf8Bytes(l.value);
+    parts.push(a, b);
+    n += a.length + (a.length < 255 ? 1 : 4) + b.length + (b.length < 255 ? 1 : 4);
+  }
+  const buf = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    const len = p.length;
+    if (len < 255) {
+      buf[o++] = len;
+    } else {
+      buf[o++] = 255;
+      buf[o++] = len & 0xff;
+      buf[o++] = (len >> 8) & 0xff;
+      buf[o++] = (len >> 16) & 0xff;
+    }
+    buf.set(p, o);
+    o += len;
+  }
+  return buf;
 }
 
 /**
- * labelsToString renders a label set as Prometheus does: `name{a="1", b="2"}`, with the metric name
- * outside the braces and label names that are not legacy-valid quoted.
+ * labelsString renders a label set as Prometheus's labels.Labels.String() does:
+ * `{__name__="up", job="x"}` with every label inside the braces, names quoted when not legacy-valid.
+ */
+export function labelsString(ls: Labels): string {
+  const parts: string[] = [];
+  for (const l of ls) {
+    const n = isValidLegacyMetricName(l.name) ? l.name : goQuote(l.name);
+    parts.push(`${n}=${goQuote(l.value)}`);
+  }
+  return `{${parts.join(', ')}}`;
+}
+
+/**
+ * labelsToString renders a label set in the exposition style: `name{a="1", b="2"}`, with the
+ * metric name outside the braces and label names that are not legacy-valid quoted (JSON string
+ * escapes; labelsString is the Go-exact rendering).
  */
 export function labelsToString(ls: Labels): string {
   const name = labelsGet(ls, MetricName);
@@ -238,9 +298,25 @@ export function labelsToString(ls: Labels): string {
   for (const l of ls) {
     if (l.name === MetricName && isValidLegacyMetricName(name)) continue;
     const n = isValidLegacyLabelName(l.name) ? l.name : JSON.stringify(l.name);
-    parts.push(`${n}=${quoteLabelValue(l.value)}`);
+    parts.push(`${n}=${JSON.stringify(l.value)}`);
   }
   const metric = name !== '' && isValidLegacyMetricName(name) ? name : '';
   if (parts.length === 0) return metric === '' ? '{}' : metric;
   return `${metric}{${parts.join(', ')}}`;
+}
+
+/**
+ * formatOpenMetricsFloat renders f as Prometheus's labels.FormatOpenMetricsFloat (the normalised
+ * `le` and `quantile` label values): Go's shortest 'g' format, with ".0" appended when the result
+ * has neither '.' nor an exponent.
+ */
+export function formatOpenMetricsFloat(f: number): string {
+  if (f === 1) return '1.0';
+  if (f === 0) return '0.0';
+  if (f === -1) return '-1.0';
+  if (Number.isNaN(f)) return 'NaN';
+  if (f === Infinity) return '+Inf';
+  if (f === -Infinity) return '-Inf';
+  const g = formatFloatG(f);
+  return g.includes('e') || g.includes('.') ? g : g + '.0';
 }

@@ -1,7 +1,13 @@
 /**
  * Durations and timestamps: Prometheus's model.Duration syntax and the API's time formats.
  * All timestamps inside Vigil are integer milliseconds since the Unix epoch.
+ *
+ * parseDuration/formatDuration serve configuration and the API (milliseconds);
+ * parseModelDuration/formatModelDuration are the byte-exact forms PromQL needs (nanoseconds, Go's
+ * error texts, model.Duration.String()).
  */
+import { GoNumberError, goQuote } from '../util/go/strconv';
+import { goRound } from '../util/go/math';
 
 const UNITS: Record<string, number> = {
   ms: 1,
@@ -78,4 +84,91 @@ export function parseDurationOrSeconds(s: string): number {
     return Math.round(f * 1000);
   }
   return parseDuration(t);
+}
+
+const INT64_MAX = (1n << 63n) - 1n;
+
+const MODEL_UNITS: Record<string, { pos: number; mult: bigint }> = {
+  ms: { pos: 7, mult: 1_000_000n },
+  s: { pos: 6, mult: 1_000_000_000n },
+  m: { pos: 5, mult: 60_000_000_000n },
+  h: { pos: 4, mult: 3_600_000_000_000n },
+  d: { pos: 3, mult: 86_400_000_000_000n },
+  w: { pos: 2, mult: 604_800_000_000_000n },
+  y: { pos: 1, mult: 31_536_000_000_000_000n },
+};
+
+/**
+ * parseModelDuration is prometheus/common model.ParseDuration: `1h30m`, `5m`, `0`. Returns the
+ * duration in nanoseconds. Throws GoNumberError with the upstream message.
+ */
+export function parseModelDuration(s: string): bigint {
+  if (s === '0') return 0n;
+  if (s === '') throw new GoNumberError('empty duration string');
+  const orig = s;
+  const invalid = () => new GoNumberError(`not a valid duration string: ${goQuote(orig)}`);
+  let dur = 0n;
+  let lastUnitPos = 0;
+  while (s !== '') {
+    if (!(s[0]! >= '0' && s[0]! <= '9')) throw invalid();
+    let i = 0;
+    while (i < s.length && s[i]! >= '0' && s[i]! <= '9') i++;
+    const v = BigInt(s.slice(0, i));
+    if (v > 18446744073709551615n) throw invalid();
+    s = s.slice(i);
+    i = 0;
+    while (i < s.length && !(s[i]! >= '0' && s[i]! <= '9')) i++;
+    if (i === 0) throw invalid();
+    const u = s.slice(0, i);
+    s = s.slice(i);
+    const unit = MODEL_UNITS[u];
+    if (!unit) throw new GoNumberError(`unknown unit ${goQuote(u)} in duration ${goQuote(orig)}`);
+    if (unit.pos <= lastUnitPos) throw invalid();
+    lastUnitPos = unit.pos;
+    if (v > (1n << 63n) / unit.mult) throw new GoNumberError('duration out of range');
+    dur += v * unit.mult;
+    if (dur > INT64_MAX) throw new GoNumberError('duration out of range');
+  }
+  return dur;
+}
+
+/** durationSeconds is Go's time.Duration.Seconds() for a nanosecond count. */
+export function durationSeconds(ns: bigint): number {
+  const sec = ns / 1_000_000_000n;
+  const nsec = ns % 1_000_000_000n;
+  return Number(sec) + Number(nsec) / 1e9;
+}
+
+/** secondsToMs converts float seconds to whole milliseconds as Prometheus does (round to ns, truncate to ms). */
+export function secondsToMs(sec: number): number {
+  const ns = goRound(sec * 1e9);
+  return Math.trunc(ns / 1e6) || 0;
+}
+
+/** formatModelDuration renders a millisecond count as prometheus/common model.Duration.String(). */
+export function formatModelDuration(msIn: number): string {
+  let ms = Math.trunc(msIn);
+  if (ms === 0) return '0s';
+  let sign = '';
+  if (ms < 0) {
+    sign = '-';
+    ms = -ms;
+  }
+  let r = '';
+  const f = (unit: string, mult: number, exact: boolean) => {
+    if (exact && ms % mult !== 0) return;
+    const v = Math.floor(ms / mult);
+    if (v > 0) {
+      r += `${v}${unit}`;
+      ms -= v * mult;
+    }
+  };
+  f('y', 31_536_000_000, true);
+  f('w', 604_800_000, true);
+  f('d', 86_400_000, false);
+  f('h', 3_600_000, false);
+  f('m', 60_000, false);
+  f('s', 1000, false);
+  f('ms', 1, false);
+  return sign + r;
 }

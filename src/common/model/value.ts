@@ -1,6 +1,7 @@
 /**
  * Sample values, as in Prometheus's model/value: the staleness marker and its bit-exact test.
  */
+import { formatFloatF } from '../util/go/strconv';
 
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
@@ -39,29 +40,5 @@ export function float64Bits(v: number): [number, number] {
   return [u32[0]!, u32[1]!];
 }
 
-/** formatSampleValue renders a float as Prometheus's API does (strconv.FormatFloat(v, 'f', -1, 64)). */
-export function formatSampleValue(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  if (Object.is(v, -0)) return '-0';
-  // Go's 'f' with -1 precision prints the shortest repr without exponent.
-  const s = String(v);
-  if (!s.includes('e')) return s;
-  return expandExponent(s);
-}
-
-function expandExponent(s: string): string {
-  const neg = s.startsWith('-');
-  const body = neg ? s.slice(1) : s;
-  const [mant, expStr] = body.split('e') as [string, string];
-  const exp = parseInt(expStr, 10);
-  const [ip, fp = ''] = mant.split('.') as [string, string?];
-  const digits = ip + fp;
-  const point = ip.length + exp;
-  let out: string;
-  if (point <= 0) out = '0.' + '0'.repeat(-point) + digits;
-  else if (point >= digits.length) out = digits + '0'.repeat(point - digits.length);
-  else out = digits.slice(0, point) + '.' + digits.slice(point);
-  return (neg ? '-' : '') + out;
-}
+/** formatSampleValue renders a float as Prometheus's API does: strconv.FormatFloat(v, 'f', -1, 64), i.e. formatFloatF. */
+export const formatSampleValue: (v: number) => string = formatFloatF;

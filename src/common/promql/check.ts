@@ -17,7 +17,7 @@ import {
   isSetOp,
   typeOf,
 } from './ast';
-import { goQuote } from './gostrings';
+import { goQuote } from '../util/go/strconv';
 import { isSpaceAt } from './lexer';
 
 /** CheckSink receives type-check errors; the parser implements it. */

@@ -5,7 +5,7 @@
  * column counted in bytes of UTF-8 like upstream.
  */
 import type { PositionRange } from './ast';
-import { utf8Length } from './gostrings';
+import { utf8Length } from '../util/go/utf8';
 
 /**
  * startPosInput renders the start of a range as `line:col` (Prometheus's StartPosInput): 1-based

@@ -5,7 +5,8 @@
  */
 export * from './ast';
 export { ParseError, ParseErrors, startPosInput } from './errors';
-export { type Item, type ItemType, KEYWORDS, Lexer, T as ItemTypes, itemDesc, itemTypeString } from './lexer';
+export { type Item, type ItemType, KEYWORDS, T as ItemTypes, itemDesc, itemTypeString } from './items';
+export { Lexer } from './lexer';
 export { FUNCTION_LIST, FUNCTIONS, getFunction } from './functions';
 export { ALL_PARSER_FEATURES, MAX_NESTING_DEPTH, type ParserOptions, parseExpr, parseMetricSelector, parseMetricSelectors } from './parser';
 export { checkAST, documentedType } from './check';
@@ -22,5 +23,3 @@ export {
   parseStartTimestampLine,
 } from './seriesdesc';
 export { addHistograms, copyHistogram, CUSTOM_BUCKETS_SCHEMA } from './histogram_ops';
-export { decodeUTF8, goQuote, goQuoteRune, goUnquote, isValidUTF8, utf8Bytes, utf8Length } from './gostrings';
-export { formatFloatF, formatFloatG, formatModelDuration, goParseFloat, goParseNumber, parseModelDuration } from './gonumbers';

@@ -4,7 +4,7 @@
  * maps, so JSON.stringify of the result matches Prometheus's response byte for byte.
  */
 import type { DurationExpr, Expr, VectorSelector } from './ast';
-import { formatFloatF } from './gonumbers';
+import { formatFloatF } from '../util/go/strconv';
 import type { Matcher } from '../model/matcher';
 
 /** JSONValue is a JSON-serializable value. */

@@ -19,80 +19,43 @@
  * Semantic errors (unknown function, offset set twice, ...) are collected and parsing goes on; a
  * syntax error stops the parse. Like Prometheus, the type check (check.ts) runs only when there
  * were no errors at all.
+ *
+ * The grammar is split by concern over a chain of classes: ParserBase (parser_base.ts: tokens,
+ * errors, number and string literals) < DurationParser (parser_durations.ts: durations and
+ * duration expressions) < SelectorParser (parser_selectors.ts: selectors, matchers, ranges,
+ * subqueries, offset/@/anchored/smoothed) < Parser (here: operators, aggregations, calls).
  */
-import {
-  type AggregateExpr,
-  type AggregateOp,
-  type BinaryExpr,
-  type BinaryOp,
-  type Call,
-  type DurationExpr,
-  type Expr,
-  type MatrixSelector,
-  type NumberLiteral,
-  type PositionRange,
-  type SubqueryExpr,
-  type VectorMatchCardinality,
-  type VectorSelector,
-} from './ast';
+import type { AggregateExpr, AggregateOp, BinaryExpr, BinaryOp, Call, Expr, VectorMatchCardinality } from './ast';
 import { checkAST } from './check';
 import { ParseError, ParseErrors } from './errors';
 import { getFunction } from './functions';
-import { GoNumberError, durationSeconds, formatFloatFixed, goParseNumber, goRound, parseModelDuration, secondsToMs } from './gonumbers';
-import { GoUnquoteError, goQuote, goUnquote, isValidUTF8 } from './gostrings';
+import { goQuote } from '../util/go/strconv';
+import { isValidUTF8 } from '../util/go/utf8';
 import {
   type Item,
   type ItemType,
-  Lexer,
   T as ITEM_TYPES,
   isAggregator,
   isAggregatorWithParam,
   isExperimentalAggregator,
-  itemDesc,
   itemTypeString,
-} from './lexer';
-import { Matcher, type MatchType } from '../model/matcher';
-import { re2SyntaxError } from './re2syntax';
+} from './items';
+import type { Matcher } from '../model/matcher';
+import * as base from './parser_base';
+import { ParseAbort, type ParserOptions } from './parser_base';
+import { METRIC_IDENTIFIER_TOKENS as METRIC_IDENTIFIER_TOKEN_SET, SelectorParser } from './parser_selectors';
+
+export { ALL_PARSER_FEATURES, MAX_NESTING_DEPTH, type ParserOptions } from './parser_base';
 
 /** T is a module-local alias of the item types (one binding lookup, not one per use). */
 const T = ITEM_TYPES;
 
-/**
- * ParserOptions switches the experimental parts of the language, each off by default as in
- * Prometheus. The conformance run enables all of them (ALL_PARSER_FEATURES).
- */
-export interface ParserOptions {
-  /** enableExperimentalFunctions allows experimental functions and the limitk/limit_ratio aggregators. */
-  enableExperimentalFunctions?: boolean;
-  /** enableDurationExpressions allows arithmetic, step(), range(), min_of() and max_of() in durations. */
-  enableDurationExpressions?: boolean;
-  /** enableExtendedRangeSelectors allows the `anchored` and `smoothed` modifiers. */
-  enableExtendedRangeSelectors?: boolean;
-  /** enableBinopFillModifiers allows fill(), fill_left() and fill_right() on binary operators. */
-  enableBinopFillModifiers?: boolean;
-  /** enableTypeAndUnitLabels is accepted for symmetry with the engine; it does not change parsing. */
-  enableTypeAndUnitLabels?: boolean;
-}
+// Module-local bindings of what the hot paths use from the other parser files: under CommonJS
+// module interop every use of an imported binding is a property read on the module object.
+const { itemRange, MAX_NESTING_DEPTH, PREC_ADD, PREC_AND, PREC_CMP, PREC_MUL, PREC_OR, PREC_POW } = base;
+const METRIC_IDENTIFIER_TOKENS = METRIC_IDENTIFIER_TOKEN_SET;
 
-/** ALL_PARSER_FEATURES enables every experimental parser feature (what the conformance scripts assume). */
-export const ALL_PARSER_FEATURES: Readonly<Required<ParserOptions>> = Object.freeze({
-  enableExperimentalFunctions: true,
-  enableDurationExpressions: true,
-  enableExtendedRangeSelectors: true,
-  enableBinopFillModifiers: true,
-  enableTypeAndUnitLabels: true,
-});
-
-/** ParseAbort unwinds the parser after a syntax error has been recorded (internal). */
-export class ParseAbort {
-  readonly abort = true;
-}
-
-interface Frame {
-  context: string;
-  expected: string;
-}
-
+/** BinModifiers are the parsed modifiers of a binary operator (bool, on/ignoring, group_x, fill). */
 interface BinModifiers {
   returnBool: boolean;
   card: VectorMatchCardinality;
@@ -103,13 +66,7 @@ interface BinModifiers {
   fillRhs: number | null;
 }
 
-const PREC_OR = 1;
-const PREC_AND = 2;
-const PREC_CMP = 3;
-const PREC_ADD = 4;
-const PREC_MUL = 5;
-const PREC_POW = 6;
-
+/** binaryPrec is the precedence of a binary operator (0 for any other item). */
 function binaryPrec(t: ItemType): number {
   switch (t) {
     case T.LOR:
@@ -140,29 +97,6 @@ function binaryPrec(t: ItemType): number {
   return 0;
 }
 
-function durationPrec(t: ItemType): number {
-  switch (t) {
-    case T.ADD:
-    case T.SUB:
-      return PREC_ADD;
-    case T.MUL:
-    case T.DIV:
-    case T.MOD:
-      return PREC_MUL;
-    case T.POW:
-      return PREC_POW;
-  }
-  return 0;
-}
-
-/** Tokens that may name a metric (Prometheus's metric_identifier). */
-const METRIC_IDENTIFIER_TOKENS: ReadonlySet<ItemType> = new Set([
-  T.AVG, T.BOTTOMK, T.BY, T.COUNT, T.COUNT_VALUES, T.FILL, T.FILL_LEFT, T.FILL_RIGHT, T.GROUP,
-  T.IDENTIFIER, T.LAND, T.LOR, T.LUNLESS, T.MAX, T.METRIC_IDENTIFIER, T.MIN, T.OFFSET, T.QUANTILE,
-  T.STDDEV, T.STDVAR, T.SUM, T.TOPK, T.WITHOUT, T.START, T.END, T.LIMITK, T.LIMIT_RATIO, T.STEP,
-  T.RANGE, T.ANCHORED, T.SMOOTHED, T.MAX_OF, T.MIN_OF,
-]);
-
 /** Tokens that may be a label name in a grouping list (Prometheus's maybe_label). */
 const MAYBE_LABEL_TOKENS: ReadonlySet<ItemType> = new Set([
   T.AVG, T.BOOL, T.BOTTOMK, T.BY, T.COUNT, T.COUNT_VALUES, T.GROUP, T.GROUP_LEFT, T.GROUP_RIGHT,
@@ -180,144 +114,15 @@ function startsExpr(t: ItemType): boolean {
   );
 }
 
-const MATCH_OPS: ReadonlyMap<ItemType, MatchType> = new Map<ItemType, MatchType>([
-  [T.EQL, '='], [T.NEQ, '!='], [T.EQL_REGEX, '=~'], [T.NEQ_REGEX, '!~'],
-]);
-
+/** BINARY_OPS maps operator tokens to binary operators. */
 const BINARY_OPS: ReadonlyMap<ItemType, BinaryOp> = new Map<ItemType, BinaryOp>([
   [T.ADD, '+'], [T.SUB, '-'], [T.MUL, '*'], [T.DIV, '/'], [T.MOD, '%'], [T.POW, '^'], [T.ATAN2, 'atan2'],
   [T.EQLC, '=='], [T.NEQ, '!='], [T.GTR, '>'], [T.LSS, '<'], [T.GTE, '>='], [T.LTE, '<='],
   [T.TRIM_UPPER, '</'], [T.TRIM_LOWER, '>/'], [T.LAND, 'and'], [T.LOR, 'or'], [T.LUNLESS, 'unless'],
 ]);
 
-/**
- * MAX_NESTING_DEPTH bounds how deeply a query may nest (a Vigil safeguard; Prometheus has no
- * limit). Code that walks an AST recursively can rely on trees being no deeper than this.
- */
-export const MAX_NESTING_DEPTH = 1000;
-
-const MAX_INT64_FLOAT = 9223372036854775807; // float64(math.MaxInt64) rounds to 2^63.
-
-/** durationLiteralOutOfRange reports whether seconds would overflow a Go time.Duration. */
-function durationLiteralOutOfRange(v: number): boolean {
-  return v > 9223372036.854775807 || v < -9223372036.854775808;
-}
-
-function itemRange(i: Item): PositionRange {
-  return { start: i.pos, end: i.pos + i.val.length };
-}
-
-/** DurNode is a duration-context node: a number literal or a duration expression. */
-type DurNode = NumberLiteral | DurationExpr;
-
-function isNumberLiteral(n: DurNode | Expr): n is NumberLiteral {
-  return n.kind === 'NumberLiteral';
-}
-
-/** Parser holds the state of one parse. Use parseExpr, parseMetricSelector or parseSeriesDesc. */
-export class Parser {
-  readonly input: string;
-  readonly lex: Lexer;
-  readonly opts: ParserOptions;
-  private tok: Item | null = null;
-  /** lastClosing is the end of the last `)`, `]`, `}`, number or duration lexed so far. */
-  lastClosing = 0;
-  /** lastItem is the most recently lexed item (Prometheus's yyParser.lval.item). */
-  lastItem: Item = { typ: T.EOF, pos: 0, val: '' };
-  readonly errors: ParseError[] = [];
-  private frames: Frame[] = [];
-  private depth = 0;
-
-  constructor(input: string, opts: ParserOptions = {}, seriesDesc = false) {
-    this.input = input;
-    this.opts = opts;
-    this.lex = new Lexer(input, seriesDesc);
-  }
-
-  // ---- token stream -------------------------------------------------------------------------
-
-  /** peek returns the lookahead item, lexing it if needed (comments are skipped). */
-  peek(): Item {
-    if (this.tok) return this.tok;
-    let it: Item;
-    do {
-      it = this.lex.nextItem();
-    } while (it.typ === T.COMMENT);
-    if (it.typ === T.ERROR) {
-      this.addErr({ start: this.lex.start, end: this.input.length }, it.val);
-    } else if (
-      it.typ === T.RIGHT_BRACE ||
-      it.typ === T.RIGHT_PAREN ||
-      it.typ === T.RIGHT_BRACKET ||
-      it.typ === T.DURATION ||
-      it.typ === T.NUMBER
-    ) {
-      this.lastClosing = it.pos + it.val.length;
-    }
-    this.lastItem = it;
-    this.tok = it;
-    return it;
-  }
-
-  /** next consumes and returns the lookahead item. */
-  next(): Item {
-    const it = this.peek();
-    // An error item stands for the end of input: it is never consumed.
-    if (it.typ !== T.ERROR) this.tok = null;
-    return it;
-  }
-
-  is(t: ItemType): boolean {
-    return this.peek().typ === t;
-  }
-
-  /** expect consumes an item of type t or fails with the current error context. */
-  expect(t: ItemType): Item {
-    if (this.peek().typ !== t) this.fail();
-    return this.next();
-  }
-
-  // ---- errors --------------------------------------------------------------------------------
-
-  addErr(pos: PositionRange, msg: string): void {
-    this.errors.push(new ParseError(pos, msg, this.input));
-  }
-
-  /** frameDepth returns the current depth of the error-context stack, for popFrame. */
-  frameDepth(): number {
-    return this.frames.length;
-  }
-
-  pushFrame(context: string, expected: string): number {
-    this.frames.push({ context, expected });
-    return this.frames.length - 1;
-  }
-
-  popFrame(depth: number): void {
-    this.frames.length = depth;
-  }
-
-  /**
-   * unexpected reports the lookahead item as unexpected (Prometheus's parser.unexpected), unless
-   * it is a lexer error, which was reported when it was lexed.
-   */
-  unexpected(context: string, expected: string, item: Item = this.peek()): void {
-    if (item.typ === T.ERROR) return;
-    let msg = 'unexpected ' + itemDesc(item);
-    if (context !== '') msg += ' in ' + context;
-    if (expected !== '') msg += ', expected ' + expected;
-    this.addErr(itemRange(item), msg);
-  }
-
-  /** fail reports a syntax error at the lookahead with the innermost error context and aborts. */
-  fail(): never {
-    const f = this.frames[this.frames.length - 1];
-    this.unexpected(f ? f.context : '', f ? f.expected : '');
-    throw new ParseAbort();
-  }
-
-  // ---- entry points --------------------------------------------------------------------------
-
+/** Parser parses whole expressions. Use parseExpr, parseMetricSelector or parseSeriesDesc. */
+export class Parser extends SelectorParser {
   /** parseExprTop parses a whole expression and type-checks it; throws ParseErrors on any error. */
   parseExprTop(): Expr {
     let expr: Expr | null = null;
@@ -334,41 +139,6 @@ export class Parser {
     if (this.errors.length === 0 && expr) checkAST(this, expr);
     if (this.errors.length > 0 || !expr) throw new ParseErrors(this.errors.length ? this.errors : [new ParseError({ start: 0, end: 0 }, 'unexpected error', this.input)]);
     return expr;
-  }
-
-  /** parseMetricSelectorTop parses `name{matchers}` (no type check, as Prometheus). */
-  parseMetricSelectorTop(): Matcher[] {
-    let vs: VectorSelector | null = null;
-    try {
-      const t = this.peek();
-      if (METRIC_IDENTIFIER_TOKENS.has(t.typ)) {
-        this.next();
-        vs = this.parseVectorSelector(t);
-      } else if (t.typ === T.LEFT_BRACE) {
-        vs = this.parseVectorSelector(null);
-      } else {
-        this.fail();
-      }
-      if (!this.is(T.EOF)) this.fail();
-    } catch (e) {
-      if (!(e instanceof ParseAbort)) throw e;
-    }
-    if (this.errors.length > 0 || !vs) throw new ParseErrors(this.errors);
-    return vs.matchers;
-  }
-
-  // ---- expressions ---------------------------------------------------------------------------
-
-  /**
-   * enter guards recursion: a query nesting deeper than MAX_NESTING_DEPTH levels gets a ParseError
-   * instead of exhausting the JavaScript stack (here, or later in code that walks the tree).
-   */
-  private enter(extra = 0): void {
-    if (++this.depth + extra > MAX_NESTING_DEPTH) {
-      const t = this.peek();
-      this.addErr(itemRange(t), `query nests too deeply (more than ${MAX_NESTING_DEPTH} levels)`);
-      throw new ParseAbort();
-    }
   }
 
   /** parseExpr parses operators of precedence >= minPrec (precedence climbing). */
@@ -475,57 +245,6 @@ export class Parser {
     }
     return this.fail();
   }
-
-  private numberDurationLiteral(t: Item): NumberLiteral {
-    if (t.typ === T.DURATION) {
-      let sec = 0;
-      try {
-        sec = durationSeconds(parseModelDuration(t.val));
-      } catch (e) {
-        if (!(e instanceof GoNumberError)) throw e;
-        this.addErr(itemRange(t), e.message);
-      }
-      return { kind: 'NumberLiteral', val: sec, duration: true, pos: itemRange(t) };
-    }
-    return { kind: 'NumberLiteral', val: this.number(t), pos: itemRange(t) };
-  }
-
-  /** number parses a NUMBER item as Prometheus's parser.number does. */
-  number(t: Item): number {
-    try {
-      return goParseNumber(t.val);
-    } catch (e) {
-      if (!(e instanceof GoNumberError)) throw e;
-      this.addErr(itemRange(this.lastItem), `error parsing number: ${e.message}`);
-      return 0;
-    }
-  }
-
-  /** numberValue is Prometheus's `number` rule: a NUMBER, or a DURATION in seconds. */
-  numberValue(t: Item): number {
-    if (t.typ === T.DURATION) {
-      try {
-        return durationSeconds(parseModelDuration(t.val));
-      } catch (e) {
-        if (!(e instanceof GoNumberError)) throw e;
-        this.addErr(itemRange(t), e.message);
-        return 0;
-      }
-    }
-    return this.number(t);
-  }
-
-  unquote(s: string): string {
-    try {
-      return goUnquote(s);
-    } catch (e) {
-      if (!(e instanceof GoUnquoteError)) throw e;
-      this.addErr(itemRange(this.lastItem), `error unquoting string ${goQuote(s)}: ${e.message}`);
-      return '';
-    }
-  }
-
-  // ---- binary operators ----------------------------------------------------------------------
 
   private parseBinModifiers(): BinModifiers {
     const m: BinModifiers = {
@@ -672,8 +391,6 @@ export class Parser {
     return this.fail();
   }
 
-  // ---- aggregations and calls ----------------------------------------------------------------
-
   private parseAggregate(op: Item): Expr {
     const depth = this.frames.length;
     this.pushFrame('aggregation', '');
@@ -772,541 +489,6 @@ export class Parser {
       pos: { start: name.pos, end: this.lastClosing },
     };
     return call;
-  }
-
-  // ---- selectors -----------------------------------------------------------------------------
-
-  /** parseVectorSelector parses `{matchers}` after an optional metric name item (already consumed). */
-  parseVectorSelector(name: Item | null): VectorSelector {
-    let matchers: Matcher[] = [];
-    let pos: PositionRange;
-    if (name === null || this.is(T.LEFT_BRACE)) {
-      const r = this.parseLabelMatchers();
-      matchers = r.matchers;
-      pos = name ? { start: name.pos, end: r.pos.end } : r.pos;
-    } else {
-      pos = itemRange(name);
-    }
-    const vs: VectorSelector = {
-      kind: 'VectorSelector',
-      name: name ? name.val : '',
-      matchers,
-      originalOffset: 0,
-      offset: 0,
-      offsetExpr: null,
-      timestamp: null,
-      startOrEnd: null,
-      anchored: false,
-      smoothed: false,
-      pos,
-    };
-    if (name) vs.matchers.push(new Matcher('=', '__name__', name.val));
-    return vs;
-  }
-
-  private parseLabelMatchers(): { matchers: Matcher[]; pos: PositionRange } {
-    const open = this.expect(T.LEFT_BRACE);
-    const matchers: Matcher[] = [];
-    const depth = this.frames.length;
-    if (this.is(T.RIGHT_BRACE)) {
-      const close = this.next();
-      return { matchers, pos: { start: open.pos, end: close.pos + close.val.length } };
-    }
-    for (;;) {
-      const m = this.parseLabelMatcher();
-      if (m) matchers.push(m);
-      this.pushFrame('label matching', '"," or "}"');
-      const t = this.peek();
-      if (t.typ === T.RIGHT_BRACE) {
-        this.next();
-        this.popFrame(depth);
-        return { matchers, pos: { start: open.pos, end: t.pos + t.val.length } };
-      }
-      if (t.typ !== T.COMMA) this.fail();
-      this.next();
-      this.popFrame(depth);
-      const c = this.peek();
-      if (c.typ === T.RIGHT_BRACE) {
-        this.next();
-        return { matchers, pos: { start: open.pos, end: c.pos + c.val.length } };
-      }
-    }
-  }
-
-  private parseLabelMatcher(): Matcher | null {
-    const depth = this.frames.length;
-    this.pushFrame('label matching', 'identifier or "}"');
-    const t = this.peek();
-    let label: Item;
-    let name: string;
-    if (t.typ === T.IDENTIFIER) {
-      this.next();
-      label = t;
-      name = t.val;
-      this.popFrame(depth);
-      this.pushFrame('label matching', 'label matching operator');
-      if (!MATCH_OPS.has(this.peek().typ)) this.fail();
-    } else if (t.typ === T.STRING) {
-      this.next();
-      name = this.unquote(t.val);
-      // Prometheus's string_identifier item: the string's start with the unquoted text.
-      label = { typ: T.METRIC_IDENTIFIER, pos: t.pos, val: name };
-      this.popFrame(depth);
-      if (!MATCH_OPS.has(this.peek().typ)) return new Matcher('=', '__name__', name);
-    } else {
-      return this.fail();
-    }
-    const op = this.next();
-    this.popFrame(depth);
-    this.pushFrame('label matching', 'string');
-    const value = this.expect(T.STRING);
-    this.popFrame(depth);
-    return this.newLabelMatcher(label, MATCH_OPS.get(op.typ)!, value);
-  }
-
-  private newLabelMatcher(label: Item, type: MatchType, value: Item): Matcher | null {
-    const val = this.unquote(value.val);
-    if (type === '=~' || type === '!~') {
-      // Report invalid patterns with Go's regexp/syntax wording, as Prometheus does.
-      const err = re2SyntaxError(val);
-      if (err !== null) {
-        this.addErr({ start: label.pos, end: value.pos + value.val.length }, err);
-        return null;
-      }
-    }
-    try {
-      return new Matcher(type, label.val, val);
-    } catch (e) {
-      if (!(e instanceof Error)) throw e;
-      this.addErr({ start: label.pos, end: value.pos + value.val.length }, e.message);
-      return null;
-    }
-  }
-
-  // ---- range selectors and subqueries --------------------------------------------------------
-
-  private parseRangeOrSubquery(e: Expr): Expr {
-    const depth = this.frames.length;
-    const open = this.next();
-    this.pushFrame('subquery or range selector', 'number, duration, step(), or range()');
-    const range = this.parsePositiveDuration();
-    this.pushFrame('subquery or range', '":" or "]"');
-    const t = this.peek();
-    if (t.typ === T.RIGHT_BRACKET) {
-      this.next();
-      this.popFrame(depth);
-      return this.newMatrixSelector(e, open, t, range);
-    }
-    if (t.typ !== T.COLON) this.fail();
-    this.next();
-    this.pushFrame('subquery selector', 'number, duration, step(), range(), or "]"');
-    let step: DurNode | null = null;
-    if (!this.is(T.RIGHT_BRACKET)) {
-      step = this.parsePositiveDuration();
-      this.pushFrame('subquery selector', '"]"');
-    }
-    const close = this.expect(T.RIGHT_BRACKET);
-    this.popFrame(depth);
-    const sq: SubqueryExpr = {
-      kind: 'SubqueryExpr',
-      expr: e,
-      range: isNumberLiteral(range) ? secondsToMs(range.val) : 0,
-      rangeExpr: isNumberLiteral(range) ? null : range,
-      step: step && isNumberLiteral(step) ? secondsToMs(step.val) : 0,
-      stepExpr: step && !isNumberLiteral(step) ? step : null,
-      originalOffset: 0,
-      offset: 0,
-      offsetExpr: null,
-      timestamp: null,
-      startOrEnd: null,
-      pos: { start: e.pos.start, end: close.pos + 1 },
-    };
-    return sq;
-  }
-
-  private newMatrixSelector(e: Expr, open: Item, close: Item, range: DurNode): MatrixSelector {
-    let errMsg = '';
-    if (e.kind !== 'VectorSelector') errMsg = 'ranges only allowed for vector selectors';
-    else if (e.originalOffset !== 0) errMsg = 'no offset modifiers allowed before range';
-    else if (e.timestamp !== null) errMsg = 'no @ modifiers allowed before range';
-    if (errMsg) this.addErr({ start: open.pos, end: close.pos + close.val.length }, errMsg);
-    return {
-      kind: 'MatrixSelector',
-      // After an error this may be another expression; the error makes the parse fail.
-      vectorSelector: e as VectorSelector,
-      range: isNumberLiteral(range) ? secondsToMs(range.val) : 0,
-      rangeExpr: isNumberLiteral(range) ? null : range,
-      pos: { start: e.pos.start, end: this.lastClosing },
-    };
-  }
-
-  // ---- duration expressions ------------------------------------------------------------------
-
-  private checkDurationExpr(pos: PositionRange): void {
-    if (!this.opts.enableDurationExpressions) this.addErr(pos, 'experimental duration expression is not enabled');
-  }
-
-  private durationLiteral(n: NumberLiteral): DurationExpr {
-    return { kind: 'DurationLiteral', ms: n.val * 1000, val: n.val, duration: n.duration === true, pos: n.pos };
-  }
-
-  /** toDuration wraps a number literal operand as a DurationLiteral. */
-  private toDuration(n: DurNode): DurationExpr {
-    return isNumberLiteral(n) ? this.durationLiteral(n) : n;
-  }
-
-  private zeroLiteral(): NumberLiteral {
-    return { kind: 'NumberLiteral', val: 0, pos: { start: 0, end: 0 } };
-  }
-
-  /** parsePositiveDuration parses a range or step: a duration expression whose literal must be > 0. */
-  private parsePositiveDuration(): DurNode {
-    const d = this.parseDurationExpr(0);
-    if (isNumberLiteral(d) && d.val <= 0) {
-      this.addErr(d.pos, 'duration must be greater than 0');
-      return this.zeroLiteral();
-    }
-    return d;
-  }
-
-  private durationNumberLiteral(): NumberLiteral {
-    const t = this.next();
-    const nl = this.numberDurationLiteral(t);
-    if (durationLiteralOutOfRange(nl.val)) {
-      this.addErr(nl.pos, 'duration out of range');
-      return this.zeroLiteral();
-    }
-    return nl;
-  }
-
-  /** parseDurationExpr parses Prometheus's duration_expr with operators of precedence >= minPrec. */
-  private parseDurationExpr(minPrec: number): DurNode {
-    this.enter();
-    try {
-      const lhs = this.parseDurationPrimary();
-      return this.parseDurationRest(lhs, minPrec);
-    } finally {
-      this.depth--;
-    }
-  }
-
-  private parseDurationRest(lhs: DurNode, minPrec: number): DurNode {
-    for (;;) {
-      const t = this.peek();
-      const prec = durationPrec(t.typ);
-      if (prec === 0 || prec < minPrec) return lhs;
-      this.next();
-      const rhs = this.parseDurationExpr(t.typ === T.POW ? prec : prec + 1);
-      this.checkDurationExpr(lhs.pos);
-      if ((t.typ === T.DIV || t.typ === T.MOD) && isNumberLiteral(rhs) && rhs.val === 0) {
-        this.addErr(itemRange(t), t.typ === T.DIV ? 'division by zero' : 'modulo by zero');
-        lhs = this.zeroLiteral();
-        continue;
-      }
-      const op = t.typ === T.ADD ? '+' : t.typ === T.SUB ? '-' : t.typ === T.MUL ? '*' : t.typ === T.DIV ? '/' : t.typ === T.MOD ? '%' : '^';
-      const l = this.toDuration(lhs);
-      const r = this.toDuration(rhs);
-      lhs = { kind: 'DurationBinary', op, lhs: l, rhs: r, pos: { start: l.pos.start, end: r.pos.end } };
-    }
-  }
-
-  private parseDurationPrimary(): DurNode {
-    const t = this.peek();
-    switch (t.typ) {
-      case T.NUMBER:
-      case T.DURATION:
-        return this.durationNumberLiteral();
-      case T.ADD:
-      case T.SUB: {
-        this.next();
-        const operand = this.parseDurationExpr(PREC_POW);
-        return this.applyUnaryDuration(t, operand, false);
-      }
-      case T.STEP:
-      case T.RANGE:
-      case T.MIN_OF:
-      case T.MAX_OF:
-        return this.parseDurationCall();
-      case T.LEFT_PAREN: {
-        this.next();
-        const inner = this.parseDurationExpr(0);
-        this.expect(T.RIGHT_PAREN);
-        return this.parenDuration(inner);
-      }
-    }
-    return this.fail();
-  }
-
-  /** parseDurationCall parses step(), range(), min_of(a, b) or max_of(a, b). */
-  private parseDurationCall(): DurationExpr {
-    const kw = this.next();
-    this.expect(T.LEFT_PAREN);
-    let de: DurationExpr;
-    if (kw.typ === T.STEP || kw.typ === T.RANGE) {
-      const close = this.expect(T.RIGHT_PAREN);
-      de = { kind: 'DurationCall', func: kw.typ === T.STEP ? 'step' : 'range', args: [], pos: { start: kw.pos, end: close.pos + close.val.length } };
-    } else {
-      const a = this.toDuration(this.parseDurationExpr(0));
-      this.expect(T.COMMA);
-      const b = this.toDuration(this.parseDurationExpr(0));
-      this.expect(T.RIGHT_PAREN);
-      // Prometheus positions min_of/max_of by their operands.
-      de = { kind: 'DurationCall', func: kw.typ === T.MIN_OF ? 'min' : 'max', args: [a, b], pos: { start: a.pos.start, end: b.pos.end } };
-    }
-    this.checkDurationExpr(de.pos);
-    return de;
-  }
-
-  private parenDuration(inner: DurNode): DurNode {
-    this.checkDurationExpr(inner.pos);
-    if (isNumberLiteral(inner) || inner.kind === 'DurationParen') return inner;
-    return { kind: 'DurationParen', expr: inner, pos: inner.pos };
-  }
-
-  /** applyUnaryDuration is Prometheus's applyUnaryOpToDurationExpr. */
-  private applyUnaryDuration(op: Item, e: DurNode, wrapped: boolean): DurNode {
-    if (isNumberLiteral(e)) {
-      if (op.typ === T.SUB) e.val = -e.val;
-      if (durationLiteralOutOfRange(e.val)) {
-        this.addErr(itemRange(op), 'duration out of range');
-        return this.zeroLiteral();
-      }
-      e.pos = { start: op.pos, end: e.pos.end };
-      return e;
-    }
-    let inner: DurationExpr = e;
-    if (wrapped && inner.kind !== 'DurationParen') inner = { kind: 'DurationParen', expr: inner, pos: inner.pos };
-    if (op.typ === T.SUB) return { kind: 'DurationUnary', op: '-', expr: inner, pos: { start: op.pos, end: inner.pos.end } };
-    return inner;
-  }
-
-  /**
-   * parseOffsetDuration parses what follows `offset` (Prometheus's offset_duration_expr): a plain
-   * or signed literal, step(), range(), min_of(), max_of() or a signed parenthesis ends the offset
-   * at once (`foo offset 1m + 2` adds 2 to the selector); an unsigned parenthesis or a doubled sign
-   * starts a duration expression that takes in the arithmetic that follows.
-   */
-  private parseOffsetDuration(): DurNode {
-    const t = this.peek();
-    switch (t.typ) {
-      case T.NUMBER:
-      case T.DURATION:
-        return this.durationNumberLiteral();
-      case T.STEP:
-      case T.RANGE:
-      case T.MIN_OF:
-      case T.MAX_OF:
-        return this.parseDurationCall();
-      case T.LEFT_PAREN: {
-        this.next();
-        const inner = this.parseDurationExpr(0);
-        this.expect(T.RIGHT_PAREN);
-        return this.parseDurationRest(this.parenDuration(inner), 0);
-      }
-      case T.ADD:
-      case T.SUB:
-        break;
-      default:
-        return this.fail();
-    }
-    this.next();
-    const u = this.peek();
-    switch (u.typ) {
-      case T.NUMBER:
-      case T.DURATION: {
-        this.next();
-        const nl = this.numberDurationLiteral(u);
-        if (t.typ === T.SUB) nl.val = -nl.val;
-        if (durationLiteralOutOfRange(nl.val)) {
-          this.addErr(itemRange(t), 'duration out of range');
-          return this.zeroLiteral();
-        }
-        nl.pos = { start: t.pos, end: nl.pos.end };
-        return nl;
-      }
-      case T.STEP:
-      case T.RANGE:
-      case T.MIN_OF:
-      case T.MAX_OF: {
-        const call = this.parseDurationCallNoCheck();
-        const de: DurationExpr =
-          t.typ === T.SUB ? { kind: 'DurationUnary', op: '-', expr: call, pos: { start: t.pos, end: call.pos.end } } : { kind: 'DurationUnary', op: '+', expr: call, pos: { start: t.pos, end: call.pos.end } };
-        this.checkDurationExpr(de.pos);
-        return de;
-      }
-      case T.LEFT_PAREN: {
-        this.next();
-        const inner = this.parseDurationExpr(0);
-        this.expect(T.RIGHT_PAREN);
-        return this.applyUnaryDuration(t, inner, true);
-      }
-      case T.ADD:
-      case T.SUB: {
-        const operand = this.parseDurationExpr(PREC_POW);
-        return this.parseDurationRest(this.applyUnaryDuration(t, operand, false), 0);
-      }
-    }
-    return this.fail();
-  }
-
-  /** parseDurationCallNoCheck parses step()/range()/min_of()/max_of() inside a signed offset, whose check covers the sign. */
-  private parseDurationCallNoCheck(): DurationExpr {
-    const kw = this.next();
-    this.expect(T.LEFT_PAREN);
-    if (kw.typ === T.STEP || kw.typ === T.RANGE) {
-      const close = this.expect(T.RIGHT_PAREN);
-      return { kind: 'DurationCall', func: kw.typ === T.STEP ? 'step' : 'range', args: [], pos: { start: kw.pos, end: close.pos + close.val.length } };
-    }
-    const a = this.toDuration(this.parseDurationExpr(0));
-    this.expect(T.COMMA);
-    const b = this.toDuration(this.parseDurationExpr(0));
-    this.expect(T.RIGHT_PAREN);
-    return { kind: 'DurationCall', func: kw.typ === T.MIN_OF ? 'min' : 'max', args: [a, b], pos: { start: a.pos.start, end: b.pos.end } };
-  }
-
-  // ---- offset, @, anchored, smoothed ---------------------------------------------------------
-
-  private parseOffset(e: Expr): void {
-    const depth = this.frames.length;
-    this.next();
-    this.pushFrame('offset', 'number, duration, step(), or range()');
-    const d = this.parseOffsetDuration();
-    this.popFrame(depth);
-    if (isNumberLiteral(d)) this.addOffset(e, secondsToMs(d.val), null);
-    else this.addOffset(e, 0, d);
-  }
-
-  /** addOffset is Prometheus's addOffset/addOffsetExpr. */
-  private addOffset(e: Expr, ms: number, expr: DurationExpr | null): void {
-    let holder: VectorSelector | SubqueryExpr;
-    switch (e.kind) {
-      case 'VectorSelector':
-        holder = e;
-        break;
-      case 'MatrixSelector':
-        if (e.vectorSelector.kind !== 'VectorSelector') {
-          this.addErr(e.pos, 'ranges only allowed for vector selectors');
-          return;
-        }
-        holder = e.vectorSelector;
-        break;
-      case 'SubqueryExpr':
-        holder = e;
-        break;
-      default:
-        this.addErr(e.pos, 'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery');
-        return;
-    }
-    if (holder.originalOffset !== 0 || holder.offsetExpr !== null) {
-      this.addErr(e.pos, 'offset may not be set multiple times');
-    } else if (expr) {
-      holder.offsetExpr = expr;
-    } else {
-      holder.originalOffset = ms;
-      holder.offset = ms;
-    }
-    e.pos = { start: e.pos.start, end: this.lastClosing };
-  }
-
-  private parseAt(e: Expr): void {
-    const depth = this.frames.length;
-    this.next();
-    this.pushFrame('@', 'timestamp');
-    const t = this.peek();
-    if (t.typ === T.NUMBER || t.typ === T.DURATION) {
-      this.next();
-      this.popFrame(depth);
-      this.setTimestamp(e, this.numberValue(t));
-      return;
-    }
-    if (t.typ === T.ADD || t.typ === T.SUB) {
-      this.next();
-      const u = this.peek();
-      if (u.typ !== T.NUMBER && u.typ !== T.DURATION) this.fail();
-      this.next();
-      this.popFrame(depth);
-      const v = this.numberValue(u);
-      this.setTimestamp(e, t.typ === T.SUB ? -v : v);
-      return;
-    }
-    if (t.typ === T.START || t.typ === T.END) {
-      this.next();
-      this.expect(T.LEFT_PAREN);
-      this.expect(T.RIGHT_PAREN);
-      this.popFrame(depth);
-      const holder = this.atHolder(e);
-      if (!holder) return;
-      holder.startOrEnd = t.typ === T.START ? 'start' : 'end';
-      e.pos = { start: e.pos.start, end: this.lastClosing };
-      return;
-    }
-    this.fail();
-  }
-
-  private setTimestamp(e: Expr, ts: number): void {
-    if (!Number.isFinite(ts) || ts >= MAX_INT64_FLOAT || ts <= -MAX_INT64_FLOAT) {
-      this.addErr(e.pos, `timestamp out of bounds for @ modifier: ${formatFloatFixed(ts, 6)}`);
-    }
-    const holder = this.atHolder(e);
-    if (!holder) return;
-    let ms = goRound(ts * 1000);
-    if (!Number.isFinite(ms) || Math.abs(ms) >= 2 ** 63) ms = -(2 ** 63);
-    holder.timestamp = ms;
-    e.pos = { start: e.pos.start, end: this.lastClosing };
-  }
-
-  /** atHolder is Prometheus's getAtModifierVars: the node that carries `@`, or null after an error. */
-  private atHolder(e: Expr): VectorSelector | SubqueryExpr | null {
-    let holder: VectorSelector | SubqueryExpr;
-    switch (e.kind) {
-      case 'VectorSelector':
-        holder = e;
-        break;
-      case 'MatrixSelector':
-        if (e.vectorSelector.kind !== 'VectorSelector') {
-          this.addErr(e.pos, 'ranges only allowed for vector selectors');
-          return null;
-        }
-        holder = e.vectorSelector;
-        break;
-      case 'SubqueryExpr':
-        holder = e;
-        break;
-      default:
-        this.addErr(e.pos, '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery');
-        return null;
-    }
-    if (holder.timestamp !== null || holder.startOrEnd !== null) {
-      this.addErr(e.pos, '@ <timestamp> may not be set multiple times');
-      return null;
-    }
-    return holder;
-  }
-
-  private setAnchoredOrSmoothed(e: Expr, which: 'anchored' | 'smoothed'): void {
-    if (!this.opts.enableExtendedRangeSelectors) {
-      this.addErr(e.pos, `${which} modifier is experimental and not enabled`);
-      return;
-    }
-    let vs: VectorSelector;
-    switch (e.kind) {
-      case 'VectorSelector':
-        vs = e;
-        break;
-      case 'MatrixSelector':
-        if (e.vectorSelector.kind !== 'VectorSelector') return;
-        vs = e.vectorSelector;
-        break;
-      case 'SubqueryExpr':
-        this.addErr(e.pos, `${which} modifier is not supported for subqueries`);
-        return;
-      default:
-        this.addErr(e.pos, `${which} modifier not implemented`);
-        return;
-    }
-    if (which === 'anchored') vs.anchored = true;
-    else vs.smoothed = true;
-    if (vs.anchored && vs.smoothed) this.addErr(e.pos, 'anchored and smoothed modifiers cannot be used together');
   }
 }
 

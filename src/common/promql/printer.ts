@@ -4,8 +4,9 @@
  * (promql/parser/prettier.go, used by /api/v1/format_query).
  */
 import type { AggregateExpr, BinaryExpr, DurationExpr, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './ast';
-import { formatFloatF, formatFloatFixed, formatFloatG, formatModelDuration } from './gonumbers';
-import { goQuote, utf8Length } from './gostrings';
+import { formatModelDuration } from '../model/time';
+import { formatFloatF, formatFloatFixed, formatFloatG, goQuote } from '../util/go/strconv';
+import { utf8Length } from '../util/go/utf8';
 import type { Matcher } from '../model/matcher';
 
 function isLegacyLabelName(s: string): boolean {

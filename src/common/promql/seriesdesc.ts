@@ -8,11 +8,11 @@ import { type Label, type Labels, MetricName } from '../model/labels';
 import type { CounterResetHint, FloatHistogram } from '../model/histogram';
 import { StaleNaN } from '../model/value';
 import { ParseError, ParseErrors } from './errors';
-import { GoNumberError, parseModelDuration } from './gonumbers';
-import { goQuote } from './gostrings';
+import { parseModelDuration } from '../model/time';
+import { GoNumberError, goQuote } from '../util/go/strconv';
 import { addHistograms } from './histogram_ops';
-import { type Item, T as ITEM_TYPES } from './lexer';
-import { ParseAbort, Parser } from './parser';
+import { type Item, T as ITEM_TYPES } from './items';
+import { ParseAbort, ParserBase } from './parser_base';
 
 /** T is a module-local alias of the item types. */
 const T = ITEM_TYPES;
@@ -69,13 +69,13 @@ function itemRange(i: Item) {
 }
 
 class SeriesParser {
-  private readonly p: Parser;
+  private readonly p: ParserBase;
   private readonly maxValues: number;
   private lastHintSet = false;
   private count = 0;
 
   constructor(input: string, opts: SeriesDescOptions) {
-    this.p = new Parser(input, {}, true);
+    this.p = new ParserBase(input, {}, true);
     this.maxValues = opts.maxValues ?? 1_000_000;
   }
 

@@ -7,10 +7,11 @@
  */
 import type { Label, Labels } from '../model/labels';
 import { MetricName } from '../model/labels';
-import { goQuote, normalizeLabelValue } from './floats';
+import { goQuote } from '../util/go/strconv';
+import { firstInvalidIn } from '../util/go/utf8';
+import { normalizeLabelValue } from './floats';
 import type { Exemplar, MetricType, Parser } from './types';
 import { Entry, ExpositionError } from './types';
-import { firstInvalidIn } from './utf8';
 
 // Module-local copies of imports used per sample (tsx/vitest compile imports to getters).
 const METRIC_NAME = MetricName;

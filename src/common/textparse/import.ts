@@ -7,7 +7,7 @@ import type { Labels } from '../model/labels';
 import { labelsToString } from '../model/labels';
 import { OpenMetricsParser } from './openmetrics';
 import { Entry, ExpositionError } from './types';
-import { decodeBody } from './utf8';
+import { decodeBody } from '../util/go/utf8';
 
 /** ImportedSample is one sample handed to the callback of forEachOpenMetricsSample. */
 export interface ImportedSample {

@@ -1,24 +1,27 @@
 /**
- * Exposition parsers: Prometheus text 0.0.4/1.0.0 and OpenMetrics 1.0, chosen by Content-Type as
- * Prometheus 3 does (textparse.New). Pure TypeScript; the body is decoded from UTF-8 once.
+ * Exposition parsers: Prometheus text 0.0.4/1.0.0, OpenMetrics 1.0 and protobuf, chosen by
+ * Content-Type as Prometheus 3 does (textparse.New). Pure TypeScript; the body is decoded from
+ * UTF-8 once. Imports only src/common: Go's float parsing, quoting and UTF-8 decoding come from
+ * src/common/util/go, labels and FormatOpenMetricsFloat from src/common/model; floats.ts keeps
+ * only what is particular to expositions (the pre-Go-1.13 float syntax, le/quantile
+ * normalisation).
  */
 import { OpenMetricsParser } from './openmetrics';
 import type { OpenMetricsOptions } from './openmetrics';
 import { PromTextParser } from './promtext';
 import { ProtobufParser } from './protobuf';
-import { utf8Bytes } from '../promql/gostrings';
+import { decodeBody, utf8Bytes } from '../util/go/utf8';
 import { ContentTypeError } from './types';
 import type { Parser } from './types';
-import { decodeBody } from './utf8';
 
 export * from './types';
 export { OpenMetricsParser } from './openmetrics';
 export type { OpenMetricsOptions } from './openmetrics';
 export { PromTextParser } from './promtext';
 export { ProtobufParser } from './protobuf';
-export { decodeBody } from './utf8';
-export type { DecodedBody } from './utf8';
-export { formatOpenMetricsFloat, normalizeLabelValue, parseGoFloat, floatStatus, goQuote } from './floats';
+export { decodeBody, type DecodedBody } from '../util/go/utf8';
+export { formatOpenMetricsFloat } from '../model/labels';
+export { normalizeLabelValue, parseGoFloat, floatStatus } from './floats';
 export { forEachOpenMetricsSample } from './import';
 export type { ImportedSample, ImportStats } from './import';
 

@@ -13,7 +13,8 @@
  *    finds the `_created` sample of the current series' family and labels by looking ahead.
  */
 import type { Label } from '../model/labels';
-import { floatStatus, formatGoG, parseGoFloat } from './floats';
+import { formatFloatG } from '../util/go/strconv';
+import { floatStatus, parseGoFloat } from './floats';
 import {
   BaseParser,
   CHAR_CLASS,
@@ -345,7 +346,7 @@ export class OpenMetricsParser extends BaseParser {
     if (e === ts0) throw this.parseError('expected timestamp or # symbol', ts0, Lex.Timestamp);
     const tsf = parseGoFloat_(s, ts0, e);
     if (floatStatus_.err !== '') throw this.errorAt(this.whileParsing(floatStatus_.err, e), ts0);
-    if (!Number.isFinite(tsf)) throw this.errorAt(`invalid timestamp ${goFloatF(tsf)}`, ts0);
+    if (!Number.isFinite(tsf)) throw this.errorAt(`invalid timestamp ${formatFloatG(tsf)}`, ts0);
     this.ts = Math.trunc(tsf * 1000);
     this.hasTs = true;
     pos = e;
@@ -377,7 +378,7 @@ export class OpenMetricsParser extends BaseParser {
       if (e === ts0) throw this.parseError('expected timestamp or comment', ts0, Lex.Timestamp);
       const tsf = parseGoFloat_(s, ts0, e);
       if (floatStatus_.err !== '') throw this.errorAt(this.whileParsing(floatStatus_.err, e), ts0);
-      if (!Number.isFinite(tsf)) throw this.errorAt(`invalid exemplar timestamp ${goFloatF(tsf)}`, ts0);
+      if (!Number.isFinite(tsf)) throw this.errorAt(`invalid exemplar timestamp ${formatFloatG(tsf)}`, ts0);
       this.exTs = Math.trunc(tsf * 1000);
       this.exHasTs = true;
       pos = e;
@@ -486,13 +487,5 @@ export class OpenMetricsParser extends BaseParser {
 /** typeHasCreated reports the types whose samples may carry a `_created` series. */
 function typeHasCreated(t: MetricType): boolean {
   return t === 'counter' || t === 'histogram' || t === 'summary';
-}
-
-/** goFloatF renders like Go's %f for the special values that reach the timestamp checks. */
-function goFloatF(f: number): string {
-  if (Number.isNaN(f)) return 'NaN';
-  if (f === Infinity) return '+Inf';
-  if (f === -Infinity) return '-Inf';
-  return formatGoG(f);
 }
 

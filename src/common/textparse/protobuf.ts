@@ -19,11 +19,10 @@
  * oversized messages, bad wire types, invalid UTF-8, invalid names and unknown metric types.
  */
 import type { Label, Labels } from '../model/labels';
-import { MetricName } from '../model/labels';
-import { formatOpenMetricsFloat } from './floats';
+import { formatOpenMetricsFloat, MetricName } from '../model/labels';
+import { decodeBody } from '../util/go/utf8';
 import { Entry, ExpositionError } from './types';
 import type { Exemplar, MetricType, Parser } from './types';
-import { decodeBody } from './utf8';
 
 /** The MetricType enum of metrics.proto. */
 const enum PbType {

@@ -8,13 +8,15 @@
  */
 import type { Labels } from '../../common/model/labels';
 import { labelsCompare } from '../../common/model/labels';
-import { typeOf, type Expr, type ValueType } from '../../common/promql/ast';
+import { typeOf, type Expr } from '../../common/promql/ast';
+import { documentedType } from '../../common/promql/check';
 import { ParseError } from '../../common/promql';
 import { StorageError, type Queryable } from '../storage/interface';
-import { QueryContext, type EvalOptions } from './eval/context';
+import { QueryContext, type EvalOptions } from './kernel/context';
 import { Evaluator } from './eval/evaluator';
+import { FUNCTIONS } from './functions/index';
 import { planSelectors, preprocessExpr, setOffsetForAtModifier, validateModifiers } from './eval/preprocess';
-import type { EMatrix } from './eval/types';
+import type { EMatrix } from './kernel/types';
 import { parseQueryExpr, type ExprParser, type ParserFlags } from './parse';
 import {
   QueryError,
@@ -47,18 +49,6 @@ export const DEFAULT_ENGINE_OPTS: EngineOpts = {
   enableTypeAndUnitLabels: false,
   enableStartTimestamps: false,
 };
-
-/** documentedType renders a value type as Prometheus's DocumentedType. */
-export function documentedType(t: ValueType): string {
-  switch (t) {
-    case 'vector':
-      return 'instant vector';
-    case 'matrix':
-      return 'range vector';
-    default:
-      return t;
-  }
-}
 
 function sortMatrix(m: MatrixSeries[]): MatrixSeries[] {
   return m.sort((a, b) => labelsCompare(a.metric, b.metric));
@@ -202,6 +192,7 @@ export class Engine implements PromQLEngine {
       enableDelayedNameRemoval: this.opts.enableDelayedNameRemoval,
       enableTypeAndUnitLabels: this.opts.enableTypeAndUnitLabels,
       enableStartTimestamps: this.opts.enableStartTimestamps,
+      functions: FUNCTIONS,
     };
     const interval = isInstant ? 1 : stepMs;
     const timeout = opts.timeoutMs !== undefined && opts.timeoutMs > 0 ? opts.timeoutMs : this.opts.timeoutMs;

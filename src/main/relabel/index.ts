@@ -5,8 +5,9 @@
  * target relabeling (relabel_configs) and metric relabeling (metric_relabel_configs).
  */
 import { createHash } from 'node:crypto';
-import type { Label, Labels } from '../../common/model/labels';
+import { isValidLabelName, type Label, type Labels, type NameValidationScheme } from '../../common/model/labels';
 import { compileAnchoredRegex, RegexError } from '../../common/model/regex';
+import { isValidUTF8 } from '../../common/util/go/utf8';
 
 /** RelabelAction is one of Prometheus's relabel actions (lower case). */
 export type RelabelAction =
@@ -37,8 +38,8 @@ export const RELABEL_ACTIONS: readonly RelabelAction[] = [
   'uppercase',
 ];
 
-/** NameValidationScheme selects which label names are valid: any UTF-8 (Prometheus 3 default) or legacy. */
-export type NameValidationScheme = 'utf8' | 'legacy';
+/** isValidLabelName and NameValidationScheme are re-exported from src/common/model/labels, their home. */
+export { isValidLabelName, type NameValidationScheme };
 
 /** RelabelConfig is one relabel rule as loaded from YAML (Prometheus's relabel.Config). */
 export interface RelabelConfig {
@@ -77,24 +78,6 @@ export function parseRelabelAction(s: string): RelabelAction | null {
 
 const LEGACY_TARGET = /^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$/;
 
-/** isValidLabelName reports whether name is a valid label name under the scheme. */
-export function isValidLabelName(name: string, scheme: NameValidationScheme): boolean {
-  if (scheme === 'legacy') return /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name);
-  return name.length > 0 && isWellFormed(name);
-}
-
-function isWellFormed(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const d = s.charCodeAt(i + 1);
-      if (!(d >= 0xdc00 && d <= 0xdfff)) return false;
-      i++;
-    } else if (c >= 0xdc00 && c <= 0xdfff) return false;
-  }
-  return true;
-}
-
 /**
  * validateRelabelConfig returns Prometheus's error message for an invalid rule, or null. Regex
  * syntax errors are reported too.
@@ -116,7 +99,7 @@ export function validateRelabelConfig(c: RelabelConfig, scheme: NameValidationSc
   if ((a === 'replace' || a === 'hashmod' || a === 'lowercase' || a === 'uppercase' || a === 'keepequal' || a === 'dropequal') && c.targetLabel === '') {
     return `relabel configuration for ${a} action requires 'target_label' value`;
   }
-  const validTargetTemplate = (t: string): boolean => (scheme === 'legacy' ? LEGACY_TARGET.test(t) : t.length > 0 && isWellFormed(t));
+  const validTargetTemplate = (t: string): boolean => (scheme === 'legacy' ? LEGACY_TARGET.test(t) : t.length > 0 && isValidUTF8(t));
   if (a === 'replace' && !c.targetLabel.includes('$') && !isValidLabelName(c.targetLabel, scheme)) {
     return `${JSON.stringify(c.targetLabel)} is invalid 'target_label' for ${a} action`;
   }

@@ -1,6 +1,7 @@
 /**
  * Completion candidates for the PromQL editor.
  */
+import { FUNCTION_LIST } from '../../common/promql/functions';
 
 /** KEYWORDS are aggregation operators and modifiers offered alongside function and metric names. */
 export const KEYWORDS = [
@@ -9,18 +10,11 @@ export const KEYWORDS = [
   'offset', 'bool', 'and', 'or', 'unless',
 ];
 
-/** FUNCTIONS are PromQL's function names (completion only; the parser's table is the authority). */
-export const FUNCTIONS = [
-  'abs', 'absent', 'absent_over_time', 'acos', 'acosh', 'asin', 'asinh', 'atan', 'atanh', 'avg_over_time', 'ceil',
-  'changes', 'clamp', 'clamp_max', 'clamp_min', 'cos', 'cosh', 'count_over_time', 'day_of_month', 'day_of_week',
-  'day_of_year', 'days_in_month', 'deg', 'delta', 'deriv', 'exp', 'floor', 'histogram_avg', 'histogram_count',
-  'histogram_fraction', 'histogram_quantile', 'histogram_stddev', 'histogram_stdvar', 'histogram_sum', 'hour', 'idelta',
-  'increase', 'irate', 'label_join', 'label_replace', 'last_over_time', 'ln', 'log10', 'log2', 'mad_over_time',
-  'max_over_time', 'min_over_time', 'minute', 'month', 'pi', 'predict_linear', 'present_over_time',
-  'quantile_over_time', 'rad', 'rate', 'resets', 'round', 'scalar', 'sgn', 'sin', 'sinh', 'sort', 'sort_by_label',
-  'sort_by_label_desc', 'sort_desc', 'sqrt', 'stddev_over_time', 'stdvar_over_time', 'sum_over_time', 'tan', 'tanh',
-  'time', 'timestamp', 'vector', 'year',
-];
+/**
+ * FUNCTIONS are PromQL's function names, taken from the parser's signature table (experimental
+ * ones included: the server decides whether they are enabled).
+ */
+export const FUNCTIONS: readonly string[] = FUNCTION_LIST.map((f) => f.name);
 
 /** wordAt returns the identifier-like word ending at the cursor, or null. */
 export function wordAt(text: string, cursor: number): { text: string; start: number; end: number } | null {

@@ -5,8 +5,8 @@
  * Positions are converted from UTF-16 offsets to UTF-8 byte offsets, as Prometheus counts them.
  */
 import type { DurationExpr, Expr, PositionRange } from '../../../src/common/promql/ast';
-import { formatFloatG } from '../../../src/common/promql/gonumbers';
-import { utf8Length } from '../../../src/common/promql/gostrings';
+import { formatFloatG } from '../../../src/common/util/go/strconv';
+import { utf8Length } from '../../../src/common/util/go/utf8';
 import { isStaleNaN } from '../../../src/common/model/value';
 
 export type Dump = null | boolean | number | string | Dump[] | { [k: string]: Dump };

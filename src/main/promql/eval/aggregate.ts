@@ -17,13 +17,14 @@ import {
   annoMismatchedCustomBuckets,
   annoMixedExponentialCustomHistograms,
   annoMixedFloatsHistogramsAgg,
-} from './annotations';
-import { execError, tooManySamples } from './context';
-import { fmtG } from './format';
-import type { EvalNodeHelper, EvalHost } from './helper';
-import { getMetricName, keyOf, LabelEditor } from './labelutil';
-import { quantile, Kahan } from './mathutil';
-import { ESeries, type EMatrix, type ESample, type EVector } from './types';
+} from '../kernel/annotations';
+import { execError, tooManySamples } from '../kernel/context';
+import { formatFloatG } from '../../../common/util/go/strconv';
+import type { EvalNodeHelper } from '../kernel/helper';
+import type { EvalHost } from '../kernel/host';
+import { getMetricName, keyOf, LabelEditor } from '../kernel/labels';
+import { quantile, Kahan } from '../kernel/mathutil';
+import { ESeries, type EMatrix, type ESample, type EVector } from '../kernel/types';
 import { labelsHash } from './xxhash';
 import { seriesWiseSwitch } from './binop_series';
 
@@ -220,8 +221,8 @@ export function rangeEvalAgg(ev: EvalHost, e: AggregateExpr, sortedGrouping: str
     case 'limitk':
       if (params.maxValue < 1) return [];
       if (params.hasAnyNaN) throw execError('Parameter value is NaN');
-      if (params.minValue <= MIN_INT64) throw execError(`Scalar value ${fmtG(params.minValue)} underflows int64`);
-      if (params.maxValue >= MAX_INT64) throw execError(`Scalar value ${fmtG(params.maxValue)} overflows int64`);
+      if (params.minValue <= MIN_INT64) throw execError(`Scalar value ${formatFloatG(params.minValue)} underflows int64`);
+      if (params.maxValue >= MAX_INT64) throw execError(`Scalar value ${formatFloatG(params.maxValue)} overflows int64`);
       seriess = new Map();
       break;
     case 'limit_ratio':

@@ -4,9 +4,10 @@
  * (Prometheus's VectorAnd/VectorOr/VectorUnless/VectorBinop/VectorscalarBinop).
  */
 import type { FloatHistogram } from '../../../common/model/histogram';
-import { MetricName, type Labels } from '../../../common/model/labels';
+import { labelsString as labelsStr, MetricName, type Labels } from '../../../common/model/labels';
 import type { BinaryOp, VectorMatching } from '../../../common/promql/ast';
 import { isComparisonOp } from '../../../common/promql/ast';
+import { goPow } from '../../../common/util/go/math';
 import { copyHistogram, divHistogram, histogramsEqual, mulHistogram } from '../histogram/float_histogram';
 import { addHistograms, HistogramError, subHistograms } from '../histogram/arith';
 import { trimHistogram } from '../histogram/trim';
@@ -15,20 +16,11 @@ import {
   annoIncompatibleBucketLayoutInBinOp,
   annoIncompatibleTypesInBinOp,
   annoMismatchedCustomBuckets,
-} from './annotations';
-import { execError } from './context';
-import type { EvalNodeHelper } from './helper';
-import { dropMetadata, keyOf, LabelEditor, matchLabels, TypeLabel, UnitLabel } from './labelutil';
-import { labelsString as labelsStr } from './labelstring';
-import type { ESample, EVector } from './types';
-
-/** goPow is Go's math.Pow, which differs from Math.pow for a base of ±1 and NaN/Inf exponents. */
-export function goPow(x: number, y: number): number {
-  if (y === 0) return 1;
-  if (x === 1) return 1;
-  if (x === -1 && (y === Infinity || y === -Infinity)) return 1;
-  return Math.pow(x, y);
-}
+} from '../kernel/annotations';
+import { execError } from '../kernel/context';
+import type { EvalNodeHelper } from '../kernel/helper';
+import { dropMetadata, keyOf, LabelEditor, matchLabels, TypeLabel, UnitLabel } from '../kernel/labels';
+import type { ESample, EVector } from '../kernel/types';
 
 /** changesMetricSchema reports whether op changes the meaning of a metric (arithmetic). */
 export function changesMetricSchema(op: BinaryOp): boolean {

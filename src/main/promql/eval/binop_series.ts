@@ -8,10 +8,12 @@
  */
 import { MetricName, type Labels } from '../../../common/model/labels';
 import { isComparisonOp, type BinaryOp, type VectorMatching } from '../../../common/promql/ast';
-import { goPow, resultMetric } from './binop';
-import type { EvalNodeHelper } from './helper';
-import { dropMetadata, keyOf, sigOn, sigWithout } from './labelutil';
-import { ESeries, type EMatrix } from './types';
+import { goPow } from '../../../common/util/go/math';
+import type { EvalNodeHelper } from '../kernel/helper';
+import type { EvalHost } from '../kernel/host';
+import { dropMetadata, keyOf, sigOn, sigWithout } from '../kernel/labels';
+import { ESeries, type EMatrix } from '../kernel/types';
+import { changesMetricSchema, resultMetric } from './binop';
 
 /** seriesWiseSwitch turns the series-wise paths off (tests compare them with the step-wise path). */
 export const seriesWiseSwitch = { enabled: true };
@@ -222,6 +224,75 @@ export function binopSeriesWise(
       ss.fF.push(v);
     }
     if (ss.fT.length > 0) out.push(ss);
+  }
+  return out;
+}
+
+/**
+ * vectorScalarSeriesWise evaluates `vector op scalar` series by series instead of step by step
+ * when that gives the same result: float-only inputs, a scalar value at every step, and no two
+ * input series mapping to the same output labels. Returns null when the general path is needed.
+ */
+export function vectorScalarSeriesWise(ev: EvalHost, op: BinaryOp, vec: EMatrix, sc: EMatrix, swap: boolean, returnBool: boolean): EMatrix | null {
+  if (op === '</' || op === '>/' || !seriesWiseSwitch.enabled) return null;
+  const steps = ev.numSteps();
+  if (sc.length !== 1 || sc[0]!.fT.length !== steps || sc[0]!.hT.length !== 0) return null;
+  const scal = sc[0]!.fF;
+  const schema = changesMetricSchema(op);
+  const dropName = schema || returnBool;
+  const keys = new Set<string>();
+  const metrics: Labels[] = [];
+  for (const s of vec) {
+    if (s.hT.length > 0) return null;
+    const m = dropName && !ev.ctx.opts.enableDelayedNameRemoval ? dropMetadata(s.metric) : s.metric;
+    const k = keyOf(m);
+    if (keys.has(k)) return null;
+    keys.add(k);
+    metrics.push(m);
+  }
+  const start = ev.start;
+  const interval = ev.interval;
+  const out: EMatrix = [];
+  for (let i = 0; i < vec.length; i++) {
+    const s = vec[i]!;
+    const ss = new ESeries(metrics[i]!, dropName ? true : s.dropName);
+    const T = s.fT;
+    const F = s.fF;
+    const oT = ss.fT;
+    const oF = ss.fF;
+    for (let j = s.fi; j < T.length; j++) {
+      const t = T[j]!;
+      const sv = scal[Math.round((t - start) / interval)]!;
+      const a = swap ? sv : F[j]!;
+      const b = swap ? F[j]! : sv;
+      let v: number;
+      let keep = true;
+      switch (op) {
+        case '+': v = a + b; break;
+        case '-': v = a - b; break;
+        case '*': v = a * b; break;
+        case '/': v = a / b; break;
+        case '%': v = a % b; break;
+        case '^': v = goPow(a, b); break;
+        case 'atan2': v = Math.atan2(a, b); break;
+        case '==': keep = a === b; v = F[j]!; break;
+        case '!=': keep = a !== b; v = F[j]!; break;
+        case '>': keep = a > b; v = F[j]!; break;
+        case '<': keep = a < b; v = F[j]!; break;
+        case '>=': keep = a >= b; v = F[j]!; break;
+        case '<=': keep = a <= b; v = F[j]!; break;
+        default:
+          return null;
+      }
+      if (returnBool) {
+        v = keep ? 1 : 0;
+        keep = true;
+      }
+      if (!keep) continue;
+      oT.push(t);
+      oF.push(v);
+    }
+    if (oT.length > 0) out.push(ss);
   }
   return out;
 }

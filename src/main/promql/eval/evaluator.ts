@@ -5,48 +5,36 @@
  * step over gathered instant vectors (rangeEval). An instant query is the one-step case.
  */
 import type { FloatHistogram } from '../../../common/model/histogram';
-import { MetricName, type Labels } from '../../../common/model/labels';
+import { isValidLabelName, MetricName, type Labels } from '../../../common/model/labels';
 import {
   typeOf,
   type AggregateExpr,
   type PositionRange,
-  type BinaryOp,
   type BinaryExpr,
   type Call,
   type Expr,
-  type MatrixSelector,
   type SubqueryExpr,
   type UnaryExpr,
   type VectorMatching,
-  type VectorSelector,
 } from '../../../common/promql/ast';
+import { goQuote } from '../../../common/util/go/strconv';
 import { copyHistogram, histogramSizeInSamples, mulHistogram } from '../histogram/float_histogram';
-import { FUNCTIONS, ANCHORED_SAFE_FUNCTIONS, SMOOTHED_SAFE_FUNCTIONS, SORT_FUNCTIONS } from '../functions/index';
-import { labelsForAbsent } from '../functions/label';
+import { annoSortInRangeQuery } from '../kernel/annotations';
+import { execError, tooManySamples, type QueryContext } from '../kernel/context';
+import { SORT_FUNCTIONS } from '../kernel/funcnames';
+import { EvalNodeHelper } from '../kernel/helper';
+import type { EvalHost, RangeEvalFn } from '../kernel/host';
+import { containsSameLabelset, dropMetadata, keyOf, sigOn, sigWithout } from '../kernel/labels';
+import { ESeries, type EMatrix, type ESample, type EString, type EVector } from '../kernel/types';
 import { aggregationCountValues, FParams, rangeEvalAgg } from './aggregate';
-import { annoPossibleNonCounter, annoPossibleNonCounterLabel, annoSortInRangeQuery } from './annotations';
-import { changesMetricSchema, goPow, vectorAnd, vectorBinop, vectorOr, vectorScalarBinop, vectorUnless, scalarBinop } from './binop';
-import { execError, tooManySamples, type QueryContext } from './context';
-import { goQuote, isValidLabelNameUTF8 } from './format';
-import { EvalNodeHelper, type EvalHost } from './helper';
+import { scalarBinop, vectorAnd, vectorBinop, vectorOr, vectorScalarBinop, vectorUnless } from './binop';
+import { binopSeriesWise, seriesWiseSwitch, setOpSeriesWise, vectorScalarSeriesWise } from './binop_series';
 import { evalInfo } from './info';
-import {
-  ArrayIterator,
-  MemoizedIterator,
-  WindowFiller,
-  type SelectedPoint,
-  type SeriesSource,
-} from './iterators';
 import { evalLabelJoin, evalLabelReplace } from './labelfuncs';
-import { containsSameLabelset, dropMetadata, getLabel, getMetricName, keyOf, sigOn, sigWithout, TypeLabel } from './labelutil';
-import { interpolate } from './interp';
-import { labelsString } from './labelstring';
-import { binopSeriesWise, seriesWiseSwitch, setOpSeriesWise } from './binop_series';
 import { setOffsetForAtModifier } from './preprocess';
-import { ESeries, type EMatrix, type ESample, type EString, type EVector, type RangeWindow } from './types';
-
-/** RangeEvalFn is called once per step by rangeEval with the gathered input vectors. */
-type RangeEvalFn = (vectors: EVector[], sigs: number[][] | null, enh: EvalNodeHelper) => EVector;
+import { evalRangeFunction, evalSubqueryAsSource, evalTimestampOverSelector, type MatrixSource } from './rangefunc';
+import { matrixSamples, seriesWiseDone } from './samples';
+import { evalMatrixSelector, evalSeries, evalSmoothedSeries } from './selectors';
 
 /** EvalValue is what eval returns. */
 export type EvalValue = EMatrix | EString;
@@ -55,35 +43,8 @@ function isString(v: EvalValue): v is EString {
   return !Array.isArray(v);
 }
 
-/** pointSamples is the max-samples weight of a series' points. */
-function seriesSamples(s: ESeries): number {
-  let n = s.fT.length;
-  for (const h of s.hH) n += histogramSizeInSamples(h);
-  return n;
-}
-
-function matrixSamples(m: EMatrix): number {
-  let n = 0;
-  for (const s of m) n += seriesSamples(s);
-  return n;
-}
-
 function unwrapStepInvariant(e: Expr): Expr {
   return e.kind === 'StepInvariantExpr' ? e.expr : e;
-}
-
-/** MatrixSource is the input of a range function: a selector's series or a subquery's result. */
-interface MatrixSource {
-  series: SeriesSource[];
-  dropNames: boolean[] | null;
-  offset: number;
-  range: number;
-  timestamp: number | null;
-  anchored: boolean;
-  smoothed: boolean;
-  /** fromSubquery cuts start timestamps. */
-  fromSubquery: boolean;
-  samples: number;
 }
 
 /** AccEntry is one output series being built, with the step it last received a point at. */
@@ -145,10 +106,6 @@ export class Evaluator implements EvalHost {
     this.interval = interval;
   }
 
-  private get lookback(): number {
-    return this.ctx.opts.lookbackDelta;
-  }
-
   private get delayed(): boolean {
     return this.ctx.opts.enableDelayedNameRemoval;
   }
@@ -174,7 +131,8 @@ export class Evaluator implements EvalHost {
     return c;
   }
 
-  private addSamples(n: number): void {
+  /** addSamples counts n more samples in memory and enforces the limit. */
+  addSamples(n: number): void {
     this.currentSamples += n;
     if (this.currentSamples > this.ctx.stats.peakSamples) this.ctx.stats.peakSamples = this.currentSamples;
     if (this.currentSamples > this.ctx.opts.maxSamples) throw tooManySamples();
@@ -223,12 +181,12 @@ export class Evaluator implements EvalHost {
         return { kind: 'string', v: e.val, t: this.start };
       case 'VectorSelector': {
         const series = this.ctx.series(e);
-        if (e.smoothed) return this.smoothSeries(series, e.offset);
-        return this.evalSeries(series, e.offset, false);
+        if (e.smoothed) return evalSmoothedSeries(this, series, e.offset);
+        return evalSeries(this, series, e.offset, false);
       }
       case 'MatrixSelector':
         if (this.start !== this.end) throw execError('cannot do range evaluation of matrix selector');
-        return this.matrixSelector(e);
+        return evalMatrixSelector(this, e);
       case 'SubqueryExpr':
         return this.evalSubqueryExpr(e);
       case 'StepInvariantExpr':
@@ -379,116 +337,6 @@ export class Evaluator implements EvalHost {
   // ---------------------------------------------------------------------------------------------
   // Selectors.
 
-  /** evalSeries evaluates an instant vector selector at every step (vectorSelectorSingle). */
-  evalSeries(series: readonly SeriesSource[], offset: number, recordOrigT: boolean): EMatrix {
-    const mat: EMatrix = [];
-    const pt: SelectedPoint = { ok: false, t: 0, f: 0, h: null, st: 0 };
-    const lb = this.lookback;
-    const countStats = this.ctx.stats.perStep !== null;
-    for (const src of series) {
-      this.ctx.check();
-      const it = new MemoizedIterator(src.iterator(), lb);
-      const ss = new ESeries(src.labels);
-      for (let ts = this.start; ts <= this.end; ts += this.interval) {
-        if (!it.select(offset, ts, lb, pt)) continue;
-        if (countStats) this.ctx.countSamples(ts, 1);
-        if (pt.h === null) {
-          ss.fT.push(ts);
-          ss.fF.push(recordOrigT ? pt.t : pt.f);
-          this.currentSamples++;
-        } else {
-          if (recordOrigT) throw execError(`this should be an info metric, with float samples: ${labelsString(ss.metric)}`);
-          ss.hT.push(ts);
-          ss.hH.push(pt.h);
-          this.currentSamples += histogramSizeInSamples(pt.h);
-        }
-        if (this.currentSamples > this.ctx.opts.maxSamples) throw tooManySamples();
-      }
-      if (!countStats) this.ctx.stats.totalSamples += ss.fT.length + ss.hT.length;
-      if (ss.fT.length + ss.hT.length > 0) mat.push(ss);
-    }
-    if (this.currentSamples > this.ctx.stats.peakSamples) this.ctx.stats.peakSamples = this.currentSamples;
-    return mat;
-  }
-
-  /** smoothSeries evaluates a `smoothed` instant selector: interpolation between neighbours. */
-  private smoothSeries(series: readonly SeriesSource[], offset: number): EMatrix {
-    const lb = this.lookback;
-    const mat: EMatrix = [];
-    for (const src of series) {
-      this.ctx.check();
-      const w = new WindowFiller(false);
-      w.reset(src.iterator());
-      const ss = new ESeries(src.labels);
-      for (let ts = this.start; ts <= this.end; ts += this.interval) {
-        const t = ts - offset;
-        w.fill(t - lb, t + lb);
-        const fl = w.floats;
-        if (fl.n === 0 && w.hists.n === 0) continue;
-        if (w.hists.n > 0) throw execError('smoothed and anchored modifiers do not work with native histograms');
-        let i = 0;
-        while (i < fl.n && fl.t[i]! < t) i++;
-        if (i < fl.n && fl.t[i] === t) {
-          ss.fT.push(ts);
-          ss.fF.push(fl.f[i]!);
-        } else if (i > 0 && i < fl.n) {
-          ss.fT.push(ts);
-          ss.fF.push(interpolate(fl.t[i - 1]!, fl.f[i - 1]!, fl.t[i]!, fl.f[i]!, t, false));
-        } else if (i > 0) {
-          ss.fT.push(ts);
-          ss.fF.push(fl.f[i - 1]!);
-        }
-      }
-      this.currentSamples += ss.fT.length;
-      if (this.currentSamples > this.ctx.opts.maxSamples) throw tooManySamples();
-      mat.push(ss);
-    }
-    return mat;
-  }
-
-  /** matrixSelector evaluates a range selector at the (single) evaluation time. */
-  private matrixSelector(node: MatrixSelector): EMatrix {
-    const vs = node.vectorSelector;
-    const offset = vs.offset;
-    let maxt = this.start - offset;
-    let mint = maxt - node.range;
-    const matrixMint = mint;
-    const matrixMaxt = maxt;
-    const lb = this.lookback;
-    if (vs.anchored) {
-      mint -= lb;
-    } else if (vs.smoothed) {
-      mint -= lb;
-      maxt += lb;
-    }
-    const series = this.ctx.series(vs);
-    const mat: EMatrix = [];
-    const w = new WindowFiller(false);
-    for (const src of series) {
-      this.ctx.check();
-      w.reset(src.iterator());
-      w.fill(mint, maxt);
-      const ss = new ESeries(src.labels);
-      for (let i = 0; i < w.floats.n; i++) {
-        ss.fT.push(w.floats.t[i]!);
-        ss.fF.push(w.floats.f[i]!);
-      }
-      for (let i = 0; i < w.hists.n; i++) {
-        ss.hT.push(w.hists.t[i]!);
-        ss.hH.push(w.hists.h[i]!);
-      }
-      if (vs.anchored || vs.smoothed) {
-        if (ss.hT.length > 0) throw execError('anchored modifier is not supported with histograms');
-        if (ss.fT.length > 0) extendFloats(ss, matrixMint, matrixMaxt, vs.smoothed);
-      }
-      const n = ss.fT.length + ss.hT.length;
-      this.ctx.countSamples(this.start, n);
-      if (n > 0) mat.push(ss);
-      this.addSamples(n);
-    }
-    return mat;
-  }
-
   // ---------------------------------------------------------------------------------------------
   // Aggregations.
 
@@ -498,7 +346,7 @@ export class Evaluator implements EvalHost {
       const param = e.param;
       if (param === null || param.kind !== 'StringLiteral') throw execError('count_values requires a string parameter');
       const valueLabel = param.val;
-      if (!isValidLabelNameUTF8(valueLabel)) throw execError(`invalid label name ${goQuote(valueLabel)}`);
+      if (!isValidLabelName(valueLabel)) throw execError(`invalid label name ${goQuote(valueLabel)}`);
       let grouping = sortedGrouping;
       if (!e.without) grouping = [...sortedGrouping, valueLabel].sort();
       return this.rangeEval(null, (v, _s, enh) => aggregationCountValues(e, grouping, valueLabel, v[0]!, enh), [e.expr]);
@@ -532,11 +380,11 @@ export class Evaluator implements EvalHost {
 
   private evalCallInner(e: Call): EvalValue {
     const name = e.func.name;
-    const impl = FUNCTIONS[name];
+    const impl = this.ctx.opts.functions[name];
     if (impl === undefined) throw execError(`unknown function: ${name}`);
     if (name === 'timestamp' || name === 'start_timestamp') {
       const arg = unwrapStepInvariant(e.args[0]!);
-      if (arg.kind === 'VectorSelector') return this.evalTimestampOverSelector(arg, e, name === 'start_timestamp');
+      if (arg.kind === 'VectorSelector') return evalTimestampOverSelector(this, arg, e, name === 'start_timestamp');
       if (name === 'start_timestamp') {
         // Start timestamps are only known for samples straight from storage.
         this.evalMatrix(e.args[0]!);
@@ -553,7 +401,7 @@ export class Evaluator implements EvalHost {
       }
       if (a.kind === 'SubqueryExpr') {
         matrixArgIndex = i;
-        source = this.evalSubqueryAsSource(a);
+        source = evalSubqueryAsSource(this, a);
         break;
       }
     }
@@ -596,223 +444,10 @@ export class Evaluator implements EvalHost {
     }
     if (impl.kind !== 'range') throw execError(`function ${name} does not accept a range vector`);
     try {
-      return this.evalRangeFunction(e, impl.fn, matrixArgIndex, source);
+      return evalRangeFunction(this, e, impl.fn, matrixArgIndex, source);
     } finally {
       if (source !== null) this.currentSamples -= source.samples;
     }
-  }
-
-  /** evalSubqueryAsSource evaluates a subquery argument into a range-function input. */
-  private evalSubqueryAsSource(subq: SubqueryExpr): MatrixSource {
-    const mat = this.evalMatrix(subq);
-    const offset = subq.timestamp !== null ? subq.originalOffset + (this.start - subq.timestamp) : subq.offset;
-    const series: SeriesSource[] = [];
-    const dropNames: boolean[] = [];
-    for (const s of mat) {
-      for (let i = 0; i < s.hH.length; i++) {
-        const h = s.hH[i]!;
-        if (h.counterResetHint === 'not_reset' || h.counterResetHint === 'reset') {
-          const c = copyHistogram(h);
-          c.counterResetHint = 'unknown';
-          s.hH[i] = c;
-        }
-      }
-      series.push({ labels: s.metric, iterator: () => new ArrayIterator(s) });
-      dropNames.push(s.dropName);
-    }
-    return {
-      series,
-      dropNames,
-      offset,
-      range: subq.range,
-      timestamp: subq.timestamp,
-      anchored: false,
-      smoothed: false,
-      fromSubquery: true,
-      samples: matrixSamples(mat),
-    };
-  }
-
-  private evalRangeFunction(e: Call, fn: import('./helper').RangeFunction, matrixArgIndex: number, sub: MatrixSource | null): EMatrix {
-    const name = e.func.name;
-    const evalVals: (EMatrix | null)[] = [];
-    for (let i = 0; i < e.args.length; i++) {
-      if (i === matrixArgIndex) {
-        evalVals.push(null);
-        continue;
-      }
-      const a = e.args[i]!;
-      evalVals.push(typeOf(a) === 'string' ? null : this.evalMatrix(a));
-    }
-    let src: MatrixSource;
-    if (sub !== null) {
-      src = sub;
-    } else {
-      const sel = e.args[matrixArgIndex] as MatrixSelector;
-      const vs = sel.vectorSelector;
-      if (vs.anchored && !ANCHORED_SAFE_FUNCTIONS.has(name)) {
-        throw execError(`anchored modifier can only be used with: ${[...ANCHORED_SAFE_FUNCTIONS].sort().join(', ')} - not with ${name}`);
-      }
-      if (vs.smoothed && !SMOOTHED_SAFE_FUNCTIONS.has(name)) {
-        throw execError(`smoothed modifier can only be used with: ${[...SMOOTHED_SAFE_FUNCTIONS].sort().join(', ')} - not with ${name}`);
-      }
-      src = {
-        series: this.ctx.series(vs),
-        dropNames: null,
-        offset: vs.offset,
-        range: sel.range,
-        timestamp: vs.timestamp,
-        anchored: vs.anchored,
-        smoothed: vs.smoothed,
-        fromSubquery: false,
-        samples: 0,
-      };
-    }
-    const lb = this.lookback;
-    const offset = src.offset;
-    const selRange = src.range;
-    const mat: EMatrix = [];
-    const enh = this.newEnh(e.args[0]!.pos);
-    enh.rangeMs = selRange;
-    enh.offsetMs = offset;
-    enh.anchored = src.anchored;
-    enh.smoothed = src.smoothed;
-    const fnDropName = name !== 'last_over_time' && name !== 'first_over_time';
-    const scalarIdx: number[] = [];
-    for (let j = 0; j < e.args.length; j++) if (j !== matrixArgIndex) scalarIdx.push(j);
-    const scalars: number[] = new Array(scalarIdx.length).fill(0);
-    const recordST = this.ctx.opts.enableStartTimestamps && !src.fromSubquery;
-    const filler = new WindowFiller(recordST);
-    const window: RangeWindow = { metric: [], floats: filler.floats, hists: filler.hists };
-    const isRateLike = name === 'rate' || name === 'increase';
-    for (let si = 0; si < src.series.length; si++) {
-      this.ctx.check();
-      const s = src.series[si]!;
-      filler.reset(s.iterator());
-      const inDrop = src.dropNames !== null ? src.dropNames[si]! : false;
-      const dropName = fnDropName || inDrop;
-      let metric = s.labels;
-      if (!this.delayed && fnDropName) metric = dropMetadata(metric);
-      const ss = new ESeries(metric, dropName);
-      window.metric = s.labels;
-      let step = -1;
-      let filled = false;
-      for (let ts = this.start; ts <= this.end; ts += this.interval) {
-        step++;
-        for (let k = 0; k < scalarIdx.length; k++) {
-          const m = evalVals[scalarIdx[k]!];
-          scalars[k] = m !== null && m !== undefined && m.length > 0 ? (m[0]!.fF[step] ?? 0) : 0;
-        }
-        if (!filled || src.timestamp === null) {
-          let maxt = ts - offset;
-          let mint = maxt - selRange;
-          if (src.anchored) {
-            mint -= lb;
-          } else if (src.smoothed) {
-            mint -= lb;
-            maxt += lb;
-          }
-          filler.fill(mint, maxt);
-          filled = true;
-        }
-        if (filler.floats.n + filler.hists.n === 0) continue;
-        if ((src.anchored || src.smoothed) && filler.hists.n > 0 && filler.floats.n > 0) {
-          throw execError('smoothed and anchored modifiers do not work with native histograms');
-        }
-        enh.ts = ts;
-        enh.outH = null;
-        if (fn(window, scalars, e.args, enh)) {
-          if (enh.outH === null) {
-            ss.fT.push(ts);
-            ss.fF.push(enh.outF);
-          } else {
-            ss.hT.push(ts);
-            ss.hH.push(enh.outH);
-          }
-        }
-        this.ctx.countSamples(ts, filler.floats.n + filler.hists.n);
-      }
-      const n = seriesSamples(ss);
-      if (n > 0) {
-        if (this.currentSamples + n > this.ctx.opts.maxSamples) throw tooManySamples();
-        mat.push(ss);
-        this.currentSamples += n;
-      }
-      if (this.currentSamples > this.ctx.stats.peakSamples) this.ctx.stats.peakSamples = this.currentSamples;
-      if (isRateLike) {
-        const metricName = getMetricName(s.labels);
-        if (metricName !== '' && ss.fT.length > 0) {
-          if (this.ctx.opts.enableTypeAndUnitLabels) {
-            const typeLabel = getLabel(s.labels, TypeLabel);
-            if (typeLabel !== 'counter' && typeLabel !== 'histogram') enh.info(annoPossibleNonCounterLabel(metricName, typeLabel));
-          } else if (
-            !metricName.endsWith('_total') &&
-            !metricName.endsWith('_sum') &&
-            !metricName.endsWith('_count') &&
-            !metricName.endsWith('_bucket')
-          ) {
-            enh.info(annoPossibleNonCounter(metricName));
-          }
-        }
-      }
-    }
-    if (name === 'absent_over_time') {
-      const steps = this.numSteps();
-      for (const s of mat) if (s.fT.length + s.hT.length === steps) return [];
-      const found = new Set<number>();
-      for (let i = 0; i < mat.length; i++) {
-        for (const t of mat[i]!.fT) found.add(t);
-        for (const t of mat[i]!.hT) found.add(t);
-        if (i > 0 && found.size === steps) return [];
-      }
-      const out = new ESeries(labelsForAbsent(e.args[0]!), fnDropName);
-      for (let ts = this.start; ts <= this.end; ts += this.interval) {
-        if (!found.has(ts)) {
-          out.fT.push(ts);
-          out.fF.push(1);
-        }
-      }
-      return [out];
-    }
-    if (!this.delayed && containsSameLabelset(mat.map((s) => s.metric))) {
-      throw execError('vector cannot contain metrics with the same labelset');
-    }
-    return mat;
-  }
-
-  /** evalTimestampOverSelector implements timestamp()/start_timestamp() of a plain selector. */
-  private evalTimestampOverSelector(vs: VectorSelector, e: Call, startTs: boolean): EMatrix {
-    const series = this.ctx.series(vs);
-    const its = series.map((s) => new MemoizedIterator(s.iterator(), this.lookback - 1));
-    const pt: SelectedPoint = { ok: false, t: 0, f: 0, h: null, st: 0 };
-    const impl = FUNCTIONS[e.func.name];
-    return this.rangeEval(
-      null,
-      (_v, _s, enh) => {
-        const offset = vs.timestamp !== null ? enh.ts - vs.timestamp : vs.offset;
-        if (startTs) {
-          for (let i = 0; i < series.length; i++) {
-            if (!its[i]!.select(offset, enh.ts, this.lookback, pt)) continue;
-            let metric = series[i]!.labels;
-            if (!this.delayed) metric = dropMetadata(metric);
-            enh.out.push({ metric, t: pt.t, f: pt.st / 1000, h: null, dropName: true });
-            this.currentSamples++;
-          }
-          if (this.currentSamples > this.ctx.opts.maxSamples) throw tooManySamples();
-          return enh.out;
-        }
-        const vec: EVector = [];
-        for (let i = 0; i < series.length; i++) {
-          if (!its[i]!.select(offset, enh.ts, this.lookback, pt)) continue;
-          vec.push({ metric: series[i]!.labels, t: pt.t, f: 0, h: null, dropName: false });
-          this.currentSamples++;
-        }
-        if (this.currentSamples > this.ctx.opts.maxSamples) throw tooManySamples();
-        if (impl === undefined || impl.kind !== 'instant') return enh.out;
-        return impl.fn([vec], e.args, enh);
-      },
-      [],
-    );
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -861,7 +496,7 @@ export class Evaluator implements EvalHost {
           op === 'and' || op === 'or' || op === 'unless'
             ? setOpSeriesWise(op, l, r, matching, grid)
             : binopSeriesWise(op, l, r, matching, e.returnBool, grid, this.newEnh(e.pos));
-        if (fast !== null) return this.seriesWiseDone([l, r], fast, originalNumSamples);
+        if (fast !== null) return seriesWiseDone(this, [l, r], fast, originalNumSamples);
         switch (op) {
           case 'and':
             return this.rangeEvalMatrices(matching, (v, sh, enh) => vectorAnd(v[0]!, v[1]!, sh![0]!, sh![1]!, enh), [l, r], originalNumSamples, e.pos);
@@ -900,124 +535,14 @@ export class Evaluator implements EvalHost {
       const originalNumSamples = this.currentSamples;
       const l = this.evalMatrix(e.lhs);
       const r = this.evalMatrix(e.rhs);
-      const fast = this.vectorScalarSeriesWise(op, swap ? r : l, swap ? l : r, swap, e.returnBool);
-      if (fast !== null) return this.seriesWiseDone([l, r], fast, originalNumSamples);
+      const fast = vectorScalarSeriesWise(this, op, swap ? r : l, swap ? l : r, swap, e.returnBool);
+      if (fast !== null) return seriesWiseDone(this, [l, r], fast, originalNumSamples);
       if (swap) {
         return this.rangeEvalMatrices(null, (v, _s, enh) => vectorScalarBinop(op, v[1]!, v[0]![0]!.f, true, e.returnBool, enh), [l, r], originalNumSamples, e.pos);
       }
       return this.rangeEvalMatrices(null, (v, _s, enh) => vectorScalarBinop(op, v[0]!, v[1]![0]!.f, false, e.returnBool, enh), [l, r], originalNumSamples, e.pos);
     }
     throw execError(`invalid binary operation between ${lt} and ${rt}`);
-  }
-
-  /**
-   * vectorScalarSeriesWise evaluates `vector op scalar` series by series instead of step by step
-   * when that gives the same result: float-only inputs, a scalar value at every step, and no two
-   * input series mapping to the same output labels. Returns null when the general path is needed.
-   */
-  private vectorScalarSeriesWise(op: BinaryOp, vec: EMatrix, sc: EMatrix, swap: boolean, returnBool: boolean): EMatrix | null {
-    if (op === '</' || op === '>/' || !seriesWiseSwitch.enabled) return null;
-    const steps = this.numSteps();
-    if (sc.length !== 1 || sc[0]!.fT.length !== steps || sc[0]!.hT.length !== 0) return null;
-    const scal = sc[0]!.fF;
-    const schema = changesMetricSchema(op);
-    const dropName = schema || returnBool;
-    const keys = new Set<string>();
-    const metrics: Labels[] = [];
-    for (const s of vec) {
-      if (s.hT.length > 0) return null;
-      const m = dropName && !this.delayed ? dropMetadata(s.metric) : s.metric;
-      const k = keyOf(m);
-      if (keys.has(k)) return null;
-      keys.add(k);
-      metrics.push(m);
-    }
-    const start = this.start;
-    const interval = this.interval;
-    const out: EMatrix = [];
-    for (let i = 0; i < vec.length; i++) {
-      const s = vec[i]!;
-      const ss = new ESeries(metrics[i]!, dropName ? true : s.dropName);
-      const T = s.fT;
-      const F = s.fF;
-      const oT = ss.fT;
-      const oF = ss.fF;
-      for (let j = s.fi; j < T.length; j++) {
-        const t = T[j]!;
-        const sv = scal[Math.round((t - start) / interval)]!;
-        const a = swap ? sv : F[j]!;
-        const b = swap ? F[j]! : sv;
-        let v: number;
-        let keep = true;
-        switch (op) {
-          case '+': v = a + b; break;
-          case '-': v = a - b; break;
-          case '*': v = a * b; break;
-          case '/': v = a / b; break;
-          case '%': v = a % b; break;
-          case '^': v = goPow(a, b); break;
-          case 'atan2': v = Math.atan2(a, b); break;
-          case '==': keep = a === b; v = F[j]!; break;
-          case '!=': keep = a !== b; v = F[j]!; break;
-          case '>': keep = a > b; v = F[j]!; break;
-          case '<': keep = a < b; v = F[j]!; break;
-          case '>=': keep = a >= b; v = F[j]!; break;
-          case '<=': keep = a <= b; v = F[j]!; break;
-          default:
-            return null;
-        }
-        if (returnBool) {
-          v = keep ? 1 : 0;
-          keep = true;
-        }
-        if (!keep) continue;
-        oT.push(t);
-        oF.push(v);
-      }
-      if (oT.length > 0) out.push(ss);
-    }
-    return out;
-  }
-
-  /**
-   * seriesWiseDone finishes a series-wise evaluation that replaced rangeEvalMatrices over inputs:
-   * it replays rangeEval's sample accounting step by step (same limit errors and peak), then
-   * orders the output as rangeEval would have created it (by first step, stable).
-   */
-  private seriesWiseDone(inputs: readonly EMatrix[], out: EMatrix, originalNumSamples: number): EMatrix {
-    this.ctx.check();
-    const steps = this.numSteps();
-    const gathered = new Int32Array(steps);
-    const produced = new Int32Array(steps);
-    const start = this.start;
-    const interval = this.interval;
-    const count = (counts: Int32Array, T: readonly number[], from: number): void => {
-      for (let j = from; j < T.length; j++) {
-        const k = (T[j]! - start) / interval;
-        if (k >= 0 && k < steps && Number.isInteger(k)) counts[k]!++;
-      }
-    };
-    for (const m of inputs) {
-      for (const s of m) {
-        count(gathered, s.fT, s.fi);
-        count(gathered, s.hT, s.hi);
-      }
-    }
-    for (const s of out) count(produced, s.fT, 0);
-    const max = this.ctx.opts.maxSamples;
-    const stats = this.ctx.stats;
-    let temp = this.currentSamples;
-    for (let k = 0; k < steps; k++) {
-      let cur = temp + gathered[k]!;
-      if (cur > max) throw tooManySamples();
-      cur += produced[k]!;
-      temp += produced[k]!;
-      if (cur > stats.peakSamples) stats.peakSamples = cur;
-      if (cur > max) throw tooManySamples();
-    }
-    out.sort((a, b) => a.fT[0]! - b.fT[0]!);
-    this.currentSamples = originalNumSamples + matrixSamples(out);
-    return out;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1111,43 +636,4 @@ export class Evaluator implements EvalHost {
     }
     return merged;
   }
-}
-
-function searchFirst(n: number, pred: (i: number) => boolean): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (!pred(mid)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** extendFloats replaces the points of s by the anchored/smoothed boundary-extended points. */
-function extendFloats(s: ESeries, mint: number, maxt: number, smoothed: boolean): void {
-  const T = s.fT;
-  const F = s.fF;
-  let last = T.length - 1;
-  let first = Math.max(0, searchFirst(last, (i) => T[i]! > mint) - 1);
-  if (smoothed) last = searchFirst(last, (i) => T[i]! >= maxt);
-  if (T[last]! <= mint) {
-    s.fT = [];
-    s.fF = [];
-    return;
-  }
-  const left = smoothed && T[first]! < mint ? interpolate(T[first]!, F[first]!, T[first + 1]!, F[first + 1]!, mint, false) : F[first]!;
-  const right = smoothed && last > 0 && T[last]! > maxt ? interpolate(T[last - 1]!, F[last - 1]!, T[last]!, F[last]!, maxt, false) : F[last]!;
-  if (T[first]! <= mint) first++;
-  if (T[last]! >= maxt) last--;
-  const nt = [mint];
-  const nf = [left];
-  for (let i = first; i <= last; i++) {
-    nt.push(T[i]!);
-    nf.push(F[i]!);
-  }
-  nt.push(maxt);
-  nf.push(right);
-  s.fT = nt;
-  s.fF = nf;
 }

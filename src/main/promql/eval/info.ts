@@ -3,16 +3,16 @@
  * (target_info by default), joined on the identifying labels instance and job
  * (Prometheus's promql/info.go).
  */
-import { MetricName, type Labels } from '../../../common/model/labels';
+import { labelsString, MetricName, type Labels } from '../../../common/model/labels';
 import { Matcher } from '../../../common/model/matcher';
 import type { Expr } from '../../../common/promql/ast';
 import type { SelectHints } from '../../storage/interface';
-import type { EvalHost } from './helper';
-import { execError, tooManySamples } from './context';
+import type { EvalHost } from '../kernel/host';
+import { execError, tooManySamples } from '../kernel/context';
 import { walk } from './preprocess';
-import { getLabel, getMetricName, keyOf, LabelEditor } from './labelutil';
-import { labelsString } from './labelstring';
-import { ESeries, type EMatrix, type ESample, type EVector } from './types';
+import { evalSeries } from './selectors';
+import { getLabel, getMetricName, keyOf, LabelEditor } from '../kernel/labels';
+import { ESeries, type EMatrix, type ESample, type EVector } from '../kernel/types';
 
 const TARGET_INFO = 'target_info';
 const IDENTIFYING_LABELS = ['instance', 'job'];
@@ -136,7 +136,7 @@ function fetchInfoSeries(
   // Only negative name matchers: still restrict the candidates to info metrics.
   else if (!hasPositiveNameMatcher) infoLabelMatchers.unshift(new Matcher('=~', MetricName, '.+_info'));
   const infoSeries = ev.ctx.selectWith(hints, infoLabelMatchers);
-  return ev.evalSeries(infoSeries, 0, true);
+  return evalSeries(ev, infoSeries, 0, true);
 }
 
 function combineWithInfoSeries(

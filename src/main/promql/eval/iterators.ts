@@ -6,27 +6,7 @@
 import type { FloatHistogram } from '../../../common/model/histogram';
 import { isStaleNaN } from '../../../common/model/value';
 import { hasBatches, ValueType, type BatchSampleIterator, type SampleBatch, type SampleIterator } from '../../storage/interface';
-import type { ESeries } from './types';
-import { HPointBuf, PointBuf } from './types';
-
-/**
- * SampleIteratorWithST is a SampleIterator that also knows each sample's start timestamp
- * (0 = unknown). Stores that model start timestamps implement it; the engine checks for atST.
- */
-export interface SampleIteratorWithST extends SampleIterator {
-  atST(): number;
-}
-
-/** hasST reports whether it exposes start timestamps. */
-export function hasST(it: SampleIterator): it is SampleIteratorWithST {
-  return typeof (it as Partial<SampleIteratorWithST>).atST === 'function';
-}
-
-/** SeriesSource is one input series of a selector: labels and a way to iterate its samples. */
-export interface SeriesSource {
-  readonly labels: import('../../../common/model/labels').Labels;
-  iterator(): SampleIterator;
-}
+import { hasST, HPointBuf, PointBuf, type ESeries, type SampleIteratorWithST } from '../kernel/types';
 
 /**
  * MemoizedIterator remembers the sample before the current one so that an instant selector can

@@ -2,14 +2,13 @@
  * label_replace and label_join, which work on whole series rather than samples
  * (Prometheus's evalLabelReplace / evalLabelJoin), plus Go regexp template expansion.
  */
-import { MetricName } from '../../../common/model/labels';
+import { isValidLabelName, MetricName } from '../../../common/model/labels';
 import { compileAnchoredRegex } from '../../../common/model/regex';
 import type { Expr } from '../../../common/promql/ast';
-import type { EvalHost } from './helper';
-import { execError } from './context';
-import { isValidLabelNameUTF8 } from './format';
-import { getLabel, LabelEditor } from './labelutil';
-import type { EMatrix } from './types';
+import type { EvalHost } from '../kernel/host';
+import { execError } from '../kernel/context';
+import { getLabel, LabelEditor } from '../kernel/labels';
+import type { EMatrix } from '../kernel/types';
 
 function stringArg(e: Expr): string {
   if (e.kind !== 'StringLiteral') throw execError('expected a string argument');
@@ -91,7 +90,7 @@ export function evalLabelReplace(ev: EvalHost, args: readonly Expr[]): EMatrix {
   } catch {
     throw execError(`invalid regular expression in label_replace(): ${regexStr}`);
   }
-  if (!isValidLabelNameUTF8(dst)) throw execError(`invalid destination label name in label_replace(): ${dst}`);
+  if (!isValidLabelName(dst)) throw execError(`invalid destination label name in label_replace(): ${dst}`);
   const matrix = ev.evalMatrix(args[0]!);
   const lb = new LabelEditor([]);
   for (const el of matrix) {
@@ -115,10 +114,10 @@ export function evalLabelJoin(ev: EvalHost, args: readonly Expr[]): EMatrix {
   const srcLabels: string[] = [];
   for (let i = 3; i < args.length; i++) {
     const s = stringArg(args[i]!);
-    if (!isValidLabelNameUTF8(s)) throw execError(`invalid source label name in label_join(): ${s}`);
+    if (!isValidLabelName(s)) throw execError(`invalid source label name in label_join(): ${s}`);
     srcLabels.push(s);
   }
-  if (!isValidLabelNameUTF8(dst)) throw execError(`invalid destination label name in label_join(): ${dst}`);
+  if (!isValidLabelName(dst)) throw execError(`invalid destination label name in label_join(): ${dst}`);
   const matrix = ev.evalMatrix(args[0]!);
   const lb = new LabelEditor([]);
   for (const el of matrix) {

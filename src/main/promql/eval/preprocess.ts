@@ -13,7 +13,7 @@ import {
 } from '../../../common/promql/ast';
 import type { SelectHints } from '../../storage/interface';
 import { QueryError } from '../value';
-import { AT_MODIFIER_UNSAFE_FUNCTIONS } from '../functions/index';
+import { AT_MODIFIER_UNSAFE_FUNCTIONS } from '../kernel/funcnames';
 
 /** walk calls fn for every node with its ancestors (parser.Inspect). */
 export function walk(e: Expr, fn: (node: Expr, path: readonly Expr[]) => void, path: Expr[] = []): void {

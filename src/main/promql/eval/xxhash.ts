@@ -2,7 +2,7 @@
  * xxHash64 (seed 0), used to reproduce Prometheus's labels.Hash() where a result depends on the
  * hash value itself (limit_ratio's deterministic sampling). Not used on hot paths.
  */
-import type { Labels } from '../../../common/model/labels';
+import { labelsBytes, type Labels } from '../../../common/model/labels';
 
 const M = (1n << 64n) - 1n;
 const P1 = 0x9e3779b185ebca87n;
@@ -84,27 +84,7 @@ export function xxhash64(b: Uint8Array): bigint {
   return h;
 }
 
-const enc = new TextEncoder();
-
-/** labelsHash is Prometheus's labels.Hash(): xxHash64 over name 0xff value 0xff for every label. */
+/** labelsHash is Prometheus's labels.Hash(): xxHash64 of the label set's byte encoding (labelsBytes). */
 export function labelsHash(ls: Labels): bigint {
-  const parts: Uint8Array[] = [];
-  let n = 0;
-  for (const l of ls) {
-    const a = enc.encode(l.name);
-    const b = enc.encode(l.value);
-    parts.push(a, b);
-    n += a.length + b.length + 2;
-  }
-  const buf = new Uint8Array(n);
-  let o = 0;
-  for (let i = 0; i < parts.length; i += 2) {
-    buf.set(parts[i]!, o);
-    o += parts[i]!.length;
-    buf[o++] = 0xff;
-    buf.set(parts[i + 1]!, o);
-    o += parts[i + 1]!.length;
-    buf[o++] = 0xff;
-  }
-  return xxhash64(buf);
+  return xxhash64(labelsBytes(ls));
 }

@@ -5,7 +5,7 @@
  */
 import type { FloatHistogram } from '../../../common/model/histogram';
 import type { Expr } from '../../../common/promql/ast';
-import type { Labels } from '../../../common/model/labels';
+import { formatOpenMetricsFloat, type Labels } from '../../../common/model/labels';
 import {
   annoBadBucketLabel,
   annoHistogramQuantileForcedMonotonicity,
@@ -14,12 +14,12 @@ import {
   annoNativeHistogramFractionNaNs,
   annoNativeHistogramQuantileNaNResult,
   annoNativeHistogramQuantileNaNSkew,
-} from '../eval/annotations';
-import { formatOpenMetricsFloat } from '../eval/format';
-import type { EvalNodeHelper, InstantFunction } from '../eval/helper';
-import { dropMetadata, dropMetricName, getLabel, getMetricName, keyOf, LabelEditor } from '../eval/labelutil';
-import { Kahan } from '../eval/mathutil';
-import type { ESample, EVector } from '../eval/types';
+} from '../kernel/annotations';
+import { floatStatus, parseFloatRange } from '../../../common/util/go/strconv';
+import type { EvalNodeHelper, InstantFunction } from '../kernel/helper';
+import { dropMetadata, dropMetricName, getLabel, getMetricName, keyOf, LabelEditor } from '../kernel/labels';
+import { Kahan } from '../kernel/mathutil';
+import type { ESample, EVector } from '../kernel/types';
 import { allBuckets, usesCustomBuckets } from '../histogram/float_histogram';
 
 /** KS is this module's Kahan summation scratch state. */
@@ -29,28 +29,6 @@ const KS = new Kahan();
 export interface ClassicBucket {
   upperBound: number;
   count: number;
-}
-
-const FLOAT_RE = /^[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|0[xX][0-9a-fA-F]+(?:\.[0-9a-fA-F]*)?(?:[pP][+-]?\d+)?)$/;
-
-/** parseGoFloat parses like Go's strconv.ParseFloat (decimal, hex, inf, infinity, nan); NaN marks failure via ok=false. */
-export function parseGoFloat(s: string): { ok: boolean; v: number } {
-  const l = s.toLowerCase();
-  const body = l.startsWith('+') || l.startsWith('-') ? l.slice(1) : l;
-  if (body === 'inf' || body === 'infinity') return { ok: true, v: l.startsWith('-') ? -Infinity : Infinity };
-  if (body === 'nan' && l === body) return { ok: true, v: NaN };
-  if (!FLOAT_RE.test(s)) return { ok: false, v: 0 };
-  if (/0[xX]/.test(s)) {
-    const neg = s.startsWith('-');
-    const h = s.replace(/^[+-]/, '').slice(2);
-    const [mant, expPart] = h.split(/[pP]/) as [string, string?];
-    const [ip, fp = ''] = mant.split('.') as [string, string?];
-    let v = parseInt(ip || '0', 16);
-    for (let i = 0; i < fp.length; i++) v += parseInt(fp[i]!, 16) / Math.pow(16, i + 1);
-    if (expPart !== undefined) v *= Math.pow(2, parseInt(expPart, 10));
-    return { ok: true, v: neg ? -v : v };
-  }
-  return { ok: true, v: Number(s) };
 }
 
 function coalesceBuckets(b: ClassicBucket[]): ClassicBucket[] {
@@ -338,8 +316,8 @@ function splitHistograms(inVec: EVector, enh: EvalNodeHelper, arg: Expr): { nati
       continue;
     }
     const le = getLabel(s.metric, 'le');
-    const p = parseGoFloat(le);
-    if (!p.ok) {
+    const upperBound = parseFloatRange(le, 0, le.length);
+    if (floatStatus.err !== '') {
       enh.annos.warn(annoBadBucketLabel(enh.enableDelayedNameRemoval ? getMetricName(s.metric) : '', le), arg.pos);
       continue;
     }
@@ -350,7 +328,7 @@ function splitHistograms(inVec: EVector, enh: EvalNodeHelper, arg: Expr): { nati
       mb = { metric: withoutLe, buckets: [] };
       classic.set(key, mb);
     }
-    mb.buckets.push({ upperBound: p.v, count: s.f });
+    mb.buckets.push({ upperBound, count: s.f });
   }
   for (let i = 0; i < natives.length; i++) {
     const s = natives[i]!;

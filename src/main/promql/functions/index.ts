@@ -1,9 +1,10 @@
 /**
  * The function implementation table (Prometheus's FunctionCalls), keyed by name. The parser's
  * signature table (src/common/promql/functions.ts) must list exactly the same names; a test keeps
- * the two in sync.
+ * the two in sync. engine.ts hands this table to the evaluator (EvalOptions.functions): the
+ * evaluator itself never imports functions/.
  */
-import type { FunctionImpl, InstantFunction, RangeFunction } from '../eval/helper';
+import type { FunctionImpl, FunctionTable, InstantFunction, RangeFunction } from '../kernel/helper';
 import {
   funcHistogramAvg,
   funcHistogramCount,
@@ -25,7 +26,7 @@ const range = (fn: RangeFunction): FunctionImpl => ({ kind: 'range', fn });
 const special: FunctionImpl = { kind: 'special' };
 
 /** FUNCTIONS maps every PromQL function name to its implementation. */
-export const FUNCTIONS: Readonly<Record<string, FunctionImpl>> = {
+export const FUNCTIONS: FunctionTable = {
   abs: instant(m.funcAbs),
   absent: instant(funcAbsent),
   absent_over_time: range(ot.funcAbsentOverTime),
@@ -117,34 +118,3 @@ export const FUNCTIONS: Readonly<Record<string, FunctionImpl>> = {
   vector: instant(m.funcVector),
   year: instant(tm.funcYear),
 };
-
-/**
- * AT_MODIFIER_UNSAFE_FUNCTIONS are functions whose result depends on the evaluation time even when
- * their arguments are step invariant (or that use sample timestamps).
- */
-export const AT_MODIFIER_UNSAFE_FUNCTIONS: ReadonlySet<string> = new Set([
-  'days_in_month',
-  'day_of_month',
-  'day_of_week',
-  'day_of_year',
-  'hour',
-  'minute',
-  'month',
-  'year',
-  'predict_linear',
-  'time',
-  'timestamp',
-  'start',
-  'end',
-  'range',
-  'step',
-]);
-
-/** ANCHORED_SAFE_FUNCTIONS may take an `anchored` range. */
-export const ANCHORED_SAFE_FUNCTIONS: ReadonlySet<string> = new Set(['resets', 'changes', 'rate', 'increase', 'delta']);
-
-/** SMOOTHED_SAFE_FUNCTIONS may take a `smoothed` range. */
-export const SMOOTHED_SAFE_FUNCTIONS: ReadonlySet<string> = new Set(['rate', 'increase', 'delta']);
-
-/** SORT_FUNCTIONS trigger the "sort is ineffective" warning in range queries. */
-export const SORT_FUNCTIONS: ReadonlySet<string> = new Set(['sort', 'sort_desc', 'sort_by_label', 'sort_by_label_desc']);

@@ -3,34 +3,11 @@
  * label_join and info work on whole series and live in the evaluator (eval/labelfuncs.ts,
  * eval/info.ts).
  */
-import { MetricName, labelsCompare, type Labels } from '../../../common/model/labels';
+import { labelsCompare } from '../../../common/model/labels';
 import type { Expr } from '../../../common/promql/ast';
-import type { InstantFunction } from '../eval/helper';
-import { getLabel } from '../eval/labelutil';
-import type { ESample } from '../eval/types';
-
-/** labelsForAbsent is createLabelsForAbsentFunction: the labels fixed by equality matchers. */
-export function labelsForAbsent(e: Expr): Labels {
-  let ms;
-  if (e.kind === 'VectorSelector') ms = e.matchers;
-  else if (e.kind === 'MatrixSelector') ms = e.vectorSelector.matchers;
-  else return [];
-  const out = new Map<string, string>();
-  const has = new Set<string>();
-  for (const m of ms) {
-    if (m.name === MetricName) continue;
-    if (m.type === '=' && !has.has(m.name)) {
-      out.set(m.name, m.value);
-      has.add(m.name);
-    } else {
-      out.delete(m.name);
-    }
-  }
-  return [...out.entries()]
-    .filter(([, v]) => v !== '')
-    .map(([name, value]) => ({ name, value }))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
+import type { InstantFunction } from '../kernel/helper';
+import { getLabel, labelsForAbsent } from '../kernel/labels';
+import type { ESample } from '../kernel/types';
 
 /** funcAbsent implements absent(v): 1 with the selector's equality labels when v is empty. */
 export const funcAbsent: InstantFunction = (vals, args, enh) => {

@@ -2,9 +2,9 @@
  * Element-wise math functions over instant vectors (abs, ceil, exp, trigonometry, clamp, round,
  * sgn, ...) and the scalar/vector conversions.
  */
-import type { EvalNodeHelper, InstantFunction } from '../eval/helper';
-import { dropMetadata } from '../eval/labelutil';
-import type { EVector } from '../eval/types';
+import type { EvalNodeHelper, InstantFunction } from '../kernel/helper';
+import { dropMetadata } from '../kernel/labels';
+import type { EVector } from '../kernel/types';
 
 /** simpleFloatFunc applies f to every float sample; histograms are skipped; the name is dropped. */
 export function simpleFloatFunc(vals: EVector[], enh: EvalNodeHelper, f: (v: number) => number): EVector {

@@ -10,12 +10,12 @@ import {
   annoMismatchedCustomBuckets,
   annoMixedExponentialCustomHistograms,
   annoMixedFloatsHistograms,
-} from '../eval/annotations';
-import { execError } from '../eval/context';
-import type { EvalNodeHelper, RangeFunction } from '../eval/helper';
-import { getMetricName } from '../eval/labelutil';
-import { quantile, Kahan } from '../eval/mathutil';
-import type { PointBuf, RangeWindow } from '../eval/types';
+} from '../kernel/annotations';
+import { execError } from '../kernel/context';
+import type { EvalNodeHelper, RangeFunction } from '../kernel/helper';
+import { getMetricName } from '../kernel/labels';
+import { quantile, Kahan } from '../kernel/mathutil';
+import type { PointBuf, RangeWindow } from '../kernel/types';
 import { addHistograms, compactHistogram, HistogramError } from '../histogram/arith';
 import { copyHistogram, divHistogram } from '../histogram/float_histogram';
 

@@ -5,19 +5,19 @@
  * first sample's start time instead of extrapolating.
  */
 import type { FloatHistogram } from '../../../common/model/histogram';
-import type { RangeFunction } from '../eval/helper';
-import type { EvalNodeHelper } from '../eval/helper';
+import type { RangeFunction } from '../kernel/helper';
+import type { EvalNodeHelper } from '../kernel/helper';
 import {
   annoMixedFloatsHistograms,
   annoNativeHistogramNotCounter,
   annoNativeHistogramNotGauge,
   annoStartTimeOverlap,
-} from '../eval/annotations';
-import { getMetricName } from '../eval/labelutil';
-import type { PointBuf, RangeWindow } from '../eval/types';
+} from '../kernel/annotations';
+import { getMetricName } from '../kernel/labels';
+import type { PointBuf, RangeWindow } from '../kernel/types';
 import { copyHistogram, divHistogram, histogramsEqual, mulHistogram } from '../histogram/float_histogram';
 import { detectReset, histogramRate } from '../histogram/rate';
-import { interpolate } from '../eval/interp';
+import { interpolate, searchFirst } from '../kernel/mathutil';
 import { subHistograms } from '../histogram/arith';
 
 /** validST reports whether a start timestamp is usable: known (non-zero) and before its sample. */
@@ -35,17 +35,6 @@ export function isStartTimestampReset(prevST: number, prevT: number, curST: numb
   if (curST < prevT) return false;
   if (curST > prevT) return true;
   return validST(prevST, prevT);
-}
-
-function searchFirst(n: number, pred: (i: number) => boolean): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (!pred(mid)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function warnSTOverlap(f: PointBuf, w: RangeWindow, enh: EvalNodeHelper): void {

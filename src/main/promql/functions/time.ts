@@ -2,9 +2,9 @@
  * Time functions: time(), timestamp() and the calendar functions (minute, hour, day_of_week, ...),
  * all in UTC.
  */
-import type { EvalNodeHelper, InstantFunction } from '../eval/helper';
-import { dropMetadata } from '../eval/labelutil';
-import type { EVector } from '../eval/types';
+import type { EvalNodeHelper, InstantFunction } from '../kernel/helper';
+import { dropMetadata } from '../kernel/labels';
+import type { EVector } from '../kernel/types';
 
 /** funcTime implements time(): the evaluation time in seconds. */
 export const funcTime: InstantFunction = (_v, _a, enh) => {

@@ -9,10 +9,10 @@ import {
   annoMixedExponentialCustomHistograms,
   annoNativeHistogramNotCounter,
   annoNativeHistogramNotGauge,
-} from '../eval/annotations';
-import type { EvalNodeHelper } from '../eval/helper';
-import { getMetricName } from '../eval/labelutil';
-import type { HPointBuf } from '../eval/types';
+} from '../kernel/annotations';
+import type { EvalNodeHelper } from '../kernel/helper';
+import { getMetricName } from '../kernel/labels';
+import type { HPointBuf } from '../kernel/types';
 import { addHistograms, compactHistogram, HistogramError, subHistograms } from './arith';
 import { usesCustomBuckets } from './float_histogram';
 

@@ -19,7 +19,7 @@ import {
   type SeriesRef,
   type SeriesSet,
 } from '../../storage/interface';
-import type { SampleIteratorWithST } from '../eval/iterators';
+import type { SampleIteratorWithST } from '../kernel/types';
 
 /** MemSeries holds the samples of one series in time order. */
 class MemSeries {

@@ -5,13 +5,12 @@
  * selectors at five other times, and as a range query whose middle step must agree.
  */
 import type { FloatHistogram, Span } from '../../../common/model/histogram';
-import { labelsCompare, labelsKey, MetricName, type Labels } from '../../../common/model/labels';
+import { labelsCompare, labelsKey, labelsString, MetricName, type Labels } from '../../../common/model/labels';
 import { isStaleNaN } from '../../../common/model/value';
 import { children, type Expr } from '../../../common/promql/ast';
 import { ParseError } from '../../../common/promql';
 import { Engine } from '../engine';
-import { labelsString } from '../eval/labelstring';
-import { AT_MODIFIER_UNSAFE_FUNCTIONS } from '../functions/index';
+import { AT_MODIFIER_UNSAFE_FUNCTIONS } from '../kernel/funcnames';
 import { compactHistogram } from '../histogram/arith';
 import { histogramString, usesCustomBuckets } from '../histogram/float_histogram';
 import { QueryError, type EngineOpts, type QueryResult, type Sample, type Value } from '../value';

@@ -7,6 +7,7 @@ import type { Labels } from '../../../common/model/labels';
 import { labelsKey } from '../../../common/model/labels';
 import { parseDuration } from '../../../common/model/time';
 import { parseStartTimestampLine } from '../../../common/promql';
+import { GoNumberError, goParseNumber, goUnquoteString } from '../../../common/util/go/strconv';
 import { parseSeriesLine, type SequenceValue } from './seriesdesc';
 
 /** ExpectMatcher is one `expect warn|info|fail` line: an exact message or a regex. */
@@ -120,98 +121,22 @@ export interface ScriptParsers {
   compileRegex: RegexCompiler;
 }
 
+/** parseNumber is the scripts' parseNumber (ParseInt base 0, then ParseFloat); null when def is not a number. */
+function parseNumber(def: string): number | null {
+  try {
+    return goParseNumber(def);
+  } catch (e) {
+    if (e instanceof GoNumberError) return null;
+    throw e;
+  }
+}
+
 function dur(s: string, what: string, line: number): number {
   try {
     return parseDuration(s);
   } catch (e) {
     throw new LineError(line, `invalid ${what} ${JSON.stringify(s)}: ${(e as Error).message}`);
   }
-}
-
-/** goParseNumber is strconv.ParseInt(s, 0, 64) falling back to ParseFloat; null when not a number. */
-export function goParseNumber(s: string): number | null {
-  if (/^[+-]?(0[xX][0-9a-fA-F_]+|0[oO]?[0-7_]+|0[bB][01_]+|[1-9][0-9_]*|0)$/.test(s)) {
-    const neg = s.startsWith('-');
-    let b = s.replace(/^[+-]/, '');
-    const hasPrefix = /^0[xXoObB]/.test(b);
-    if (b.includes('_') && !hasPrefix) {
-      // Underscores are only allowed with a base prefix in ParseInt base 0.
-    } else {
-      b = b.replace(/_/g, '');
-      let v: number;
-      if (/^0[xX]/.test(b)) v = parseInt(b.slice(2), 16);
-      else if (/^0[bB]/.test(b)) v = parseInt(b.slice(2), 2);
-      else if (/^0[oO]/.test(b)) v = parseInt(b.slice(2), 8);
-      else if (b.length > 1 && b.startsWith('0')) v = parseInt(b.slice(1), 8);
-      else v = parseInt(b, 10);
-      if (!Number.isNaN(v)) return neg ? -v : v;
-    }
-  }
-  const low = s.toLowerCase();
-  const body = low.replace(/^[+-]/, '');
-  if (body === 'inf' || body === 'infinity') return low.startsWith('-') ? -Infinity : Infinity;
-  if (body === 'nan') return NaN;
-  if (/^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)$/.test(s)) return Number(s);
-  return null;
-}
-
-/** goUnquoteString is strconv.Unquote for "..." and `...` strings. */
-export function goUnquoteString(s: string): string | null {
-  if (s.length < 2) return null;
-  const q = s[0]!;
-  if (s[s.length - 1] !== q) return null;
-  const body = s.slice(1, -1);
-  if (q === '`') return body.includes('`') ? null : body.replace(/\r/g, '');
-  if (q !== '"') return null;
-  let out = '';
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i]!;
-    if (c === '"' || c === '\n') return null;
-    if (c !== '\\') {
-      out += c;
-      continue;
-    }
-    const n = body[++i];
-    switch (n) {
-      case 'a': out += '\x07'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
-      case 'v': out += '\v'; break;
-      case '\\': out += '\\'; break;
-      case '"': out += '"'; break;
-      case '\'': out += '\''; break;
-      case 'x': {
-        const h = body.slice(i + 1, i + 3);
-        if (!/^[0-9a-fA-F]{2}$/.test(h)) return null;
-        out += String.fromCharCode(parseInt(h, 16));
-        i += 2;
-        break;
-      }
-      case 'u':
-      case 'U': {
-        const len = n === 'u' ? 4 : 8;
-        const h = body.slice(i + 1, i + 1 + len);
-        if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(h)) return null;
-        out += String.fromCodePoint(parseInt(h, 16));
-        i += len;
-        break;
-      }
-      default: {
-        if (n !== undefined && /[0-7]/.test(n)) {
-          const o = body.slice(i, i + 3);
-          if (!/^[0-7]{3}$/.test(o)) return null;
-          out += String.fromCharCode(parseInt(o, 8));
-          i += 2;
-          break;
-        }
-        return null;
-      }
-    }
-  }
-  return out;
 }
 
 function parseExpectLine(line: string, lineNo: number, compileRegex: RegexCompiler): { type: string; m: ExpectMatcher } {
@@ -493,7 +418,7 @@ function parseEval(lines: string[], i: number, p: ScriptParsers): [number, EvalC
       if (cmd.expectFail.length > 1) throw new LineError(i + 1, 'invalid expect lines, multiple expect fail lines are not allowed');
       continue;
     }
-    const num = goParseNumber(def);
+    const num = parseNumber(def);
     if (num !== null) {
       cmd.expectScalar = true;
       cmd.scalar = num;

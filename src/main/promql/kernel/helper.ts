@@ -1,14 +1,13 @@
 /**
  * EvalNodeHelper carries per-node state and caches across the steps of one node's evaluation
- * (Prometheus's EvalNodeHelper), plus the contract types of function implementations.
+ * (Prometheus's EvalNodeHelper), plus the contract between the evaluator and the functions: the
+ * types of function implementations and of the function table.
  */
 import type { FloatHistogram } from '../../../common/model/histogram';
 import type { Labels } from '../../../common/model/labels';
 import type { Expr, PositionRange } from '../../../common/promql/ast';
 import type { Annotations } from './annotations';
-import type { QueryContext } from './context';
-import type { SeriesSource } from './iterators';
-import type { EMatrix, ESample, EVector, RangeWindow } from './types';
+import type { EVector, ESample, RangeWindow } from './types';
 
 /** EvalNodeHelper is passed to every function call and binary operation step. */
 export class EvalNodeHelper {
@@ -89,19 +88,5 @@ export type FunctionImpl =
   /** special functions are evaluated by the evaluator itself (label_replace, label_join, info, ...). */
   | { kind: 'special' };
 
-/**
- * EvalHost is the part of the evaluator that aggregations, label functions and info() use (an
- * interface, so that those modules do not depend on the evaluator module itself).
- */
-export interface EvalHost {
-  readonly ctx: QueryContext;
-  readonly start: number;
-  readonly end: number;
-  readonly interval: number;
-  currentSamples: number;
-  /** newEnh returns a node helper whose annotations refer to pos. */
-  newEnh(pos?: PositionRange | null): EvalNodeHelper;
-  evalMatrix(e: Expr): EMatrix;
-  evalSeries(series: readonly SeriesSource[], offset: number, recordOrigT: boolean): EMatrix;
-  mergeSeriesWithSameLabelset(mat: EMatrix): EMatrix;
-}
+/** FunctionTable maps every PromQL function name to its implementation (functions/index.ts builds it). */
+export type FunctionTable = Readonly<Record<string, FunctionImpl>>;

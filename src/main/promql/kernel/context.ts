@@ -7,7 +7,8 @@ import type { VectorSelector } from '../../../common/promql/ast';
 import type { Querier, Queryable, SelectHints } from '../../storage/interface';
 import { QueryError } from '../value';
 import { Annotations } from './annotations';
-import type { SeriesSource } from './iterators';
+import type { FunctionTable } from './helper';
+import type { SeriesSource } from './types';
 
 /** EvalOptions are the engine settings one evaluation uses. */
 export interface EvalOptions {
@@ -17,6 +18,8 @@ export interface EvalOptions {
   enableDelayedNameRemoval: boolean;
   enableTypeAndUnitLabels: boolean;
   enableStartTimestamps: boolean;
+  /** functions is the function implementation table calls are dispatched through. */
+  functions: FunctionTable;
 }
 
 /** QueryStatsCounter accumulates sample statistics for stats=all. */

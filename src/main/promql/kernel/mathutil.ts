@@ -1,6 +1,7 @@
 /**
- * Numeric helpers shared by aggregations and functions: Kahan-Neumaier summation as Prometheus's
- * kahansum.Inc and the quantile of a set of values.
+ * Numeric helpers shared by the evaluator, aggregations and functions: Kahan-Neumaier summation as
+ * Prometheus's kahansum.Inc, the quantile of a set of values, linear interpolation between two
+ * points and a binary search.
  */
 
 /**
@@ -51,4 +52,26 @@ export function quantile(q: number, values: number[]): number {
   const upperIndex = Math.min(n - 1, lowerIndex + 1);
   const weight = rank - Math.floor(rank);
   return values[lowerIndex]! * (1 - weight) + values[upperIndex]! * weight;
+}
+
+/**
+ * interpolate is linear interpolation between (t1, v1) and (t2, v2) at t. For counters, a drop
+ * between the two points is read as a reset: the counter is taken to restart from 0 at t1.
+ */
+export function interpolate(t1: number, v1: number, t2: number, v2: number, t: number, isCounter: boolean): number {
+  let y1 = v1;
+  if (isCounter && v2 < y1) y1 = 0;
+  return y1 + ((v2 - y1) * (t - t1)) / (t2 - t1);
+}
+
+/** searchFirst is Go's sort.Search: the smallest i in [0, n) with pred(i) true, or n (pred must be monotonic). */
+export function searchFirst(n: number, pred: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (!pred(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

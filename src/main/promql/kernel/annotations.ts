@@ -7,7 +7,7 @@
  */
 import type { PositionRange } from '../../../common/promql/ast';
 import { startPosInput } from '../../../common/promql/errors';
-import { fmtG, fmtGPrec, goQuote } from './format';
+import { formatFloatG, formatFloatGPrec, goQuote } from '../../../common/util/go/strconv';
 
 /** MonotonicityDetail is what the forced-monotonicity info of histogram_quantile accumulates. */
 interface MonotonicityDetail {
@@ -169,7 +169,7 @@ function renderOne(text: string, e: Entry, query: string): string {
   const m = e.mono;
   if (m === null) return `${text} (${at})`;
   return (
-    `${text}, from buckets ${fmtG(m.minBucket)} to ${fmtG(m.maxBucket)}, with a max diff of ${fmtGPrec(m.maxDiff, 2)}, ` +
+    `${text}, from buckets ${formatFloatG(m.minBucket)} to ${formatFloatG(m.maxBucket)}, with a max diff of ${formatFloatGPrec(m.maxDiff, 2)}, ` +
     `over ${BigInt.asIntN(64, m.count + 1n)} samples from ${rfc3339Seconds(m.minTs)} to ${rfc3339Seconds(m.maxTs)} (${at})`
   );
 }
@@ -189,12 +189,12 @@ function forMetric(metricName: string): string {
 
 /** annoInvalidQuantile is NewInvalidQuantileWarning. */
 export function annoInvalidQuantile(q: number): string {
-  return `${W}quantile value should be between 0 and 1, got ${fmtG(q)}`;
+  return `${W}quantile value should be between 0 and 1, got ${formatFloatG(q)}`;
 }
 
 /** annoInvalidRatio is NewInvalidRatioWarning. */
 export function annoInvalidRatio(q: number, to: number): string {
-  return `${W}ratio value should be between -1 and 1, got ${fmtG(q)}, capping to ${fmtG(to)}`;
+  return `${W}ratio value should be between -1 and 1, got ${formatFloatG(q)}, capping to ${formatFloatG(to)}`;
 }
 
 /** annoBadBucketLabel is NewBadBucketLabelWarning. */

@@ -1,8 +1,10 @@
 /**
- * Label helpers for the evaluator with small caches: label sets are immutable arrays, so derived
- * values (the map key of a set, the set without its metadata labels) are memoized per object.
+ * Label helpers for the evaluator and the functions, with small caches: label sets are immutable
+ * arrays, so derived values (the map key of a set, the set without its metadata labels) are
+ * memoized per object. Generic label-set operations are in src/common/model/labels.ts.
  */
-import { MetricName, labelsKey, type Labels } from '../../../common/model/labels';
+import { MetricName, labelsGet, labelsKey, type Labels } from '../../../common/model/labels';
+import type { Expr } from '../../../common/promql/ast';
 
 /** TypeLabel is the type metadata label (PROM-39 type-and-unit labels). */
 export const TypeLabel = '__type__';
@@ -54,12 +56,7 @@ export function dropMetricName(ls: Labels): Labels {
 
 /** getMetricName returns the __name__ value or ''. */
 export function getMetricName(ls: Labels): string {
-  for (let i = 0; i < ls.length; i++) {
-    const l = ls[i]!;
-    if (l.name === MetricName) return l.value;
-    if (l.name > MetricName) return '';
-  }
-  return '';
+  return labelsGet(ls, MetricName);
 }
 
 /** getLabel returns the value of name or ''. */
@@ -112,4 +109,27 @@ export function containsSameLabelset(list: readonly Labels[]): boolean {
     seen.add(k);
   }
   return false;
+}
+
+/** labelsForAbsent is createLabelsForAbsentFunction: the labels fixed by equality matchers. */
+export function labelsForAbsent(e: Expr): Labels {
+  let ms;
+  if (e.kind === 'VectorSelector') ms = e.matchers;
+  else if (e.kind === 'MatrixSelector') ms = e.vectorSelector.matchers;
+  else return [];
+  const out = new Map<string, string>();
+  const has = new Set<string>();
+  for (const m of ms) {
+    if (m.name === MetricName) continue;
+    if (m.type === '=' && !has.has(m.name)) {
+      out.set(m.name, m.value);
+      has.add(m.name);
+    } else {
+      out.delete(m.name);
+    }
+  }
+  return [...out.entries()]
+    .filter(([, v]) => v !== '')
+    .map(([name, value]) => ({ name, value }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -1,5 +1,6 @@
 /**
- * Internal value types of the evaluator, after Prometheus's promql/value.go.
+ * Internal value types of the engine, after Prometheus's promql/value.go, shared by the evaluator,
+ * the functions and the histogram operations; and SeriesSource, a selector's input series.
  *
  * Every sub-expression evaluates to a Matrix: one ESeries per output series with one point per
  * evaluation step at most. Points are kept column-wise (timestamps and values in separate packed
@@ -8,6 +9,7 @@
  */
 import type { Labels } from '../../../common/model/labels';
 import type { FloatHistogram } from '../../../common/model/histogram';
+import type { SampleIterator } from '../../storage/interface';
 
 /** ESeries is one series of an evaluated Matrix. fi/hi are read cursors used while gathering. */
 export class ESeries {
@@ -204,4 +206,23 @@ export interface RangeWindow {
   metric: Labels;
   floats: PointBuf;
   hists: HPointBuf;
+}
+
+/**
+ * SampleIteratorWithST is a SampleIterator that also knows each sample's start timestamp
+ * (0 = unknown). Stores that model start timestamps implement it; the engine checks for atST.
+ */
+export interface SampleIteratorWithST extends SampleIterator {
+  atST(): number;
+}
+
+/** hasST reports whether it exposes start timestamps. */
+export function hasST(it: SampleIterator): it is SampleIteratorWithST {
+  return typeof (it as Partial<SampleIteratorWithST>).atST === 'function';
+}
+
+/** SeriesSource is one input series of a selector: labels and a way to iterate its samples. */
+export interface SeriesSource {
+  readonly labels: Labels;
+  iterator(): SampleIterator;
 }
