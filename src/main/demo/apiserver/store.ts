@@ -3,6 +3,7 @@
  * the event history that watches resume from (and its compaction, which makes old versions 410
  * Gone), and label and field selectors as the API server applies them.
  */
+import { splitSelector } from '../../kube/selector';
 
 /** KubeObj is a stored object (the JSON the API returns). */
 export interface KubeObj {
@@ -70,19 +71,7 @@ type Requirement = { key: string; op: 'in' | 'notin' | 'exists' | '!exists'; val
 /** parseLabelSelector parses `a=b,c!=d,e in (x,y),!f,g`; throws on bad syntax. */
 export function parseLabelSelector(s: string): Requirement[] {
   const out: Requirement[] = [];
-  let depth = 0;
-  let cur = '';
-  const parts: string[] = [];
-  for (const ch of s) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      parts.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  if (cur.trim() !== '' || parts.length > 0) parts.push(cur);
-  for (const raw of parts) {
+  for (const raw of splitSelector(s.trim() === '' ? '' : s)) {
     const p = raw.trim();
     if (p === '') throw new Error(`invalid label selector ${JSON.stringify(s)}`);
     let m: RegExpExecArray | null;

@@ -7,6 +7,7 @@ import type { HTTPClientConfig } from '../../config/types';
 import type { YNode } from '../../config/yamlwalk';
 import type { SDConfigContext } from '../discoverer';
 import type { SDConfig } from '../targetgroup';
+import { splitSelector } from '../../kube/selector';
 
 /** KubernetesRole is a kubernetes_sd_configs role. */
 export type KubernetesRole = 'pod' | 'service' | 'endpoints' | 'endpointslice' | 'node' | 'ingress';
@@ -112,20 +113,4 @@ export function checkSelector(sel: string, field: boolean): string | null {
     if (!req.test(part)) return `invalid ${field ? 'field' : 'label'} selector ${JSON.stringify(sel)}`;
   }
   return null;
-}
-
-function splitSelector(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of s) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
 }
