@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeClient } from '../../src/main/kube/client';
 import { createAuthenticator } from '../../src/main/kube/credentials';
-import type { AuthInfo, ExecConfig, Named } from '../../src/main/kube/kubeconfig';
+import { emptyAuthInfo, type AuthInfo, type ExecConfig, type Named } from '../../src/main/kube/kubeconfig';
 import { KubeError } from '../../src/main/kube/errors';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-exec-'));
@@ -63,18 +63,7 @@ function user(exec: Partial<ExecConfig> & { command: string }): Named<AuthInfo> 
     file: path.join(dir, 'config'),
     line: 1,
     value: {
-      clientCertificate: '',
-      clientCertificateData: '',
-      clientKey: '',
-      clientKeyData: '',
-      token: '',
-      tokenFile: '',
-      username: '',
-      password: '',
-      impersonate: '',
-      impersonateUid: '',
-      impersonateGroups: [],
-      authProvider: null,
+      ...emptyAuthInfo(),
       exec: { args: [], env: [], apiVersion: 'client.authentication.k8s.io/v1', installHint: '', provideClusterInfo: false, interactiveMode: 'Never', ...exec },
     },
   };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeClient } from '../../src/main/kube/client';
 import { createAuthenticator } from '../../src/main/kube/credentials';
+import { emptyAuthInfo } from '../../src/main/kube/kubeconfig';
 import { Informer, type Keyed } from '../../src/main/kube/informer';
 import { FakeApiServer } from '../../src/main/demo/apiserver';
 
@@ -18,7 +19,7 @@ function client(): KubeClient {
     cluster: 'fake',
     user: 'admin',
     endpoint: { server: api.url, ca: Buffer.from(api.ca.certPem), insecureSkipTlsVerify: false, tlsServerName: '', proxyUrl: '' },
-    auth: createAuthenticator({ name: 'admin', file: '/x', line: 1, value: { clientCertificate: '', clientCertificateData: '', clientKey: '', clientKeyData: '', token: 'admin-token', tokenFile: '', username: '', password: '', impersonate: '', impersonateUid: '', impersonateGroups: [], authProvider: null, exec: null } }),
+    auth: createAuthenticator({ name: 'admin', file: '/x', line: 1, value: { ...emptyAuthInfo(), token: 'admin-token' } }),
     limits: { controlQps: 1000, controlBurst: 1000 },
   });
 }

@@ -10,7 +10,7 @@ import { createAuthenticator } from './credentials';
 import { KubeClient, readEndpoint } from './client';
 import { KubeError } from './errors';
 import { SharedInformers } from './informers';
-import { formatProblem, loadKubeconfig, type Kubeconfig, type KubeconfigSource } from './kubeconfig';
+import { emptyAuthInfo, formatProblem, loadKubeconfig, type Kubeconfig, type KubeconfigSource } from './kubeconfig';
 import type { LimiterOptions } from './limiter';
 import type { ConnectionState, ContextInfo } from './types';
 import type { Logger } from '../util/log';
@@ -273,7 +273,7 @@ export class KubeContexts {
     try {
       const endpoint = readEndpoint(cluster.value);
       const cl = cluster.value;
-      const auth = createAuthenticator(user ?? { name: '', file: cluster.file, line: 0, value: emptyUser() }, {
+      const auth = createAuthenticator(user ?? { name: '', file: cluster.file, line: 0, value: emptyAuthInfo() }, {
         cluster: { server: cl.server, tlsServerName: cl.tlsServerName, insecureSkipTlsVerify: cl.insecureSkipTlsVerify, certificateAuthorityData: endpoint.ca ? endpoint.ca.toString('base64') : '', proxyUrl: cl.proxyUrl, disableCompression: cl.disableCompression },
         env: this.o.env,
         execTimeoutMs: this.o.execTimeoutMs,
@@ -297,22 +297,4 @@ export class KubeContexts {
     this.clients.set(context, { fingerprint: this.fingerprint(context), client });
     return client;
   }
-}
-
-function emptyUser(): import('./kubeconfig').AuthInfo {
-  return {
-    clientCertificate: '',
-    clientCertificateData: '',
-    clientKey: '',
-    clientKeyData: '',
-    token: '',
-    tokenFile: '',
-    username: '',
-    password: '',
-    impersonate: '',
-    impersonateUid: '',
-    impersonateGroups: [],
-    authProvider: null,
-    exec: null,
-  };
 }

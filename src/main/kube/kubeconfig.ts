@@ -72,6 +72,25 @@ export interface AuthInfo {
   exec: ExecConfig | null;
 }
 
+/** emptyAuthInfo is a user with no credentials (a context without a user, and tests). */
+export function emptyAuthInfo(): AuthInfo {
+  return {
+    clientCertificate: '',
+    clientCertificateData: '',
+    clientKey: '',
+    clientKeyData: '',
+    token: '',
+    tokenFile: '',
+    username: '',
+    password: '',
+    impersonate: '',
+    impersonateUid: '',
+    impersonateGroups: [],
+    authProvider: null,
+    exec: null,
+  };
+}
+
 /** Context is a kubeconfig context entry. */
 export interface Context {
   cluster: string;
