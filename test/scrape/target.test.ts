@@ -57,6 +57,18 @@ describe('target labels', () => {
     expect(t.url()).toBe('https://probe:9115/probe?module=m1&target=site.example');
   });
 
+  it('gives targets of a Kubernetes context its cluster label after relabeling, which may set its own, and keeps discovered labels as they were', () => {
+    const origin = { kind: 'kubernetes' as const, context: 'prod-eu', clusterLabel: 'prod-eu' };
+    const plain = scrapeConfig();
+    const g = targetsFromGroup({ source: 's', targets: [labelsFromRecord({ __address__: '10.0.0.1:8080' })], labels: labelsFromRecord({ __meta_kubernetes_namespace: 'default' }), origin }, plain, new Relabeler(plain.relabelConfigs));
+    expect(labelsToRecord(g.active[0]!.publicLabels())).toEqual({ cluster: 'prod-eu', instance: '10.0.0.1:8080', job: 'j' });
+    expect(labelsToRecord(g.active[0]!.discoveredLabels).cluster).toBeUndefined();
+    expect(g.active[0]!.origin).toEqual(origin);
+    const renamed = scrapeConfig('    relabel_configs: [{target_label: cluster, replacement: eu-1}]\n');
+    const r = targetsFromGroup({ source: 's', targets: [labelsFromRecord({ __address__: '10.0.0.1:8080' })], labels: [], origin }, renamed, new Relabeler(renamed.relabelConfigs));
+    expect(labelsToRecord(r.active[0]!.publicLabels()).cluster).toBe('eu-1');
+  });
+
   it('drops targets removed by relabeling and reports invalid ones', () => {
     const cfg = scrapeConfig('    relabel_configs: [{source_labels: [drop], regex: "yes", action: drop}]\n');
     const g = targetsFromGroup(
