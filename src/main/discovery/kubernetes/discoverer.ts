@@ -21,6 +21,8 @@ import { KubeContexts as Contexts } from '../../kube/contexts';
 import { AuthError, type AuthMaterial, type Authenticator } from '../../kube/auth';
 import type { Informer, Keyed } from '../../kube/informer';
 import { SharedInformers } from '../../kube/informers';
+import { COLLECTIONS, watchSpec } from '../../kube/objects';
+export { collectionPath } from '../../kube/objects';
 import {
   DependencyIndex,
   dependencyKeys,
@@ -29,32 +31,12 @@ import {
   primariesToRecompute,
   roleSource,
   roleTargetGroup,
-  TRIMMERS,
   type KubeObject,
   type ObjectIndex,
   type ObjectKind,
   type RoleOptions,
 } from './roles';
 import type { Logger } from '../../util/log';
-
-/** COLLECTIONS are the API paths of each watched kind (prefix, and whether it is namespaced). */
-const COLLECTIONS: Record<ObjectKind, { prefix: string; resource: string; namespaced: boolean }> = {
-  node: { prefix: '/api/v1', resource: 'nodes', namespaced: false },
-  namespace: { prefix: '/api/v1', resource: 'namespaces', namespaced: false },
-  pod: { prefix: '/api/v1', resource: 'pods', namespaced: true },
-  service: { prefix: '/api/v1', resource: 'services', namespaced: true },
-  endpoints: { prefix: '/api/v1', resource: 'endpoints', namespaced: true },
-  endpointslice: { prefix: '/apis/discovery.k8s.io/v1', resource: 'endpointslices', namespaced: true },
-  ingress: { prefix: '/apis/networking.k8s.io/v1', resource: 'ingresses', namespaced: true },
-  replicaset: { prefix: '/apis/apps/v1', resource: 'replicasets', namespaced: true },
-  job: { prefix: '/apis/batch/v1', resource: 'jobs', namespaced: true },
-};
-
-/** collectionPath returns the list/watch path of a kind in a namespace ('' for all). */
-export function collectionPath(kind: ObjectKind, namespace: string): string {
-  const c = COLLECTIONS[kind];
-  return c.namespaced && namespace !== '' ? `${c.prefix}/namespaces/${encodeURIComponent(namespace)}/${c.resource}` : `${c.prefix}/${c.resource}`;
-}
 
 /** kindsFor returns the kinds a role watches: its primary kind first, then what its groups join. */
 export function kindsFor(role: KubernetesRole, opts: RoleOptions): ObjectKind[] {
@@ -69,17 +51,6 @@ export function kindsFor(role: KubernetesRole, opts: RoleOptions): ObjectKind[] 
 }
 
 const ROLE_OF_KIND: Partial<Record<ObjectKind, KubernetesRole>> = { node: 'node', pod: 'pod', service: 'service', endpoints: 'endpoints', endpointslice: 'endpointslice', ingress: 'ingress' };
-
-/** trimmer keeps what the builders read, plus the resourceVersion the informer compares. */
-function trimmer(kind: ObjectKind): (raw: unknown) => KubeObject & Keyed {
-  const t = TRIMMERS[kind];
-  return (raw) => {
-    const o = t(raw) as KubeObject & Keyed;
-    const rv = (raw as { metadata?: { resourceVersion?: string } } | null)?.metadata?.resourceVersion;
-    o.metadata = { ...(o.metadata ?? {}), resourceVersion: rv } as Keyed['metadata'];
-    return o;
-  };
-}
 
 /** ContextTarget is one context a discoverer works in. */
 interface ContextTarget {
@@ -150,7 +121,7 @@ class ContextRun {
       const nss = COLLECTIONS[kind].namespaced ? this.namespaces() : [''];
       for (const ns of nss) {
         const sel = this.selector(kind);
-        const { informer, release } = this.ctx.informers.acquire(this.ctx.client, { kind, path: collectionPath(kind, ns), labelSelector: sel.label || undefined, fieldSelector: sel.field || undefined, trim: trimmer(kind) });
+        const { informer, release } = this.ctx.informers.acquire(this.ctx.client, watchSpec<KubeObject & Keyed>(kind, ns, sel));
         list.push(informer);
         this.releases.push(release);
         this.unsubs.push(

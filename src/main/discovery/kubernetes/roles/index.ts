@@ -21,7 +21,7 @@
  * | `node.ts`, `pod.ts`, `service.ts`, `endpoints.ts`, `endpointslice.ts`, `ingress.ts` | one builder per role, with its source function |
  * | `build.ts` | `roleTargetGroup` / `roleSource` over every role |
  * | `meta.ts` | shared label helpers (sanitizing, object metadata, node and namespace metadata) |
- * | `trim.ts` | per kind, keep only the fields read (`trimPod`, ...; `TRIMMERS`) |
+ * | `../../../kube/objects` | the object types and their trimming (`trimPod`, ...; `TRIMMERS`), shared with the kube-state series |
  * | `deps.ts` | which changes recompute which groups (Prometheus's indexers and event handlers) |
  * | `objectindex.ts` | an `ObjectIndex` over plain lists (tests, small callers) |
  *
@@ -66,7 +66,7 @@ export {
   trimReplicaSet,
   trimService,
   type TrimKind,
-} from './trim';
+} from '../../../kube/objects/trim';
 export {
   DependencyIndex,
   PRIMARY_KIND,
