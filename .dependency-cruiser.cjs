@@ -32,11 +32,12 @@ const SUBSYSTEMS = {
   alerting: ['util', 'config', 'relabel', 'rules'],
   push: ['util', 'config', 'storage/interface.ts'],
   remote: ['util', 'config', 'relabel', 'kube', 'storage/interface.ts'],
+  cluster: ['util', 'config', 'kube', 'discovery', 'scrape', 'kubestate'],
   demo: ['util', 'kube', 'storage'],
   electron: ['util'],
   api: ['util', 'config', 'relabel', 'discovery', 'kube', 'scrape', 'storage', 'promql', 'rules', 'alerting', 'push', 'remote'],
-  host: ['util', 'config', 'relabel', 'discovery', 'kube', 'scrape', 'storage', 'promql', 'rules', 'alerting', 'push', 'remote', 'demo', 'api'],
-  cli: ['util', 'config', 'relabel', 'discovery', 'kube', 'scrape', 'storage', 'promql', 'rules', 'alerting', 'push', 'remote', 'demo', 'api', 'host'],
+  host: ['util', 'config', 'relabel', 'discovery', 'kube', 'scrape', 'storage', 'promql', 'rules', 'alerting', 'push', 'remote', 'kubestate', 'cluster', 'demo', 'api'],
+  cli: ['util', 'config', 'relabel', 'discovery', 'kube', 'scrape', 'storage', 'promql', 'rules', 'alerting', 'push', 'remote', 'kubestate', 'cluster', 'demo', 'api', 'host'],
 };
 
 const esc = (s) => s.replace(/[.]/g, '\\.');

@@ -75,7 +75,7 @@ describe('contexts', () => {
     fs.writeFileSync(tokenFile, 'rotor-token-1\n');
     fs.writeFileSync(kc, api.kubeconfig([{ name: 'admin', token: 'admin-token-7f3a9' }]));
     const data = path.join(dir, 'watched-data');
-    const c = await startCore({ dataDir: data, configFile: null, host: '127.0.0.1', port: 0, demo: false, uiDir: null, logger: () => {}, kubeconfig: kc });
+    const c = await startCore({ dataDir: data, configFile: null, host: '127.0.0.1', port: 0, demo: false, defaultJobs: false, uiDir: null, logger: () => {}, kubeconfig: kc });
     cores.push(c);
     const contexts = async (): Promise<{ contexts: { name: string; monitored: boolean; state: string }[]; monitored: string[] }> => ((await (await fetch(`${c.url}/api/v1/vigil/contexts`)).json()) as { data: { contexts: { name: string; monitored: boolean; state: string }[]; monitored: string[] } }).data;
     expect((await contexts()).contexts.map((x) => x.name)).toEqual(['admin']);
@@ -103,7 +103,7 @@ describe('contexts', () => {
     expect(client.state).toBe('connected');
     await c.stop();
     cores.pop();
-    const again = await startCore({ dataDir: data, configFile: null, host: '127.0.0.1', port: 0, demo: false, uiDir: null, logger: () => {}, kubeconfig: kc });
+    const again = await startCore({ dataDir: data, configFile: null, host: '127.0.0.1', port: 0, demo: false, defaultJobs: false, uiDir: null, logger: () => {}, kubeconfig: kc });
     cores.push(again);
     expect(again.kube.monitored()).toEqual(['admin', 'rotor']);
   });
@@ -197,7 +197,7 @@ describe('contexts', () => {
     api.store.put('pods', { metadata: { name: 's-1', namespace: 'default' }, spec: { containers: [{ name: 'c', ports: [{ containerPort: 1 }] }] }, status: { phase: 'Running', podIP: '127.0.0.1' } });
     const lines: string[] = [];
     const data = path.join(dir, 'secret-data');
-    const c = await startCore({ dataDir: data, configFile: cfg, host: '127.0.0.1', port: 0, demo: false, uiDir: null, logger: (l, m, f) => void lines.push(`${l} ${m} ${JSON.stringify(f ?? {})}`), kubeconfig: kc, contexts: ['admin', 'stale'] });
+    const c = await startCore({ dataDir: data, configFile: cfg, host: '127.0.0.1', port: 0, demo: false, defaultJobs: false, uiDir: null, logger: (l, m, f) => void lines.push(`${l} ${m} ${JSON.stringify(f ?? {})}`), kubeconfig: kc, contexts: ['admin', 'stale'] });
     cores.push(c);
     await new Promise((r) => setTimeout(r, 2500));
     const answers = await Promise.all(['/api/v1/vigil/contexts', '/api/v1/targets', '/metrics', '/api/v1/status/config', '/api/v1/status/flags'].map(async (p) => (await fetch(c.url + p)).text()));

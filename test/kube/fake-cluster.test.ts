@@ -55,7 +55,7 @@ function pod(name: string, labels: Record<string, string> = { app: 'web' }): Par
 async function core(config: string, contexts: string[], extra: Partial<Parameters<typeof startCore>[0]> = {}): Promise<Core> {
   const d = fs.mkdtempSync(path.join(dir, 'core-'));
   fs.writeFileSync(path.join(d, 'prometheus.yml'), config);
-  const c = await startCore({ dataDir: path.join(d, 'data'), configFile: path.join(d, 'prometheus.yml'), host: '127.0.0.1', port: 0, demo: false, uiDir: null, logger: nopLogger, kubeconfig: path.join(dir, 'kubeconfig'), contexts, ...extra });
+  const c = await startCore({ dataDir: path.join(d, 'data'), configFile: path.join(d, 'prometheus.yml'), host: '127.0.0.1', port: 0, demo: false, defaultJobs: false, uiDir: null, logger: nopLogger, kubeconfig: path.join(dir, 'kubeconfig'), contexts, ...extra });
   cores.push(c);
   return c;
 }

@@ -56,7 +56,7 @@ describe('the fake API server', () => {
     fs.writeFileSync(path.join(dir, 'parity.yml'), parityConfig(kubeconfig));
     const port = await freePort();
     prom = spawn(peer.prometheus, [`--config.file=${path.join(dir, 'parity.yml')}`, `--storage.tsdb.path=${path.join(dir, 'prom')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
-    core = await startCore({ dataDir: path.join(dir, 'vigil'), configFile: path.join(dir, 'parity.yml'), host: '127.0.0.1', port: 0, demo: false, uiDir: null, logger: nopLogger, kubeconfig });
+    core = await startCore({ dataDir: path.join(dir, 'vigil'), configFile: path.join(dir, 'parity.yml'), host: '127.0.0.1', port: 0, demo: false, defaultJobs: false, uiDir: null, logger: nopLogger, kubeconfig });
     let p: Record<string, string[]> = {};
     let v: Record<string, string[]> = {};
     const end = Date.now() + 60_000;

@@ -76,7 +76,7 @@ scrape_configs:
     relabel_configs: [{target_label: copy, replacement: a}]
 `,
     );
-    const c = await startCore({ dataDir: path.join(dir, 'd-sources'), configFile: cfg, host: '127.0.0.1', port: 0, demo: false, uiDir: null, logger: nopLogger, kubeconfig: path.join(dir, 'kubeconfig'), contexts: ['admin'] });
+    const c = await startCore({ dataDir: path.join(dir, 'd-sources'), configFile: cfg, host: '127.0.0.1', port: 0, demo: false, defaultJobs: false, uiDir: null, logger: nopLogger, kubeconfig: path.join(dir, 'kubeconfig'), contexts: ['admin'] });
     cores.push(c);
     await until(async () => (await targets(c)).length === 3, 10_000);
     const ts = await targets(c);

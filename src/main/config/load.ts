@@ -38,7 +38,7 @@ import { Walker } from './yamlwalk';
 import type { Fields, YNode } from './yamlwalk';
 import type { TargetGroup } from '../discovery/targetgroup';
 import type { SDConfigContext } from '../discovery/discoverer';
-import { discoveryKind } from '../discovery/providers';
+import { DISCOVERY_KINDS, discoveryKind } from '../discovery/providers';
 
 const MIN = 60_000;
 
@@ -138,8 +138,8 @@ const HTTP_CLIENT_FIELDS = [
   'http_headers',
 ];
 
-/** SD_KINDS are the service discoveries Prometheus has (`<kind>_sd_configs`). */
-const SD_KINDS = [
+/** PROMETHEUS_SD_KINDS are the service discoveries Prometheus has (`<kind>_sd_configs`). */
+const PROMETHEUS_SD_KINDS = [
   'azure',
   'consul',
   'digitalocean',
@@ -170,6 +170,8 @@ const SD_KINDS = [
   'uyuni',
   'vultr',
 ];
+/** SD_KINDS adds the kinds only Vigil has (`vigil_sd_configs`). */
+const SD_KINDS = [...new Set([...PROMETHEUS_SD_KINDS, ...DISCOVERY_KINDS.map((k) => k.kind)])];
 const SD_FIELDS = ['static_configs', ...SD_KINDS.map((k) => `${k}_sd_configs`)];
 
 const SCRAPE_FIELDS = [

@@ -5,9 +5,10 @@
 import type { DiscoveryKind } from './discoverer';
 import { fileDiscovery } from './file';
 import { kubernetesDiscovery } from './kubernetes/index';
+import { vigilDiscovery } from './vigil/index';
 
 /** DISCOVERY_KINDS lists every implemented `<kind>_sd_configs`. */
-export const DISCOVERY_KINDS: readonly DiscoveryKind[] = [fileDiscovery, kubernetesDiscovery];
+export const DISCOVERY_KINDS: readonly DiscoveryKind[] = [fileDiscovery, kubernetesDiscovery, vigilDiscovery];
 
 /** discoveryKind returns the kind named `kind`, or undefined. */
 export function discoveryKind(kind: string): DiscoveryKind | undefined {

@@ -5,10 +5,15 @@
  * own routes; this file only lists them.
  */
 import * as path from 'node:path';
-import { parseDocument, stringify } from 'yaml';
 import type { ParserOptions } from '../../common/promql';
 import type { HostEvent } from '../../common/ipc/messages';
 import { loadConfig, loadConfigFile, type VigilConfig } from '../config';
+import { withScrapeConfigs } from '../config/compose';
+import { ClusterMonitor } from '../cluster/monitor';
+import { clusterRoutes } from '../cluster/routes';
+import { KubeStateTargets, type KubeStateFactory } from '../cluster/kubestate';
+import { labelsGet } from '../../common/model/labels';
+import { ROLE_LABEL } from '../discovery/vigil/index';
 import { DiscoveryManager } from '../discovery';
 import { DEFAULT_MAX_EXEMPLARS, ExemplarStorage, exemplarSelfMetrics, openStorage, type StorageEngine } from '../storage';
 import { storageRoutes } from '../storage/routes';
@@ -59,6 +64,10 @@ export interface CoreOptions {
   allContexts?: boolean;
   /** kubeLimits tune the politeness towards API servers (tests and benchmarks). */
   kubeLimits?: LimiterOptions;
+  /** defaultJobs adds the default jobs of the monitored contexts (default true; tests of one job turn it off). */
+  defaultJobs?: boolean;
+  /** kubeState creates the synthesized kube-state source of a context (absent: none is synthesized). */
+  kubeState?: KubeStateFactory;
 }
 
 /** Core is a running core. */
@@ -66,7 +75,9 @@ export interface Core {
   readonly url: string;
   readonly routes: RouteTable;
   readonly storage: StorageEngine;
+  /** config is the configuration running now (the user's file or the default, plus the default jobs). */
   readonly config: VigilConfig;
+  readonly cluster: ClusterMonitor;
   readonly retention: Retention;
   readonly kube: KubeContexts;
   /** onEvent subscribes to events for the shell (notifications, tray counts); returns the unsubscriber. */
@@ -90,14 +101,10 @@ export function defaultConfigYaml(selfAddress: string): string {
 
 /**
  * withExtraScrapeConfigs appends scrape configs (YAML list text) to a config's YAML, keeping the
- * user's file as written otherwise. Used by demo mode.
+ * user's file as written otherwise (a job the file already has is not added). Used by demo mode.
  */
 export function withExtraScrapeConfigs(configYaml: string, extraListYaml: string): string {
-  const base = (parseDocument(configYaml).toJS() ?? {}) as Record<string, unknown>;
-  const extra = parseDocument(extraListYaml).toJS() as unknown;
-  if (!Array.isArray(extra)) throw new Error('internal: extra scrape configs are not a list');
-  const existing = Array.isArray(base.scrape_configs) ? (base.scrape_configs as unknown[]) : [];
-  return stringify({ ...base, scrape_configs: [...existing, ...extra] });
+  return withScrapeConfigs(configYaml, extraListYaml).yaml;
 }
 
 /** startCore starts everything and returns once the API answers. */
@@ -146,6 +153,17 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     stops.push(() => kube.stop());
     for (const m of kube.missingMonitored()) log('warn', `context ${m} is not in the kubeconfig (${kube.kubeconfig.files.join(', ')}); it is not monitored`, { component: 'kube' });
 
+    // The default jobs of the monitored contexts; when they change, the configuration is recomposed.
+    let reload: (why: string) => void = () => {};
+    const cluster = new ClusterMonitor({
+      kube,
+      settings: () => settings.get().cluster ?? {},
+      logger: (level, msg, f) => log(level, msg, { component: 'cluster', ...f }),
+      changed: () => reload('the default jobs of the monitored contexts changed'),
+    });
+    cluster.start();
+    stops.push(() => cluster.stop());
+
     // Exemplars live in memory (as in Prometheus); storage.exemplars.max_exemplars sizes the buffer.
     const exemplars = new ExemplarStorage(DEFAULT_MAX_EXEMPLARS);
     const now = (): number => Date.now();
@@ -154,6 +172,14 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       ...storageRoutes({ storage, exemplars, parserOptions }),
       ...scrapeRoutes(() => scrape),
       ...kubeRoutes({ contexts: kube, persist: (monitored, all) => settings.update({ contexts: { monitored, all } }) }),
+      ...clusterRoutes({
+        monitor: cluster,
+        settings: () => settings.get().cluster ?? {},
+        persist: (next) => {
+          settings.update({ cluster: next });
+          cluster.settingsChanged();
+        },
+      }),
       ...healthRoutes(),
       ...statusRoutes({
         buildInfo: buildInfo(),
@@ -202,16 +228,31 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       demo = await startDemo({ cluster: demoClusterWithHistory(storage, log) });
       stops.push(() => demo!.close());
     }
-    let yamlText: string;
+    let baseYaml: string;
     if (opts.configFile) {
       // Load once on its own so errors point at the user's file and lines.
-      const userCfg = loadConfigFile(opts.configFile);
-      yamlText = userCfg.text;
+      baseYaml = loadConfigFile(opts.configFile).text;
     } else {
-      yamlText = defaultConfigYaml(selfAddress);
+      baseYaml = defaultConfigYaml(selfAddress);
     }
-    if (demo) yamlText = withExtraScrapeConfigs(yamlText, demo.scrapeConfigYaml(opts.demoInterval ?? '5s'));
-    config = opts.configFile && !demo ? loadConfigFile(opts.configFile) : loadConfig(yamlText, opts.configFile ?? '');
+    if (demo) baseYaml = withExtraScrapeConfigs(baseYaml, demo.scrapeConfigYaml(opts.demoInterval ?? '5s'));
+    // The first configuration waits (briefly) for the permission probes, so that jobs the cluster
+    // refuses are not started only to be removed.
+    await cluster.ready(3000);
+    const compose = (): VigilConfig => {
+      const generated = opts.defaultJobs === false ? '' : cluster.scrapeConfigsYaml();
+      const composed = withScrapeConfigs(baseYaml, generated);
+      if (composed.overridden.length > 0) log('info', `config: the file's own scrape configs replace the default jobs ${composed.overridden.join(', ')}`);
+      if (composed.added.length === 0) return opts.configFile && !demo ? loadConfigFile(opts.configFile) : loadConfig(baseYaml, opts.configFile ?? '');
+      try {
+        return loadConfig(composed.yaml, opts.configFile ?? '');
+      } catch (e) {
+        // A defect of the generated jobs must not stop the user's own configuration.
+        log('error', `config: the default jobs could not be loaded, running without them: ${(e as Error).message}`);
+        return opts.configFile && !demo ? loadConfigFile(opts.configFile) : loadConfig(baseYaml, opts.configFile ?? '');
+      }
+    };
+    config = compose();
     for (const w of config.warnings) log('warn', `config: ${w.message}`, { line: w.line });
     warnUnevaluatedRules(config, log);
 
@@ -232,9 +273,19 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       engine.setQueryLogger((e) => queryLog.log('INFO', 'engine.go', 'promql query logged', { ...e }));
     }
     const kubeTransports = new KubeTransports(kube);
+    const kubeStateTargets = new KubeStateTargets({
+      kube,
+      factory: opts.kubeState ?? (() => ({ start() {}, stop() {}, synced: true, render: () => '' })),
+      logger: (level, msg, f) => log(level, msg, { component: 'cluster', ...f }),
+      realScraped: (_context, clusterLabel) => {
+        const f = scrape?.findActive((t) => t.health === 'up' && t.get('job') === 'kube-state-metrics' && t.get('cluster') === clusterLabel && labelsGet(t.discoveredLabels, ROLE_LABEL) !== 'kube-state');
+        return f ? `the cluster's own kube-state-metrics is scraped (${f.pool}, ${f.target.url()})` : null;
+      },
+    });
+    stops.push(() => kubeStateTargets.stop());
     scrape = new ScrapeManager({
       appendable: storage,
-      transportFor: ({ target, config: c }) => kubeTransports.resolve(target, c),
+      transportFor: ({ target, config: c }) => kubeStateTargets.resolve(target) ?? kubeTransports.resolve(target, c),
       exemplars: { add: (lset, e) => (exemplars.capacity > 0 ? exemplars.add(lset, e) : undefined) },
       logger: (level, msg) => log(level, msg, { component: 'scrape' }),
     });
@@ -243,12 +294,22 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     const discovery = new DiscoveryManager((sets) => scrape!.sync(sets), { logger: (level, msg, f) => log(level, msg, { component: 'discovery', ...f }), kube });
     stops.push(() => discovery.stop());
     discovery.applyConfig(new Map(config.scrapeConfigs.map((sc) => [sc.jobName, sc])));
+    reload = (why) => {
+      const next = compose();
+      config = next;
+      scrape!.applyConfig(next);
+      discovery.applyConfig(new Map(next.scrapeConfigs.map((sc) => [sc.jobName, sc])));
+      log('info', `configuration reloaded: ${why}`, { jobs: next.scrapeConfigs.length });
+    };
 
     return {
       url: server.url,
       routes,
       storage,
-      config,
+      get config() {
+        return config!;
+      },
+      cluster,
       retention,
       kube,
       onEvent(fn) {

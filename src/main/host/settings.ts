@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDuration } from '../../common/model/time';
 import { parseBase2Bytes } from '../config/yamlwalk';
+import { validateClusterSettings, type ClusterSettings } from '../cluster/settings';
 
 /** SETTINGS_FILE is the settings file's name in the data folder. */
 export const SETTINGS_FILE = 'settings.json';
@@ -29,6 +30,8 @@ export interface Settings {
     /** clusterLabels give a context's series another `cluster` label than its name. */
     clusterLabels?: Record<string, string>;
   };
+  /** cluster holds the choices about the default jobs of the monitored contexts (cluster/settings.ts). */
+  cluster?: ClusterSettings;
 }
 
 /** DEFAULT_RETENTION_TIME and DEFAULT_RETENTION_SIZE are the retention of a laptop. */
@@ -106,6 +109,7 @@ export class SettingsStore {
     );
     if (next.retention && Object.keys(next.retention).length === 0) delete next.retention;
     if (next.contexts && Object.keys(next.contexts).length === 0) delete next.contexts;
+    if (next.cluster && Object.keys(next.cluster).length === 0) delete next.cluster;
     const tmp = `${this.file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
     fs.renameSync(tmp, this.file);
@@ -131,7 +135,8 @@ export function validateSettings(v: unknown, file: string): Settings {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`${file}: expected a JSON object`);
   const o = v as Record<string, unknown>;
   const out: Settings = {};
-  for (const k of Object.keys(o)) if (k !== 'retention' && k !== 'contexts') throw new Error(`${file}: unknown setting ${JSON.stringify(k)}`);
+  for (const k of Object.keys(o)) if (k !== 'retention' && k !== 'contexts' && k !== 'cluster') throw new Error(`${file}: unknown setting ${JSON.stringify(k)}`);
+  if (o.cluster !== undefined) out.cluster = validateClusterSettings(o.cluster, file);
   if (o.contexts !== undefined) {
     const c = o.contexts as Record<string, unknown>;
     if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new Error(`${file}: contexts must be an object`);

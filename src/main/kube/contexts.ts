@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { createAuthenticator } from './credentials';
 import { KubeClient, readEndpoint } from './client';
 import { KubeError } from './errors';
+import { namespacesAllowed, type NamespaceScope } from './access';
 import { SharedInformers } from './informers';
 import { emptyAuthInfo, formatProblem, loadKubeconfig, type Kubeconfig, type KubeconfigSource } from './kubeconfig';
 import type { LimiterOptions } from './limiter';
@@ -27,8 +28,13 @@ export interface ContextStatus extends ContextInfo {
   error: string;
   /** denied lists permissions the API server refused (RBAC). */
   denied: string[];
+  /** notes say what Vigil does differently in the context and why (skipped jobs, a namespace fallback). */
+  notes: string[];
   server: string;
 }
+
+/** SCOPE_TTL_MS is how long a namespace fallback's answer is reused. */
+const SCOPE_TTL_MS = 10 * 60_000;
 
 /** KubeContextsOptions configure a KubeContexts. */
 export interface KubeContextsOptions {
@@ -63,6 +69,8 @@ export class KubeContexts {
   private lastText = '';
   /** informers are the shared watches of every context. */
   readonly informers = new SharedInformers();
+  private readonly notes = new Map<string, Map<string, string>>();
+  private readonly scopes = new Map<string, { at: number; scope: Promise<NamespaceScope> }>();
 
   constructor(private readonly o: KubeContextsOptions = {}) {
     this.logger = o.logger ?? nopLogger;
@@ -210,6 +218,7 @@ export class KubeContexts {
           state: client?.state ?? 'unknown',
           error: client?.lastError ?? '',
           denied: client ? [...client.denied.keys()].sort() : [],
+          notes: [...(this.notes.get(c.name)?.values() ?? [])],
           server: this.kc.clusters.get(c.value.cluster)?.value.server ?? '',
         };
       });
@@ -250,6 +259,34 @@ export class KubeContexts {
     family('vigil_kube_informer_objects', 'gauge', 'Objects held by informers.');
     for (const i of inf) lines.push(`vigil_kube_informer_objects{context=${q(i.context)},path=${q(i.path)}} ${i.store.size}`);
     return lines.join('\n') + '\n';
+  }
+
+  /**
+   * setNote records (or, with message '', clears) a note about a context under key: something
+   * Vigil does differently there and why, shown with the context's state.
+   */
+  setNote(context: string, key: string, message: string): void {
+    let m = this.notes.get(context);
+    if (message === '') {
+      m?.delete(key);
+      return;
+    }
+    if (m === undefined) this.notes.set(context, (m = new Map()));
+    m.set(key, message);
+  }
+
+  /**
+   * scope finds where a namespaced resource may be listed in a context whose user may not list it
+   * cluster-wide (see access.ts), remembered for 10 minutes so that every consumer asks once.
+   */
+  scope(context: string, resource: { resource: string; group?: string }, signal?: AbortSignal): Promise<NamespaceScope> {
+    const key = `${context}\x00${resource.group ?? ''}\x00${resource.resource}`;
+    const hit = this.scopes.get(key);
+    if (hit && Date.now() - hit.at < SCOPE_TTL_MS) return hit.scope;
+    const scope = namespacesAllowed(this.client(context), resource, this.namespaceOf(context), signal);
+    this.scopes.set(key, { at: Date.now(), scope });
+    scope.catch(() => this.scopes.delete(key));
+    return scope;
   }
 
   /** namespaceOf is a context's default namespace ('' when it sets none). */

@@ -19,3 +19,5 @@ export type { ScrapeTransport, ScrapeResponse, ScrapeFetchOptions } from './tran
 export { Target, populateLabels, targetsFromGroup, globalUrl } from './target';
 export type { TargetHealth, PopulateResult } from './target';
 export { scrapeRoutes, scrapeSelfMetrics } from './routes';
+export { SyntheticTransport } from './synthetic';
+export type { SyntheticSource } from './synthetic';

@@ -19,7 +19,7 @@ import { JsonLogFiles } from '../util/jsonlog';
 import { ScrapePool } from './pool';
 import type { TransportResolver } from './pool';
 import type { ScrapeTransport } from './transport';
-import { globalUrl } from './target';
+import { globalUrl, type Target } from './target';
 
 /** ScrapeManagerOptions configure a ScrapeManager. */
 export interface ScrapeManagerOptions {
@@ -195,6 +195,17 @@ export class ScrapeManager {
     }
     view.active.sort((a, b) => (a.scrapePool === b.scrapePool ? (a.scrapeUrl < b.scrapeUrl ? -1 : a.scrapeUrl > b.scrapeUrl ? 1 : 0) : a.scrapePool < b.scrapePool ? -1 : 1));
     return view;
+  }
+
+  /**
+   * findActive returns the first active target (in pool order) that pred accepts, with its pool;
+   * a cheap question for other subsystems ("is the cluster's own kube-state-metrics scraped?").
+   */
+  findActive(pred: (t: Target, pool: string) => boolean): { pool: string; target: Target } | null {
+    for (const [name, pool] of this.pools) {
+      for (const l of pool.activeLoops()) if (pred(l.target, name)) return { pool: name, target: l.target };
+    }
+    return null;
   }
 
   /**

@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     let promLog = '';
     prom.stderr!.on('data', (d: Buffer) => (promLog = (promLog + d.toString()).slice(-20000)));
     children.push(prom);
-    const vParity = await startCore({ dataDir: path.join(dir, 'v-parity'), configFile: path.join(dir, 'parity.yml'), host: '127.0.0.1', port: 0, demo: false, uiDir: null, logger: nopLogger, kubeconfig });
+    const vParity = await startCore({ dataDir: path.join(dir, 'v-parity'), configFile: path.join(dir, 'parity.yml'), host: '127.0.0.1', port: 0, demo: false, defaultJobs: false, uiDir: null, logger: nopLogger, kubeconfig });
     cores.push(vParity);
     const pools = PARITY_POOLS;
     const discovered = (base: string): Promise<Record<string, string[]>> => discoveredByPool(base);
@@ -174,7 +174,7 @@ scrape_configs:
     relabel_configs: [{source_labels: [__meta_kubernetes_pod_container_port_name], regex: metrics, action: keep}, {source_labels: [__meta_kubernetes_pod_name], target_label: pod_name}]
 `;
     fs.writeFileSync(path.join(dir, 'paths.yml'), pathsYaml);
-    const v = await startCore({ dataDir: path.join(dir, 'v-paths'), configFile: path.join(dir, 'paths.yml'), host: '127.0.0.1', port: 0, demo: false, uiDir: null, logger: nopLogger, kubeconfig, contexts: ['admin', 'viewer'] });
+    const v = await startCore({ dataDir: path.join(dir, 'v-paths'), configFile: path.join(dir, 'paths.yml'), host: '127.0.0.1', port: 0, demo: false, defaultJobs: false, uiDir: null, logger: nopLogger, kubeconfig, contexts: ['admin', 'viewer'] });
     cores.push(v);
     await until('every target of the paths run to be scraped', async () => ((await targets(v.url)).every((t) => t.health !== 'unknown') && (await targets(v.url)).length >= 16 ? true : undefined), 60_000);
     await sleep(2500);
@@ -193,7 +193,7 @@ scrape_configs:
     relabel_configs: [{source_labels: [__meta_kubernetes_pod_name], target_label: pod_name}, {source_labels: [__meta_kubernetes_pod_label_tier], target_label: tier}]
 `;
     fs.writeFileSync(path.join(dir, 'churn.yml'), churnYaml);
-    const c = await startCore({ dataDir: path.join(dir, 'v-churn'), configFile: path.join(dir, 'churn.yml'), host: '127.0.0.1', port: 0, demo: false, uiDir: null, logger: nopLogger, kubeconfig, contexts: ['admin'] });
+    const c = await startCore({ dataDir: path.join(dir, 'v-churn'), configFile: path.join(dir, 'churn.yml'), host: '127.0.0.1', port: 0, demo: false, defaultJobs: false, uiDir: null, logger: nopLogger, kubeconfig, contexts: ['admin'] });
     cores.push(c);
     const churnPod = (name: string, tier: string): Json => {
       const p = pod(name, '198.18.2.1', 'node-a', { app: 'churn', tier });

@@ -20,6 +20,8 @@ import type { KubeContexts } from '../../kube/contexts';
 import { KubeContexts as Contexts } from '../../kube/contexts';
 import { AuthError, type AuthMaterial, type Authenticator } from '../../kube/auth';
 import type { Informer, Keyed } from '../../kube/informer';
+import { KubeError } from '../../kube/errors';
+import { namespacesAllowed, type NamespaceScope } from '../../kube/access';
 import { SharedInformers } from '../../kube/informers';
 import { COLLECTIONS, watchSpec } from '../../kube/objects';
 export { collectionPath } from '../../kube/objects';
@@ -60,6 +62,16 @@ interface ContextTarget {
   /** namespace is the context's own namespace (for namespaces.own_namespace). */
   namespace: string;
   informers: SharedInformers;
+  /** scope finds the namespaces a resource may be listed in when listing it cluster-wide is refused. */
+  scope(resource: { resource: string; group: string }): Promise<NamespaceScope>;
+  /** note records (message '' clears) what the run does differently in the context. */
+  note(key: string, message: string): void;
+}
+
+/** apiGroupOf is the API group of a collection ('' for the core group). */
+function apiGroupOf(kind: ObjectKind): string {
+  const m = /^\/apis\/([^/]+)\//.exec(COLLECTIONS[kind].prefix);
+  return m ? m[1]! : '';
 }
 
 /** ContextRun is the discovery of one role in one context. */
@@ -67,8 +79,11 @@ class ContextRun {
   private readonly opts: RoleOptions;
   private readonly kinds: ObjectKind[];
   private readonly informers = new Map<ObjectKind, Informer<KubeObject & Keyed>[]>();
-  private readonly releases: (() => void)[] = [];
-  private readonly unsubs: (() => void)[] = [];
+  /** handles release each kind's informers and unsubscribe from them. */
+  private readonly handles = new Map<ObjectKind, (() => void)[]>();
+  /** fallbacks are the kinds whose cluster-wide list was refused and that moved to namespaces. */
+  private readonly fallbacks = new Set<ObjectKind>();
+  private stopped = false;
   private readonly deps = new DependencyIndex();
   private readonly dirty = new Set<string>();
   private readonly emitted = new Set<string>();
@@ -116,26 +131,65 @@ class ContextRun {
   }
 
   start(): void {
-    for (const kind of this.kinds) {
-      const list: Informer<KubeObject & Keyed>[] = [];
-      const nss = COLLECTIONS[kind].namespaced ? this.namespaces() : [''];
-      for (const ns of nss) {
-        const sel = this.selector(kind);
-        const { informer, release } = this.ctx.informers.acquire(this.ctx.client, watchSpec<KubeObject & Keyed>(kind, ns, sel));
-        list.push(informer);
-        this.releases.push(release);
-        this.unsubs.push(
-          informer.on({
-            add: (o) => this.change(kind, 'add', o, undefined, o),
-            update: (old, o) => this.change(kind, 'update', o, old, o),
-            delete: (o) => this.change(kind, 'delete', o, o, undefined),
-            synced: () => this.maybeStart(),
-            error: (e) => this.logger('warn', `kubernetes discovery: ${e.message}`, { role: this.cfg.role, context: this.ctx.name }),
-          }),
-        );
-      }
-      this.informers.set(kind, list);
+    for (const kind of this.kinds) this.watchKind(kind, COLLECTIONS[kind].namespaced ? this.namespaces() : ['']);
+    this.maybeStart();
+  }
+
+  /** watchKind (re)acquires the informers of a kind, one per namespace ('' for all). */
+  private watchKind(kind: ObjectKind, nss: string[]): void {
+    for (const h of this.handles.get(kind) ?? []) h();
+    const list: Informer<KubeObject & Keyed>[] = [];
+    const handles: (() => void)[] = [];
+    const clusterWide = nss.length === 1 && nss[0] === '';
+    for (const ns of nss) {
+      const { informer, release } = this.ctx.informers.acquire(this.ctx.client, watchSpec<KubeObject & Keyed>(kind, ns, this.selector(kind)));
+      list.push(informer);
+      const unsub = informer.on({
+        add: (o) => this.change(kind, 'add', o, undefined, o),
+        update: (old, o) => this.change(kind, 'update', o, old, o),
+        delete: (o) => this.change(kind, 'delete', o, o, undefined),
+        synced: () => this.maybeStart(),
+        error: (e) => {
+          this.logger('warn', `kubernetes discovery: ${e.message}`, { role: this.cfg.role, context: this.ctx.name });
+          if (clusterWide && COLLECTIONS[kind].namespaced && e instanceof KubeError && e.kind === 'forbidden') void this.fallBack(kind);
+        },
+      });
+      handles.push(() => {
+        unsub();
+        release();
+      });
     }
+    this.informers.set(kind, list);
+    this.handles.set(kind, handles);
+  }
+
+  /**
+   * fallBack handles a refused cluster-wide list of a namespaced kind: discovery continues in the
+   * namespaces the user may list it in (the cluster's namespaces when they may be listed, else the
+   * context's namespace, each checked with an access review). With none, the cluster-wide watch
+   * keeps retrying, so a permission granted later is picked up.
+   */
+  private async fallBack(kind: ObjectKind): Promise<void> {
+    if (this.fallbacks.has(kind) || this.stopped) return;
+    this.fallbacks.add(kind);
+    const resource = COLLECTIONS[kind].resource;
+    let scope: NamespaceScope;
+    try {
+      scope = await this.ctx.scope({ resource, group: apiGroupOf(kind) });
+    } catch (e) {
+      this.fallbacks.delete(kind);
+      this.logger('warn', `kubernetes discovery: cannot find the namespaces where ${resource} may be listed: ${(e as Error).message}`, { role: this.cfg.role, context: this.ctx.name });
+      return;
+    }
+    if (this.stopped) return;
+    const key = `discovery/${resource}`;
+    if (scope.namespaces.length === 0) {
+      this.ctx.note(key, `listing ${resource} is refused cluster-wide and in every namespace checked (${scope.how}); ${this.cfg.role} discovery finds nothing until it is allowed`);
+      return;
+    }
+    this.ctx.note(key, `listing ${resource} is refused cluster-wide: watching the namespaces ${scope.namespaces.join(', ')} (${scope.how})`);
+    this.logger('info', `kubernetes discovery: listing ${resource} cluster-wide is refused; watching ${scope.namespaces.length} namespaces instead`, { role: this.cfg.role, context: this.ctx.name });
+    this.watchKind(kind, scope.namespaces);
     this.maybeStart();
   }
 
@@ -203,9 +257,10 @@ class ContextRun {
 
   /** stop releases the informers and removes every group this run emitted. */
   stop(): void {
+    this.stopped = true;
     if (this.timer !== null) clearTimeout(this.timer);
-    for (const u of this.unsubs) u();
-    for (const r of this.releases) r();
+    for (const hs of this.handles.values()) for (const h of hs) h();
+    this.handles.clear();
     if (this.emitted.size > 0) this.up([...this.emitted].map((source) => emptyTargetGroup(source)));
     this.emitted.clear();
   }
@@ -276,13 +331,15 @@ export class KubernetesDiscoverer implements Discoverer {
     if (c.apiServer !== '') {
       const host = new URL(c.apiServer).host;
       this.apiClient ??= apiServerClient(c);
-      return [{ name: host, clusterLabel: host, client: this.apiClient, namespace: '', informers: (this.ownInformers ??= new SharedInformers()) }];
+      const client = this.apiClient;
+      return [{ name: host, clusterLabel: host, client, namespace: '', informers: (this.ownInformers ??= new SharedInformers()), scope: (r) => namespacesAllowed(client, r, ''), note: () => {} }];
     }
     if (c.kubeconfigFile !== '') {
       this.own ??= new Contexts({ source: { explicit: c.kubeconfigFile }, logger: this.o.logger, env: this.o.env });
       const name = c.context || this.own.currentContext();
       if (name === '') throw new Error(`${c.kubeconfigFile} has no current-context; set context: in the kubernetes_sd_configs entry`);
-      return [{ name, clusterLabel: this.own.clusterLabel(name), client: this.own.client(name), namespace: this.own.namespaceOf(name), informers: this.own.informers }];
+      const own = this.own;
+      return [{ name, clusterLabel: own.clusterLabel(name), client: own.client(name), namespace: own.namespaceOf(name), informers: own.informers, scope: (r) => own.scope(name, r), note: (k, m) => own.setNote(name, k, m) }];
     }
     const kube = this.o.kube;
     if (!kube) throw new Error('no kubeconfig is loaded: set api_server or kubeconfig_file');
@@ -290,7 +347,7 @@ export class KubernetesDiscoverer implements Discoverer {
     const out: ContextTarget[] = [];
     for (const name of names) {
       try {
-        out.push({ name, clusterLabel: kube.clusterLabel(name), client: kube.client(name), namespace: kube.namespaceOf(name), informers: kube.informers });
+        out.push({ name, clusterLabel: kube.clusterLabel(name), client: kube.client(name), namespace: kube.namespaceOf(name), informers: kube.informers, scope: (r) => kube.scope(name, r), note: (k, m) => kube.setNote(name, k, m) });
       } catch (e) {
         this.o.logger('error', (e as Error).message, { context: name });
       }
