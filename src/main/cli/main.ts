@@ -100,6 +100,20 @@ const COMMANDS: Command[] = [
     run: async ({ flags, positional }, out, err) => (await import('./conformance')).conformanceCommand(flags, positional, out, err),
   },
   {
+    name: 'config',
+    summary: 'show the configuration Vigil runs, or (--defaults) the scrape jobs it generates for Kubernetes contexts',
+    usage: 'vigil config show [--defaults] [--context NAME]... [--config FILE] [--kubeconfig FILE] [--offline]',
+    flags: [
+      { name: 'defaults', boolean: true, help: 'only the default jobs of the contexts (a prometheus.yml to copy and override)' },
+      { name: 'config', placeholder: 'FILE', help: 'your configuration file, to show it with the default jobs it does not replace' },
+      KUBE_FLAGS[0]!,
+      { name: 'context', placeholder: 'NAME', repeatable: true, help: 'a context (repeat for several; default: the monitored ones)' },
+      { name: 'offline', boolean: true, help: 'do not ask the API servers what the user may do' },
+      DATA_FLAG,
+    ],
+    run: async ({ flags, positional, lists }, out, err) => (await import('./config')).configCommand(flags, positional, lists, out, err),
+  },
+  {
     name: 'check',
     summary: 'validate a configuration or rule file: vigil check config FILE | vigil check rules FILE...',
     usage: 'vigil check config FILE\n       vigil check rules FILE...',

@@ -174,6 +174,7 @@ function podsJob(l: Lines, c: ContextDefaults): void {
   l.add(6, 'action: drop');
   l.add(4, '- action: labelmap');
   l.add(6, 'regex: __meta_kubernetes_pod_label_(.+)');
+  setJob(l, 'kubernetes-pods');
   copy(l, '__meta_kubernetes_namespace', 'namespace');
   copy(l, '__meta_kubernetes_pod_name', 'pod');
   copy(l, '__meta_kubernetes_pod_node_name', 'node');
@@ -186,6 +187,7 @@ function serviceEndpointsJob(l: Lines, c: ContextDefaults): void {
   annotationRules(l, 'service');
   l.add(4, '- action: labelmap');
   l.add(6, 'regex: __meta_kubernetes_service_label_(.+)');
+  setJob(l, 'kubernetes-service-endpoints');
   copy(l, '__meta_kubernetes_namespace', 'namespace');
   copy(l, '__meta_kubernetes_service_name', 'service');
   copy(l, '__meta_kubernetes_pod_node_name', 'node');

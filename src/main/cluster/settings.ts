@@ -24,7 +24,7 @@ export interface ClusterSettings {
 }
 
 /** MIN_INTERVAL_MS keeps the default jobs from hammering API servers. */
-const MIN_INTERVAL_MS = 5_000;
+const MIN_INTERVAL_MS = 1_000;
 
 /** checkInterval validates a scrape interval; throws naming where it was given. */
 export function checkInterval(s: string, where: string): string {
@@ -34,7 +34,7 @@ export function checkInterval(s: string, where: string): string {
   } catch (e) {
     throw new Error(`${where}: invalid duration ${JSON.stringify(s)}: ${(e as Error).message}`);
   }
-  if (ms < MIN_INTERVAL_MS) throw new Error(`${where}: ${s} is shorter than the shortest interval of the default jobs (5s)`);
+  if (ms < MIN_INTERVAL_MS) throw new Error(`${where}: ${s} is shorter than the shortest interval of the default jobs (1s)`);
   return s;
 }
 
