@@ -5,7 +5,7 @@
  */
 import type { KubeClient } from '../kube/client';
 import { KubeError } from '../kube/errors';
-import type { Keyed, Informer } from '../kube/informer';
+import type { Informer } from '../kube/informer';
 import type { SharedInformers } from '../kube/informers';
 import { COLLECTIONS, watchSpec, type WatchedObject } from '../kube/objects/collections';
 import type { Logger } from '../util/log';
@@ -153,36 +153,49 @@ export class KubeState {
 
   /** renderText is render as a string. */
   renderText(): string {
-    const w = new Lines();
+    const groups: RenderGroup[] = [];
     let i = 0;
     while (i < this.collections.length) {
       // The collections of one resource are consecutive (one per namespace, in the given order).
       const r = this.collections[i]!.resource;
       let j = i;
       while (j < this.collections.length && this.collections[j]!.resource === r) j++;
-      this.renderResource(r, this.collections.slice(i, j), w);
+      const cols = this.collections.slice(i, j);
+      // Only listed, not refused collections are written; a missing first one writes no headers (as in KSM).
+      const live = (c: Collection): boolean => c.informer?.hasSynced === true && c.refused === null;
+      groups.push({ resource: r, first: live(cols[0]!) ? cols[0]!.informer!.store.values() : null, rest: cols.slice(1).filter(live).map((c) => c.informer!.store.values()), firstSize: live(cols[0]!) ? cols[0]!.informer!.store.size : 0 });
       i = j;
     }
-    return w.out.join('');
+    return renderGroups(groups, this.bases);
   }
+}
 
-  private renderResource(r: Resource<never>, cols: Collection[], w: Lines): void {
-    const stores = cols.filter((c) => c.informer?.hasSynced === true && c.refused === null).map((c) => c.informer!.store);
-    if (stores.length === 0) return;
+/** RenderGroup is one resource's collections: the first (which decides the headers) and the others. */
+interface RenderGroup {
+  resource: Resource<never>;
+  first: Iterable<object> | null;
+  firstSize: number;
+  rest: Iterable<object>[];
+}
+
+function renderGroups(groups: RenderGroup[], bases: WeakMap<object, string>): string {
+  const w = new Lines();
+  for (const g of groups) {
+    const stores = [...(g.first ? [[...g.first]] : []), ...g.rest.map((r) => [...r])];
+    if (stores.length === 0) continue;
     // KSM writes a family's HELP and TYPE when its first store (the first namespace's) has objects.
-    const first = cols[0]!;
-    const headers = stores[0] === first.informer?.store && stores[0].size > 0;
-    const base = r.base as (o: Keyed) => string;
-    for (const f of r.families) {
+    const headers = g.first !== null && g.firstSize > 0;
+    const base = g.resource.base as (o: object) => string;
+    for (const f of g.resource.families) {
       if (headers) w.text(header(f.name, f.help, f.type, f.stable));
       const pre = f.name + '{';
-      const series = f.series as (o: Keyed, w: Lines) => void;
+      const series = f.series as (o: object, w: Lines) => void;
       for (const s of stores) {
-        for (const o of s.values()) {
-          let b = this.bases.get(o);
+        for (const o of s) {
+          let b = bases.get(o);
           if (b === undefined) {
             b = base(o);
-            this.bases.set(o, b);
+            bases.set(o, b);
           }
           w.at(pre + b);
           series(o, w);
@@ -190,4 +203,19 @@ export class KubeState {
       }
     }
   }
+  return w.out.join('');
+}
+
+/**
+ * renderObjects renders trimmed objects without informers (tests, benchmarks): for each resource,
+ * its collections in order (one per namespace; the first decides the headers, as in KSM).
+ */
+export function renderObjects(input: Partial<Record<ResourceName, object[][]>>): string {
+  const groups: RenderGroup[] = [];
+  for (const r of RESOURCES) {
+    const cols = input[r.name as ResourceName];
+    if (cols === undefined || cols.length === 0) continue;
+    groups.push({ resource: r, first: cols[0]!, firstSize: cols[0]!.length, rest: cols.slice(1) });
+  }
+  return renderGroups(groups, new WeakMap());
 }
