@@ -20,7 +20,7 @@ const KIND: Record<ResourceName, keyof typeof TRIMMERS> = {
 
 /** render trims raw objects of one resource (one collection) and renders them. */
 export function render(resource: ResourceName, raws: unknown[]): string {
-  return renderObjects({ [resource]: [raws.map((r) => TRIMMERS[KIND[resource]](r))] });
+  return renderObjects({ [resource]: [raws.map((r) => TRIMMERS[KIND[resource]](r))] }).toString('utf8');
 }
 
 /** series returns the series lines of one family (exactly that name), in written order. */

@@ -31,28 +31,59 @@ export function header(name: string, help: string, type: string, stable: boolean
   return `# HELP ${name} ${stable ? '[STABLE] ' : ''}${help}\n# TYPE ${name} ${type}\n`;
 }
 
+/** CHUNK is how much text Lines gathers in a string before it turns it into a Buffer. */
+const CHUNK = 1 << 16;
+
 /**
- * Lines collects one family's series for the objects of a collection: `at(prefix)` names the
- * object's first part of each line (`name{base labels`), `add(extra, value)` writes one series
- * with the extra labels (`k="v",...`, already escaped) after the object's own.
+ * Lines writes the exposition: `at(prefix, base)` names the object whose series follow (prefix
+ * is `name{`, base its escaped base labels), `add(extra, value)` writes one series with the extra
+ * labels (`k="v",...`, already escaped) after the object's own. Text gathers in a string and
+ * moves into one growing Buffer every 64 KiB (a 15,000-pod cluster writes ~60 MB; sizeHint, the
+ * size of the last render, saves the regrowing).
  */
 export class Lines {
-  /** out holds the text written so far (joined by the caller). */
-  readonly out: string[] = [];
+  private buf: Buffer;
+  private pos = 0;
+  private s = '';
   private prefix = '';
+  private base = '';
 
-  /** at starts the series of one object: prefix is `name{base labels` (no closing brace). */
-  at(prefix: string): void {
+  constructor(sizeHint = 0) {
+    this.buf = Buffer.allocUnsafe(Math.max(CHUNK * 4, Math.ceil(sizeHint * 1.1)));
+  }
+
+  /** at starts the series of one object. */
+  at(prefix: string, base: string): void {
     this.prefix = prefix;
+    this.base = base;
   }
 
   /** add writes a series of the current object. */
   add(extra: string, value: number): void {
-    this.out.push(extra === '' ? `${this.prefix}} ${formatValue(value)}\n` : `${this.prefix},${extra}} ${formatValue(value)}\n`);
+    this.s += extra === '' ? this.prefix + this.base + '} ' + formatValue(value) + '\n' : this.prefix + this.base + ',' + extra + '} ' + formatValue(value) + '\n';
+    if (this.s.length > CHUNK) this.flush();
   }
 
   /** text appends raw text (headers). */
-  text(s: string): void {
-    this.out.push(s);
+  text(t: string): void {
+    this.s += t;
+    if (this.s.length > CHUNK) this.flush();
+  }
+
+  private flush(): void {
+    const need = this.pos + this.s.length * 3;
+    if (need > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(grown, 0, 0, this.pos);
+      this.buf = grown;
+    }
+    this.pos += this.buf.write(this.s, this.pos, 'utf8');
+    this.s = '';
+  }
+
+  /** buffer returns everything written. */
+  buffer(): Buffer {
+    if (this.s !== '') this.flush();
+    return this.buf.subarray(0, this.pos);
   }
 }

@@ -78,6 +78,8 @@ export class KubeState {
   private collections: Collection[] = [];
   /** bases caches each object's base labels (objects are replaced on update, so entries stay right). */
   private readonly bases = new WeakMap<object, string>();
+  /** lastSize is the last render's size (the next one allocates about as much at once). */
+  private lastSize = 0;
 
   constructor(o: KubeStateOptions) {
     this.o = o;
@@ -146,13 +148,13 @@ export class KubeState {
     return this.collections.map((c) => ({ resource: c.resource.name as ResourceName, namespace: c.namespace, synced: c.informer?.hasSynced === true, refused: c.refused !== null, objects: c.informer?.store.size ?? 0, lastError: c.informer?.lastError ?? '' }));
   }
 
-  /** render writes the exposition of every synced, not refused collection (text format 0.0.4). */
-  render(): Buffer {
-    return Buffer.from(this.renderText(), 'utf8');
-  }
-
   /** renderText is render as a string. */
   renderText(): string {
+    return this.render().toString('utf8');
+  }
+
+  /** render writes the exposition of every synced, not refused collection (text format 0.0.4). */
+  render(): Buffer {
     const groups: RenderGroup[] = [];
     let i = 0;
     while (i < this.collections.length) {
@@ -163,59 +165,73 @@ export class KubeState {
       const cols = this.collections.slice(i, j);
       // Only listed, not refused collections are written; a missing first one writes no headers (as in KSM).
       const live = (c: Collection): boolean => c.informer?.hasSynced === true && c.refused === null;
-      groups.push({ resource: r, first: live(cols[0]!) ? cols[0]!.informer!.store.values() : null, rest: cols.slice(1).filter(live).map((c) => c.informer!.store.values()), firstSize: live(cols[0]!) ? cols[0]!.informer!.store.size : 0 });
+      groups.push({ resource: r, first: live(cols[0]!) ? cols[0]!.informer!.store : null, rest: cols.slice(1).filter(live).map((c) => c.informer!.store), firstSize: live(cols[0]!) ? cols[0]!.informer!.store.size : 0 });
       i = j;
     }
-    return renderGroups(groups, this.bases);
+    const out = renderGroups(groups, this.bases, this.lastSize);
+    this.lastSize = out.length;
+    return out;
   }
+}
+
+/** Objects are a collection's objects (an informer's store, or an array), read once per family. */
+interface Objects {
+  values(): IterableIterator<object>;
 }
 
 /** RenderGroup is one resource's collections: the first (which decides the headers) and the others. */
 interface RenderGroup {
   resource: Resource<never>;
-  first: Iterable<object> | null;
+  first: Objects | null;
   firstSize: number;
-  rest: Iterable<object>[];
+  rest: Objects[];
 }
 
-function renderGroups(groups: RenderGroup[], bases: WeakMap<object, string>): string {
-  const w = new Lines();
+function renderGroups(groups: RenderGroup[], bases: WeakMap<object, string>, sizeHint = 0): Buffer {
+  const w = new Lines(sizeHint);
   for (const g of groups) {
-    const stores = [...(g.first ? [[...g.first]] : []), ...g.rest.map((r) => [...r])];
-    if (stores.length === 0) continue;
+    const cols = [...(g.first ? [g.first] : []), ...g.rest];
+    if (cols.length === 0) continue;
     // KSM writes a family's HELP and TYPE when its first store (the first namespace's) has objects.
     const headers = g.first !== null && g.firstSize > 0;
     const base = g.resource.base as (o: object) => string;
+    // The objects and their base labels, once per render (the labels cached across renders).
+    const objs: object[] = [];
+    const labels: string[] = [];
+    for (const c of cols) {
+      for (const o of c.values()) {
+        let b = bases.get(o);
+        if (b === undefined) {
+          b = base(o);
+          bases.set(o, b);
+        }
+        objs.push(o);
+        labels.push(b);
+      }
+    }
     for (const f of g.resource.families) {
       if (headers) w.text(header(f.name, f.help, f.type, f.stable));
       const pre = f.name + '{';
       const series = f.series as (o: object, w: Lines) => void;
-      for (const s of stores) {
-        for (const o of s) {
-          let b = bases.get(o);
-          if (b === undefined) {
-            b = base(o);
-            bases.set(o, b);
-          }
-          w.at(pre + b);
-          series(o, w);
-        }
+      for (let i = 0; i < objs.length; i++) {
+        w.at(pre, labels[i]!);
+        series(objs[i]!, w);
       }
     }
   }
-  return w.out.join('');
+  return w.buffer();
 }
 
 /**
  * renderObjects renders trimmed objects without informers (tests, benchmarks): for each resource,
  * its collections in order (one per namespace; the first decides the headers, as in KSM).
  */
-export function renderObjects(input: Partial<Record<ResourceName, object[][]>>): string {
+export function renderObjects(input: Partial<Record<ResourceName, object[][]>>, bases: WeakMap<object, string> = new WeakMap(), sizeHint = 0): Buffer {
   const groups: RenderGroup[] = [];
   for (const r of RESOURCES) {
     const cols = input[r.name as ResourceName];
     if (cols === undefined || cols.length === 0) continue;
     groups.push({ resource: r, first: cols[0]!, firstSize: cols[0]!.length, rest: cols.slice(1) });
   }
-  return renderGroups(groups, new WeakMap());
+  return renderGroups(groups, bases, sizeHint);
 }

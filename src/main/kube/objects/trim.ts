@@ -51,6 +51,43 @@ function s(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/**
+ * POOL shares the strings many objects repeat (namespaces, node names, images, label values,
+ * quantities, reasons...): JSON.parse makes a copy of each in every object, a cluster of 15,000
+ * pods holds a few thousand distinct ones. Bounded: it starts over when full.
+ */
+const POOL = new Map<string, string>();
+const POOL_MAX = 1 << 16;
+
+/**
+ * SHARED holds one copy of the parts many objects repeat whole (the labels, annotations, owners
+ * and containers of a Deployment's pods, the usual container states, Ready conditions), keyed by
+ * their JSON. Trimmed objects are never modified, so their parts can be shared. Bounded like POOL.
+ */
+const SHARED = new Map<string, unknown>();
+const SHARED_MAX = 1 << 14;
+
+/** shared returns the one copy of a trimmed part equal to v. */
+function shared<T>(v: T | undefined): T | undefined {
+  if (v === undefined) return undefined;
+  const key = JSON.stringify(v);
+  const p = SHARED.get(key);
+  if (p !== undefined) return p as T;
+  if (SHARED.size >= SHARED_MAX) SHARED.clear();
+  SHARED.set(key, v);
+  return v;
+}
+
+/** si is s for a string many objects share: the pooled copy. */
+function si(v: unknown): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  const p = POOL.get(v);
+  if (p !== undefined) return p;
+  if (POOL.size >= POOL_MAX) POOL.clear();
+  POOL.set(v, v);
+  return v;
+}
+
 function n(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
@@ -75,8 +112,7 @@ function strMap(v: unknown): StringMap | undefined {
   if (o === undefined) return undefined;
   const out: StringMap = {};
   for (const k of Object.keys(o)) {
-    const x = o[k];
-    out[k] = typeof x === 'string' ? x : '';
+    out[k] = si(o[k]) ?? '';
   }
   return out;
 }
@@ -113,23 +149,23 @@ function trimMeta(raw: unknown, want: MetaFields): ObjectMeta {
   const m = obj(raw) ?? {};
   const out: ObjectMeta = {};
   put(out, 'name', s(m['name']));
-  if (want.namespace) put(out, 'namespace', s(m['namespace']));
+  if (want.namespace) put(out, 'namespace', si(m['namespace']));
   if (want.uid) put(out, 'uid', s(m['uid']));
   if (want.labels) {
-    put(out, 'labels', strMap(m['labels']));
-    put(out, 'annotations', strMap(m['annotations']));
+    put(out, 'labels', shared(strMap(m['labels'])));
+    put(out, 'annotations', shared(strMap(m['annotations'])));
   }
   if (want.owners) {
     put(
       out,
       'ownerReferences',
-      structs(m['ownerReferences'], (ref) => {
+      shared(structs(m['ownerReferences'], (ref) => {
         const t: NonNullable<ObjectMeta['ownerReferences']>[number] = {};
-        put(t, 'kind', s(ref['kind']));
-        put(t, 'name', s(ref['name']));
+        put(t, 'kind', si(ref['kind']));
+        put(t, 'name', si(ref['name']));
         put(t, 'controller', b(ref['controller']));
         return t;
-      }),
+      })),
     );
   }
   if (want.created) put(out, 'creationTimestamp', time(m['creationTimestamp']));
@@ -144,8 +180,8 @@ function resourceList(v: unknown): ResourceList | undefined {
   for (const k of Object.keys(o)) {
     const x = o[k];
     // The API serializes quantities as strings; a number (hand-written JSON) reads as its decimal form.
-    if (typeof x === 'string') out[k] = x;
-    else if (typeof x === 'number' && Number.isFinite(x)) out[k] = String(x);
+    if (typeof x === 'string') out[k] = si(x)!;
+    else if (typeof x === 'number' && Number.isFinite(x)) out[k] = si(String(x))!;
   }
   return out;
 }
@@ -161,10 +197,14 @@ function trimRef(raw: unknown): ObjectReference | undefined {
 }
 
 function trimContainer(c: J): Container {
+  return shared(trimContainerOwn(c))!;
+}
+
+function trimContainerOwn(c: J): Container {
   const out: Container = {};
-  put(out, 'name', s(c['name']));
-  put(out, 'image', s(c['image']));
-  put(out, 'restartPolicy', s(c['restartPolicy']));
+  put(out, 'name', si(c['name']));
+  put(out, 'image', si(c['image']));
+  put(out, 'restartPolicy', si(c['restartPolicy']));
   const res = obj(c['resources']);
   if (res !== undefined) {
     const r: NonNullable<Container['resources']> = {};
@@ -177,9 +217,9 @@ function trimContainer(c: J): Container {
     'ports',
     structs(c['ports'], (p) => {
       const port: NonNullable<Container['ports']>[number] = {};
-      put(port, 'name', s(p['name']));
+      put(port, 'name', si(p['name']));
       put(port, 'containerPort', n(p['containerPort']));
-      put(port, 'protocol', s(p['protocol']));
+      put(port, 'protocol', si(p['protocol']));
       return port;
     }),
   );
@@ -190,17 +230,17 @@ function stateReason(v: unknown): ContainerStateReason | undefined {
   const o = obj(v);
   if (o === undefined) return undefined;
   const out: ContainerStateReason = {};
-  put(out, 'reason', s(o['reason']));
+  put(out, 'reason', si(o['reason']));
   return out;
 }
 
 function trimStatuses(v: unknown): ContainerStatus[] | undefined {
   return structs(v, (st) => {
     const out: ContainerStatus = {};
-    put(out, 'name', s(st['name']));
+    put(out, 'name', si(st['name']));
     put(out, 'containerID', s(st['containerID']));
-    put(out, 'image', s(st['image']));
-    put(out, 'imageID', s(st['imageID']));
+    put(out, 'image', si(st['image']));
+    put(out, 'imageID', si(st['imageID']));
     put(out, 'ready', b(st['ready']));
     put(out, 'restartCount', n(st['restartCount']));
     const state = obj(st['state']);
@@ -209,10 +249,10 @@ function trimStatuses(v: unknown): ContainerStatus[] | undefined {
       put(t, 'waiting', stateReason(state['waiting']));
       if (obj(state['running']) !== undefined) t.running = {};
       put(t, 'terminated', stateReason(state['terminated']));
-      out.state = t;
+      out.state = shared(t);
     }
     const last = stateReason(obj(st['lastState'])?.['terminated']);
-    if (last !== undefined) out.lastState = { terminated: last };
+    if (last !== undefined) out.lastState = shared({ terminated: last });
     return out;
   });
 }
@@ -229,8 +269,8 @@ export function trimPod(raw: unknown): Pod {
   const spec = obj(r['spec']);
   if (spec !== undefined) {
     const sp: NonNullable<Pod['spec']> = {};
-    put(sp, 'nodeName', s(spec['nodeName']));
-    put(sp, 'priorityClassName', s(spec['priorityClassName']));
+    put(sp, 'nodeName', si(spec['nodeName']));
+    put(sp, 'priorityClassName', si(spec['priorityClassName']));
     put(sp, 'hostNetwork', b(spec['hostNetwork']));
     put(sp, 'containers', structs(spec['containers'], trimContainer));
     put(sp, 'initContainers', structs(spec['initContainers'], trimContainer));
@@ -240,12 +280,12 @@ export function trimPod(raw: unknown): Pod {
   if (status !== undefined) {
     const st: NonNullable<Pod['status']> = {};
     put(st, 'podIP', s(status['podIP']));
-    put(st, 'hostIP', s(status['hostIP']));
-    put(st, 'phase', s(status['phase']));
+    put(st, 'hostIP', si(status['hostIP']));
+    put(st, 'phase', si(status['phase']));
     put(st, 'startTime', time(status['startTime']));
     // Only Ready conditions are read (discovery's podReady the first, kube_pod_status_ready each).
     const ready = conditions(status['conditions'], READY, false);
-    if (ready !== undefined && ready.length > 0) st.conditions = ready;
+    if (ready !== undefined && ready.length > 0) st.conditions = shared(ready);
     put(st, 'containerStatuses', trimStatuses(status['containerStatuses']));
     put(st, 'initContainerStatuses', trimStatuses(status['initContainerStatuses']));
     if (!isEmpty(st)) out.status = st;
@@ -303,8 +343,8 @@ export function trimNode(raw: unknown): Node {
       'conditions',
       structs(status['conditions'], (c) => {
         const t: NonNullable<NonNullable<Node['status']>['conditions']>[number] = {};
-        put(t, 'type', s(c['type']));
-        put(t, 'status', s(c['status']));
+        put(t, 'type', si(c['type']));
+        put(t, 'status', si(c['status']));
         return t;
       }),
     );
@@ -315,7 +355,8 @@ export function trimNode(raw: unknown): Node {
     const info = obj(status['nodeInfo']);
     if (info !== undefined) {
       const ni: NonNullable<NonNullable<Node['status']>['nodeInfo']> = {};
-      for (const k of ['kernelVersion', 'osImage', 'containerRuntimeVersion', 'kubeletVersion', 'systemUUID'] as const) put(ni, k, s(info[k]));
+      for (const k of ['kernelVersion', 'osImage', 'containerRuntimeVersion', 'kubeletVersion'] as const) put(ni, k, si(info[k]));
+      put(ni, 'systemUUID', s(info['systemUUID']));
       st.nodeInfo = ni;
     }
     if (!isEmpty(st)) out.status = st;
@@ -497,9 +538,9 @@ function conditions(v: unknown, types: Set<string> | null, reason: boolean): Con
     const type = s(c['type']);
     if (types !== null && (type === undefined || !types.has(type))) continue;
     const t: Condition = {};
-    put(t, 'type', type);
-    put(t, 'status', s(c['status']));
-    if (reason) put(t, 'reason', s(c['reason']));
+    put(t, 'type', si(type));
+    put(t, 'status', si(c['status']));
+    if (reason) put(t, 'reason', si(c['reason']));
     out.push(t);
   }
   return out;
