@@ -6,7 +6,7 @@
 import { BETA_STORAGE_CLASS } from '../kube/objects/trim';
 import type { Namespace, PersistentVolumeClaim, Service } from '../kube/objects/types';
 import { label } from './exposition';
-import { created, family, gauge, type Resource } from './family';
+import { created, family, gauge, phases, type Resource } from './family';
 import { quantity } from './quantity';
 
 /** NAMESPACES is the `namespaces` resource. */
@@ -16,15 +16,7 @@ export const NAMESPACES: Resource<Namespace> = {
   base: (n) => label('namespace', n.metadata?.name),
   families: [
     created<Namespace>('kube_namespace_created'),
-    family<Namespace>({
-      name: 'kube_namespace_status_phase',
-      help: 'kubernetes namespace status phase.',
-      series(n, w) {
-        const phase = n.status?.phase;
-        w.add('phase="Active"', phase === 'Active' ? 1 : 0);
-        w.add('phase="Terminating"', phase === 'Terminating' ? 1 : 0);
-      },
-    }),
+    phases<Namespace>('kube_namespace_status_phase', 'kubernetes namespace status phase.', ['Active', 'Terminating'], (n) => n.status?.phase, false),
   ],
 };
 
@@ -45,15 +37,7 @@ export const PERSISTENTVOLUMECLAIMS: Resource<PersistentVolumeClaim> = {
         w.add(`${label('storageclass', cls)},${label('volumename', p.spec?.volumeName)},${label('volumemode', p.spec?.volumeMode ?? '')}`, 1);
       },
     }),
-    family<PersistentVolumeClaim>({
-      name: 'kube_persistentvolumeclaim_status_phase',
-      help: 'The phase the persistent volume claim is currently in.',
-      series(p, w) {
-        const phase = p.status?.phase;
-        if (phase === undefined || phase === '') return;
-        for (const ph of CLAIM_PHASES) w.add(`phase="${ph}"`, phase === ph ? 1 : 0);
-      },
-    }),
+    phases<PersistentVolumeClaim>('kube_persistentvolumeclaim_status_phase', 'The phase the persistent volume claim is currently in.', CLAIM_PHASES, (p) => p.status?.phase, true),
     gauge<PersistentVolumeClaim>('kube_persistentvolumeclaim_resource_requests_storage_bytes', 'The capacity of storage requested by the persistent volume claim.', (p) => {
       const s = p.spec?.resources?.requests?.storage;
       return s === undefined ? undefined : quantity(s)?.value;

@@ -94,3 +94,20 @@ const CONDITION_STATUSES = [
 export function conditionSeries(w: Lines, prefix: string, key: string, status: string | undefined): void {
   for (const [s, l] of CONDITION_STATUSES) w.add(`${prefix}${key}="${l}"`, status === s ? 1 : 0);
 }
+
+/**
+ * phases is a `*_status_phase` family: one series per phase, 1 for the object's. skipEmpty writes
+ * none for an object without a phase (pods, PVCs); namespaces write them all 0.
+ */
+export function phases<T>(name: string, help: string, list: readonly string[], get: (o: T) => string | undefined, skipEmpty: boolean): Family<T> {
+  const labels = list.map((p) => `phase="${p}"`);
+  return family<T>({
+    name,
+    help,
+    series(o, w) {
+      const phase = get(o);
+      if (skipEmpty && (phase === undefined || phase === '')) return;
+      for (let i = 0; i < list.length; i++) w.add(labels[i]!, phase === list[i] ? 1 : 0);
+    },
+  });
+}

@@ -7,7 +7,7 @@
  */
 import type { Container, ContainerStatus, Pod, ResourceList } from '../kube/objects/types';
 import { label, type Lines } from './exposition';
-import { boolValue, conditionSeries, created, family, gauge, owners, type Family, type Resource } from './family';
+import { boolValue, conditionSeries, created, family, gauge, owners, phases, type Family, type Resource } from './family';
 import { quantity } from './quantity';
 import { resourceSeries, resourceValue } from './resources';
 
@@ -53,11 +53,10 @@ function perStatus(name: string, help: string, side: Side, value: (cs: Container
 }
 
 /** reason is a family of one series (value 1) per container status in a state, labelled with its reason. */
-function reason(name: string, help: string, side: Side, state: (cs: ContainerStatus) => { reason?: string | undefined } | undefined, stable: boolean): Family<Pod> {
+function reason(name: string, help: string, side: Side, state: (cs: ContainerStatus) => { reason?: string | undefined } | undefined): Family<Pod> {
   return family<Pod>({
     name,
     help,
-    stable,
     series(p, w) {
       for (const cs of statuses(p, side)) {
         const st = state(cs);
@@ -85,25 +84,59 @@ function info(name: string, help: string, side: Side): Family<Pod> {
   });
 }
 
-function requests(name: string, help: string, side: Side, which: 'requests' | 'limits', stable: boolean): Family<Pod> {
-  return family<Pod>({ name, help, stable, series: (p, w) => resources(p, side, which, w) });
+function requests(name: string, help: string, side: Side, which: 'requests' | 'limits'): Family<Pod> {
+  return family<Pod>({ name, help, series: (p, w) => resources(p, side, which, w) });
 }
 
 const PHASES = ['Pending', 'Succeeded', 'Failed', 'Unknown', 'Running'];
 
+/**
+ * CONTAINER_HELP is, per container family (after `kube_pod_container_` or
+ * `kube_pod_init_container_`), its HELP and stability for containers and for init containers.
+ */
+const CONTAINER_HELP: Record<string, [string, boolean, string, boolean]> = {
+  info: ['Information about a container in a pod.', true, 'Information about an init container in a pod.', true],
+  resource_limits: ['The number of requested limit resource by a container. It is recommended to use the kube_pod_resource_limits metric exposed by kube-scheduler instead, as it is more precise.', true, 'The number of requested limit resource by an init container.', false],
+  resource_requests: ['The number of requested request resource by a container. It is recommended to use the kube_pod_resource_requests metric exposed by kube-scheduler instead, as it is more precise.', true, 'The number of requested request resource by an init container.', false],
+  status_last_terminated_reason: ['Describes the last reason the container was in terminated state.', false, 'Describes the last reason the init container was in terminated state.', false],
+  status_ready: ['Describes whether the containers readiness check succeeded.', true, 'Describes whether the init containers readiness check succeeded.', true],
+  status_restarts_total: ['The number of container restarts per container.', true, 'The number of restarts for the init container.', true],
+  status_running: ['Describes whether the container is currently in running state.', true, 'Describes whether the init container is currently in running state.', true],
+  status_terminated: ['Describes whether the container is currently in terminated state.', true, 'Describes whether the init container is currently in terminated state.', true],
+  status_terminated_reason: ['Describes the reason the container is currently in terminated state.', false, 'Describes the reason the init container is currently in terminated state.', false],
+  status_waiting: ['Describes whether the container is currently in waiting state.', true, 'Describes whether the init container is currently in waiting state.', true],
+  status_waiting_reason: ['Describes the reason the container is currently in waiting state.', true, 'Describes the reason the init container is currently in waiting state.', false],
+};
+
+/** containerFamilies are the families of containers or init containers, in KSM's order. */
+function containerFamilies(side: Side): Family<Pod>[] {
+  const prefix = side === 'containers' ? 'kube_pod_container_' : 'kube_pod_init_container_';
+  const h = (k: string): [string, string, boolean] => {
+    const e = CONTAINER_HELP[k]!;
+    return side === 'containers' ? [prefix + k, e[0], e[1]] : [prefix + k, e[2], e[3]];
+  };
+  const named = <A extends unknown[]>(k: string, f: (name: string, help: string, ...a: A) => Family<Pod>, ...a: A): Family<Pod> => {
+    const [name, help, stable] = h(k);
+    return { ...f(name, help, ...a), stable };
+  };
+  return [
+    named('info', info, side),
+    named('resource_limits', requests, side, 'limits'),
+    named('resource_requests', requests, side, 'requests'),
+    named('status_last_terminated_reason', reason, side, (cs) => cs.lastState?.terminated),
+    named('status_ready', perStatus, side, (cs) => boolValue(cs.ready)),
+    named('status_restarts_total', perStatus, side, (cs) => cs.restartCount ?? 0, 'counter'),
+    named('status_running', perStatus, side, (cs) => boolValue(cs.state?.running !== undefined)),
+    named('status_terminated', perStatus, side, (cs) => boolValue(cs.state?.terminated !== undefined)),
+    named('status_terminated_reason', reason, side, (cs) => cs.state?.terminated),
+    named('status_waiting', perStatus, side, (cs) => boolValue(cs.state?.waiting !== undefined)),
+    named('status_waiting_reason', reason, side, (cs) => cs.state?.waiting),
+  ];
+}
+
 /** POD_FAMILIES are the pod families, in KSM's order. */
 export const POD_FAMILIES: Family<Pod>[] = [
-  info('kube_pod_container_info', 'Information about a container in a pod.', 'containers'),
-  requests('kube_pod_container_resource_limits', 'The number of requested limit resource by a container. It is recommended to use the kube_pod_resource_limits metric exposed by kube-scheduler instead, as it is more precise.', 'containers', 'limits', true),
-  requests('kube_pod_container_resource_requests', 'The number of requested request resource by a container. It is recommended to use the kube_pod_resource_requests metric exposed by kube-scheduler instead, as it is more precise.', 'containers', 'requests', true),
-  reason('kube_pod_container_status_last_terminated_reason', 'Describes the last reason the container was in terminated state.', 'containers', (cs) => cs.lastState?.terminated, false),
-  perStatus('kube_pod_container_status_ready', 'Describes whether the containers readiness check succeeded.', 'containers', (cs) => boolValue(cs.ready)),
-  perStatus('kube_pod_container_status_restarts_total', 'The number of container restarts per container.', 'containers', (cs) => cs.restartCount ?? 0, 'counter'),
-  perStatus('kube_pod_container_status_running', 'Describes whether the container is currently in running state.', 'containers', (cs) => boolValue(cs.state?.running !== undefined)),
-  perStatus('kube_pod_container_status_terminated', 'Describes whether the container is currently in terminated state.', 'containers', (cs) => boolValue(cs.state?.terminated !== undefined)),
-  reason('kube_pod_container_status_terminated_reason', 'Describes the reason the container is currently in terminated state.', 'containers', (cs) => cs.state?.terminated, false),
-  perStatus('kube_pod_container_status_waiting', 'Describes whether the container is currently in waiting state.', 'containers', (cs) => boolValue(cs.state?.waiting !== undefined)),
-  reason('kube_pod_container_status_waiting_reason', 'Describes the reason the container is currently in waiting state.', 'containers', (cs) => cs.state?.waiting, true),
+  ...containerFamilies('containers'),
   created<Pod>('kube_pod_created'),
   family<Pod>({
     name: 'kube_pod_info',
@@ -122,28 +155,10 @@ export const POD_FAMILIES: Family<Pod>[] = [
       );
     },
   }),
-  info('kube_pod_init_container_info', 'Information about an init container in a pod.', 'init'),
-  requests('kube_pod_init_container_resource_limits', 'The number of requested limit resource by an init container.', 'init', 'limits', false),
-  requests('kube_pod_init_container_resource_requests', 'The number of requested request resource by an init container.', 'init', 'requests', false),
-  reason('kube_pod_init_container_status_last_terminated_reason', 'Describes the last reason the init container was in terminated state.', 'init', (cs) => cs.lastState?.terminated, false),
-  perStatus('kube_pod_init_container_status_ready', 'Describes whether the init containers readiness check succeeded.', 'init', (cs) => boolValue(cs.ready)),
-  perStatus('kube_pod_init_container_status_restarts_total', 'The number of restarts for the init container.', 'init', (cs) => cs.restartCount ?? 0, 'counter'),
-  perStatus('kube_pod_init_container_status_running', 'Describes whether the init container is currently in running state.', 'init', (cs) => boolValue(cs.state?.running !== undefined)),
-  perStatus('kube_pod_init_container_status_terminated', 'Describes whether the init container is currently in terminated state.', 'init', (cs) => boolValue(cs.state?.terminated !== undefined)),
-  reason('kube_pod_init_container_status_terminated_reason', 'Describes the reason the init container is currently in terminated state.', 'init', (cs) => cs.state?.terminated, false),
-  perStatus('kube_pod_init_container_status_waiting', 'Describes whether the init container is currently in waiting state.', 'init', (cs) => boolValue(cs.state?.waiting !== undefined)),
-  reason('kube_pod_init_container_status_waiting_reason', 'Describes the reason the init container is currently in waiting state.', 'init', (cs) => cs.state?.waiting, false),
+  ...containerFamilies('init'),
   owners<Pod>('kube_pod_owner', "Information about the Pod's owner.", true),
   gauge<Pod>('kube_pod_start_time', 'Start time in unix timestamp for a pod.', (p) => p.status?.startTime),
-  family<Pod>({
-    name: 'kube_pod_status_phase',
-    help: 'The pods current phase.',
-    series(p, w) {
-      const phase = p.status?.phase;
-      if (phase === undefined || phase === '') return;
-      for (const ph of PHASES) w.add(`phase="${ph}"`, phase === ph ? 1 : 0);
-    },
-  }),
+  phases<Pod>('kube_pod_status_phase', 'The pods current phase.', PHASES, (p) => p.status?.phase, true),
   family<Pod>({
     name: 'kube_pod_status_ready',
     help: 'Describes whether the pod is ready to serve requests.',
