@@ -24,6 +24,7 @@ const SUBSYSTEMS = {
   storage: ['util'],
   relabel: ['util'],
   kube: ['util'],
+  kubestate: ['util', 'kube'],
   config: ['util', 'relabel', 'discovery'],
   discovery: ['util', 'config', 'kube', 'relabel'],
   scrape: ['util', 'config', 'relabel', 'discovery', 'kube', 'storage/interface.ts'],

@@ -6,7 +6,7 @@
  */
 import { labelsFromRecord } from '../../../src/common/model/labels';
 import type { TargetGroup } from '../../../src/main/discovery/targetgroup';
-import type { AttachMetadata, EndpointSlice, Endpoints, Ingress, Namespace, Node, Pod, RoleOptions, Service } from '../../../src/main/discovery/kubernetes/roles';
+import type { AttachMetadata, EndpointSlice, Endpoints, Ingress, Namespace, Node, Pod, ReplicaSet, RoleOptions, Service } from '../../../src/main/discovery/kubernetes/roles';
 
 /** group builds an expected TargetGroup from Go-style label maps. */
 export function group(source: string, labels: Record<string, string>, targets: Record<string, string>[] = []): TargetGroup {
@@ -116,7 +116,7 @@ export function makeOwnedPod(namespace: string, kind: 'ReplicaSet' | 'Job', owne
 }
 
 /** makeOwned is pod_test.go's makeReplicaSet / makeJob: an object with an optional controller. */
-export function makeOwned(name: string, namespace: string, ownerKind?: string, ownerName?: string): Namespace {
+export function makeOwned(name: string, namespace: string, ownerKind?: string, ownerName?: string): ReplicaSet {
   return { metadata: { name, namespace, ...(ownerKind ? { ownerReferences: [{ kind: ownerKind, name: ownerName!, controller: true }] } : {}) } };
 }
 

@@ -73,8 +73,12 @@ function trimmedCluster(c: Required<ObjectLists>): ObjectLists {
   };
 }
 
-/** JUNK are keys bloat adds that no builder reads (the node's conditions are all read). */
-const JUNK = ['managedFields', 'creationTimestamp', 'resourceVersion', 'generation', 'finalizers', 'volumes', 'tolerations', 'env', 'livenessProbe', 'resources', 'hostPort', 'targetPort', 'nodePort', 'backend', 'hints', 'images', 'nodeInfo', 'startTime', 'qosClass', 'apiVersion', 'sessionAffinity', 'imageID', 'restartCount', 'state', 'lastTransitionTime'];
+/**
+ * JUNK are keys bloat adds that no consumer reads (the node's conditions are all read; creation
+ * and start times, generation, resources, node info and container states are read by the
+ * kube-state series, test/kubestate/trim.test.ts checks those).
+ */
+const JUNK = ['managedFields', 'resourceVersion', 'finalizers', 'volumes', 'tolerations', 'env', 'livenessProbe', 'hostPort', 'targetPort', 'nodePort', 'backend', 'hints', 'images', 'qosClass', 'apiVersion', 'sessionAffinity', 'lastTransitionTime'];
 
 function expectNoJunk(o: unknown): void {
   const text = JSON.stringify(o);
@@ -97,7 +101,12 @@ describe('trim round-trips: a trimmed object yields the groups of the untrimmed 
     const multi = bloat(makeNode('m', '1.1.1.1', 'p'));
     multi.status!.addresses!.push({ type: 'InternalIP', address: '2.2.2.2' }, { type: 'Hostname', address: 'h' }, { type: 'Hostname', address: 'h2' });
     expect(nodeTargetGroup(trimNode(multi))).toEqual(nodeTargetGroup(multi));
-    expect(trimNode(multi).status!.addresses).toHaveLength(2);
+    // The first address of each type, then the last InternalIP (kube_node_info's internal_ip).
+    expect(trimNode(multi).status!.addresses).toEqual([
+      { type: 'InternalIP', address: '1.1.1.1' },
+      { type: 'Hostname', address: 'h' },
+      { type: 'InternalIP', address: '2.2.2.2' },
+    ]);
   });
 
   it('pod', () => {
@@ -168,13 +177,13 @@ describe('trim round-trips: a trimmed object yields the groups of the untrimmed 
     }
   });
 
-  it('keeps only the controller owner reference and the first Ready condition', () => {
+  it('keeps the owner references (kind, name, controller) and only the Ready conditions', () => {
     const p = bloat(makeMultiPortPods());
-    p.metadata!.ownerReferences = [{ kind: 'A', name: 'a' }, { kind: 'B', name: 'b', controller: true }, { kind: 'C', name: 'c', controller: true }];
+    p.metadata!.ownerReferences = [{ kind: 'A', name: 'a', apiVersion: 'v1', uid: 'u1' } as never, { kind: 'B', name: 'b', controller: true }, { kind: 'C', name: 'c', controller: true }];
     p.status!.conditions = [{ type: 'Initialized', status: 'True' }, { type: 'Ready', status: 'False' }, { type: 'Ready', status: 'True' }];
     const t = trimPod(p);
-    expect(t.metadata!.ownerReferences).toEqual([{ kind: 'B', name: 'b', controller: true }]);
-    expect(t.status!.conditions).toEqual([{ type: 'Ready', status: 'False' }]);
+    expect(t.metadata!.ownerReferences).toEqual([{ kind: 'A', name: 'a' }, { kind: 'B', name: 'b', controller: true }, { kind: 'C', name: 'c', controller: true }]);
+    expect(t.status!.conditions).toEqual([{ type: 'Ready', status: 'False' }, { type: 'Ready', status: 'True' }]);
     expect(podTargetGroup(t, ALL, objectIndexFrom())).toEqual(podTargetGroup(p, ALL, objectIndexFrom()));
   });
 });

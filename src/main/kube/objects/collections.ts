@@ -28,6 +28,10 @@ export const COLLECTIONS: { readonly [K in WatchKind]: Collection } = {
   ingress: { prefix: '/apis/networking.k8s.io/v1', resource: 'ingresses', namespaced: true },
   replicaset: { prefix: '/apis/apps/v1', resource: 'replicasets', namespaced: true },
   job: { prefix: '/apis/batch/v1', resource: 'jobs', namespaced: true },
+  deployment: { prefix: '/apis/apps/v1', resource: 'deployments', namespaced: true },
+  statefulset: { prefix: '/apis/apps/v1', resource: 'statefulsets', namespaced: true },
+  daemonset: { prefix: '/apis/apps/v1', resource: 'daemonsets', namespaced: true },
+  persistentvolumeclaim: { prefix: '/api/v1', resource: 'persistentvolumeclaims', namespaced: true },
 };
 
 /** collectionPath returns the list/watch path of a kind in a namespace ('' for all). */

@@ -1,18 +1,25 @@
 /**
- * Trimming: per kind, keep from a raw API object (decoded JSON) only the fields the role builders
- * and the dependency index read, so that a watched cluster of many thousand pods stays small in
- * memory (no managedFields, volumes, env, probes, resources, statuses beyond the container IDs...).
+ * Trimming: per kind, keep from a raw API object (decoded JSON) only the fields its consumers read
+ * (discovery's role builders and dependency index, and the kube-state series of kubestate/: the
+ * union of both, since one watch per collection serves them all), so that a watched cluster of
+ * many thousand pods stays small in memory (no managedFields, volumes, env, probes, messages...).
  *
  * Every function is safe on arbitrary JSON: a field of the wrong type is dropped, a missing one
  * stays missing, and array entries that are not objects become `{}` (Go decodes `null` entries as
  * zero values, and entry counts matter, e.g. an ingress path without `path` still reads as `/`).
  * Where Prometheus tells "absent" from "empty" (Go pointers: `targetRef`, an ingress rule's `http`,
  * an endpoint address's `nodeName`, EndpointSlice conditions and ports), presence is preserved.
- * A trimmed object yields exactly the target groups of the untrimmed one.
+ * A trimmed object yields exactly the target groups of the untrimmed one, and exactly its
+ * kube-state series. Timestamps become Unix seconds (types.ts `Time`).
  */
 import type {
+  Condition,
   Container,
+  ContainerState,
+  ContainerStateReason,
   ContainerStatus,
+  DaemonSet,
+  Deployment,
   EndpointAddress,
   EndpointSlice,
   Endpoints,
@@ -23,11 +30,15 @@ import type {
   Node,
   ObjectMeta,
   ObjectReference,
+  PersistentVolumeClaim,
   Pod,
   ReplicaSet,
+  ResourceList,
   Service,
   SliceEndpoint,
+  StatefulSet,
   StringMap,
+  Time,
 } from './types';
 
 type J = Record<string, unknown>;
@@ -38,6 +49,43 @@ function obj(v: unknown): J | undefined {
 
 function s(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * POOL shares the strings many objects repeat (namespaces, node names, images, label values,
+ * quantities, reasons...): JSON.parse makes a copy of each in every object, a cluster of 15,000
+ * pods holds a few thousand distinct ones. Bounded: it starts over when full.
+ */
+const POOL = new Map<string, string>();
+const POOL_MAX = 1 << 16;
+
+/**
+ * SHARED holds one copy of the parts many objects repeat whole (the labels, annotations, owners
+ * and containers of a Deployment's pods, the usual container states, Ready conditions), keyed by
+ * their JSON. Trimmed objects are never modified, so their parts can be shared. Bounded like POOL.
+ */
+const SHARED = new Map<string, unknown>();
+const SHARED_MAX = 1 << 14;
+
+/** shared returns the one copy of a trimmed part equal to v. */
+function shared<T>(v: T | undefined): T | undefined {
+  if (v === undefined) return undefined;
+  const key = JSON.stringify(v);
+  const p = SHARED.get(key);
+  if (p !== undefined) return p as T;
+  if (SHARED.size >= SHARED_MAX) SHARED.clear();
+  SHARED.set(key, v);
+  return v;
+}
+
+/** si is s for a string many objects share: the pooled copy. */
+function si(v: unknown): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  const p = POOL.get(v);
+  if (p !== undefined) return p;
+  if (POOL.size >= POOL_MAX) POOL.clear();
+  POOL.set(v, v);
+  return v;
 }
 
 function n(v: unknown): number | undefined {
@@ -64,10 +112,18 @@ function strMap(v: unknown): StringMap | undefined {
   if (o === undefined) return undefined;
   const out: StringMap = {};
   for (const k of Object.keys(o)) {
-    const x = o[k];
-    out[k] = typeof x === 'string' ? x : '';
+    out[k] = si(o[k]) ?? '';
   }
   return out;
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** time parses an RFC 3339 timestamp into Unix seconds (Go's Time.Unix(): floored), undefined when absent or invalid. */
+export function time(v: unknown): Time | undefined {
+  if (typeof v !== 'string' || !RFC3339.test(v)) return undefined;
+  const ms = Date.parse(v);
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
 }
 
 /** put sets o[k] = v unless v is undefined (keeps trimmed objects free of undefined keys). */
@@ -83,30 +139,49 @@ interface MetaFields {
   namespace?: boolean;
   uid?: boolean;
   labels?: boolean;
-  controller?: boolean;
+  /** owners keeps every owner reference (kind, name, controller): GetControllerOf and kube_*_owner. */
+  owners?: boolean;
+  created?: boolean;
+  generation?: boolean;
 }
 
 function trimMeta(raw: unknown, want: MetaFields): ObjectMeta {
   const m = obj(raw) ?? {};
   const out: ObjectMeta = {};
   put(out, 'name', s(m['name']));
-  if (want.namespace) put(out, 'namespace', s(m['namespace']));
+  if (want.namespace) put(out, 'namespace', si(m['namespace']));
   if (want.uid) put(out, 'uid', s(m['uid']));
   if (want.labels) {
-    put(out, 'labels', strMap(m['labels']));
-    put(out, 'annotations', strMap(m['annotations']));
+    put(out, 'labels', shared(strMap(m['labels'])));
+    put(out, 'annotations', shared(strMap(m['annotations'])));
   }
-  if (want.controller && Array.isArray(m['ownerReferences'])) {
-    // Only the controller is read (GetControllerOf: the first reference with controller: true).
-    for (const r of m['ownerReferences']) {
-      const ref = obj(r);
-      if (ref === undefined || ref['controller'] !== true) continue;
-      const t: NonNullable<ObjectMeta['ownerReferences']>[number] = { controller: true };
-      put(t, 'kind', s(ref['kind']));
-      put(t, 'name', s(ref['name']));
-      out.ownerReferences = [t];
-      break;
-    }
+  if (want.owners) {
+    put(
+      out,
+      'ownerReferences',
+      shared(structs(m['ownerReferences'], (ref) => {
+        const t: NonNullable<ObjectMeta['ownerReferences']>[number] = {};
+        put(t, 'kind', si(ref['kind']));
+        put(t, 'name', si(ref['name']));
+        put(t, 'controller', b(ref['controller']));
+        return t;
+      })),
+    );
+  }
+  if (want.created) put(out, 'creationTimestamp', time(m['creationTimestamp']));
+  if (want.generation) put(out, 'generation', n(m['generation']));
+  return out;
+}
+
+function resourceList(v: unknown): ResourceList | undefined {
+  const o = obj(v);
+  if (o === undefined) return undefined;
+  const out: ResourceList = {};
+  for (const k of Object.keys(o)) {
+    const x = o[k];
+    // The API serializes quantities as strings; a number (hand-written JSON) reads as its decimal form.
+    if (typeof x === 'string') out[k] = si(x)!;
+    else if (typeof x === 'number' && Number.isFinite(x)) out[k] = si(String(x))!;
   }
   return out;
 }
@@ -122,40 +197,81 @@ function trimRef(raw: unknown): ObjectReference | undefined {
 }
 
 function trimContainer(c: J): Container {
+  return shared(trimContainerOwn(c))!;
+}
+
+function trimContainerOwn(c: J): Container {
   const out: Container = {};
-  put(out, 'name', s(c['name']));
-  put(out, 'image', s(c['image']));
+  put(out, 'name', si(c['name']));
+  put(out, 'image', si(c['image']));
+  put(out, 'restartPolicy', si(c['restartPolicy']));
+  const res = obj(c['resources']);
+  if (res !== undefined) {
+    const r: NonNullable<Container['resources']> = {};
+    put(r, 'requests', resourceList(res['requests']));
+    put(r, 'limits', resourceList(res['limits']));
+    if (!isEmpty(r)) out.resources = r;
+  }
   put(
     out,
     'ports',
     structs(c['ports'], (p) => {
       const port: NonNullable<Container['ports']>[number] = {};
-      put(port, 'name', s(p['name']));
+      put(port, 'name', si(p['name']));
       put(port, 'containerPort', n(p['containerPort']));
-      put(port, 'protocol', s(p['protocol']));
+      put(port, 'protocol', si(p['protocol']));
       return port;
     }),
   );
   return out;
 }
 
+function stateReason(v: unknown): ContainerStateReason | undefined {
+  const o = obj(v);
+  if (o === undefined) return undefined;
+  const out: ContainerStateReason = {};
+  put(out, 'reason', si(o['reason']));
+  return out;
+}
+
 function trimStatuses(v: unknown): ContainerStatus[] | undefined {
   return structs(v, (st) => {
     const out: ContainerStatus = {};
-    put(out, 'name', s(st['name']));
+    put(out, 'name', si(st['name']));
     put(out, 'containerID', s(st['containerID']));
+    put(out, 'image', si(st['image']));
+    put(out, 'imageID', si(st['imageID']));
+    put(out, 'ready', b(st['ready']));
+    put(out, 'restartCount', n(st['restartCount']));
+    const state = obj(st['state']);
+    if (state !== undefined) {
+      const t: ContainerState = {};
+      put(t, 'waiting', stateReason(state['waiting']));
+      if (obj(state['running']) !== undefined) t.running = {};
+      put(t, 'terminated', stateReason(state['terminated']));
+      out.state = shared(t);
+    }
+    const last = stateReason(obj(st['lastState'])?.['terminated']);
+    if (last !== undefined) out.lastState = shared({ terminated: last });
     return out;
   });
 }
 
-/** trimPod keeps a pod's metadata (with uid and controller), node name, containers, IPs, phase, Ready condition and container IDs. */
+/**
+ * trimPod keeps a pod's metadata (with uid, owners and creation time), node name, priority class,
+ * host network, containers (names, images, ports, requests and limits), IPs, phase, start time,
+ * Ready conditions and container statuses (ID, image, readiness, restarts, state and last
+ * termination reasons).
+ */
 export function trimPod(raw: unknown): Pod {
   const r = obj(raw) ?? {};
-  const out: Pod = { metadata: trimMeta(r['metadata'], { namespace: true, uid: true, labels: true, controller: true }) };
+  const out: Pod = { metadata: trimMeta(r['metadata'], { namespace: true, uid: true, labels: true, owners: true, created: true }) };
   const spec = obj(r['spec']);
   if (spec !== undefined) {
     const sp: NonNullable<Pod['spec']> = {};
-    put(sp, 'nodeName', s(spec['nodeName']));
+    put(sp, 'nodeName', si(spec['nodeName']));
+    put(sp, 'priorityClassName', si(spec['priorityClassName']));
+    put(sp, 'hostNetwork', b(spec['hostNetwork']));
     put(sp, 'containers', structs(spec['containers'], trimContainer));
     put(sp, 'initContainers', structs(spec['initContainers'], trimContainer));
     if (!isEmpty(sp)) out.spec = sp;
@@ -164,17 +280,12 @@ export function trimPod(raw: unknown): Pod {
   if (status !== undefined) {
     const st: NonNullable<Pod['status']> = {};
     put(st, 'podIP', s(status['podIP']));
-    put(st, 'hostIP', s(status['hostIP']));
-    put(st, 'phase', s(status['phase']));
-    // Only the first Ready condition is read (podReady).
-    for (const c of Array.isArray(status['conditions']) ? status['conditions'] : []) {
-      const cond = obj(c);
-      if (cond === undefined || cond['type'] !== 'Ready') continue;
-      const t: NonNullable<NonNullable<Pod['status']>['conditions']>[number] = { type: 'Ready' };
-      put(t, 'status', s(cond['status']));
-      st.conditions = [t];
-      break;
-    }
+    put(st, 'hostIP', si(status['hostIP']));
+    put(st, 'phase', si(status['phase']));
+    put(st, 'startTime', time(status['startTime']));
+    // Only Ready conditions are read (discovery's podReady the first, kube_pod_status_ready each).
+    const ready = conditions(status['conditions'], READY, false);
+    if (ready !== undefined && ready.length > 0) st.conditions = shared(ready);
     put(st, 'containerStatuses', trimStatuses(status['containerStatuses']));
     put(st, 'initContainerStatuses', trimStatuses(status['initContainerStatuses']));
     if (!isEmpty(st)) out.status = st;
@@ -182,29 +293,49 @@ export function trimPod(raw: unknown): Pod {
   return out;
 }
 
-/** trimNode keeps a node's name, labels, annotations, provider ID, first address of each type, conditions and kubelet port. */
+/**
+ * trimNode keeps a node's name, labels, annotations, creation time, provider ID, pod CIDR,
+ * unschedulable flag, the first address of each type (and the last InternalIP), conditions,
+ * kubelet port, capacity, allocatable and the system info kube_node_info reads.
+ */
 export function trimNode(raw: unknown): Node {
   const r = obj(raw) ?? {};
-  const out: Node = { metadata: trimMeta(r['metadata'], { labels: true }) };
-  const providerID = s(obj(r['spec'])?.['providerID']);
-  if (providerID !== undefined) out.spec = { providerID };
+  const out: Node = { metadata: trimMeta(r['metadata'], { labels: true, created: true }) };
+  const spec = obj(r['spec']);
+  if (spec !== undefined) {
+    const sp: NonNullable<Node['spec']> = {};
+    put(sp, 'providerID', s(spec['providerID']));
+    put(sp, 'podCIDR', s(spec['podCIDR']));
+    put(sp, 'unschedulable', b(spec['unschedulable']));
+    if (!isEmpty(sp)) out.spec = sp;
+  }
   const status = obj(r['status']);
   if (status !== undefined) {
     const st: NonNullable<Node['status']> = {};
     if (Array.isArray(status['addresses'])) {
-      // Only the first address of each type is read.
+      // Discovery reads the first address of each type, kube_node_info the last InternalIP.
       const seen = new Set<string>();
       const addresses: NonNullable<NonNullable<Node['status']>['addresses']> = [];
-      for (const a of status['addresses']) {
-        const addr = obj(a) ?? {};
-        const type = s(addr['type']) ?? '';
-        if (seen.has(type)) continue;
-        seen.add(type);
+      const address = (addr: J): (typeof addresses)[number] => {
         const t: (typeof addresses)[number] = {};
         put(t, 'type', s(addr['type']));
         put(t, 'address', s(addr['address']));
-        addresses.push(t);
+        return t;
+      };
+      let lastInternal: J | undefined;
+      let firstInternal: J | undefined;
+      for (const a of status['addresses']) {
+        const addr = obj(a) ?? {};
+        const type = s(addr['type']) ?? '';
+        if (type === 'InternalIP') {
+          lastInternal = addr;
+          firstInternal ??= addr;
+        }
+        if (seen.has(type)) continue;
+        seen.add(type);
+        addresses.push(address(addr));
       }
+      if (lastInternal !== undefined && lastInternal !== firstInternal && s(lastInternal['address']) !== s(firstInternal?.['address'])) addresses.push(address(lastInternal));
       st.addresses = addresses;
     }
     put(
@@ -212,22 +343,31 @@ export function trimNode(raw: unknown): Node {
       'conditions',
       structs(status['conditions'], (c) => {
         const t: NonNullable<NonNullable<Node['status']>['conditions']>[number] = {};
-        put(t, 'type', s(c['type']));
-        put(t, 'status', s(c['status']));
+        put(t, 'type', si(c['type']));
+        put(t, 'status', si(c['status']));
         return t;
       }),
     );
     const port = n(obj(obj(status['daemonEndpoints'])?.['kubeletEndpoint'])?.['Port']);
     if (port !== undefined) st.daemonEndpoints = { kubeletEndpoint: { Port: port } };
+    put(st, 'capacity', resourceList(status['capacity']));
+    put(st, 'allocatable', resourceList(status['allocatable']));
+    const info = obj(status['nodeInfo']);
+    if (info !== undefined) {
+      const ni: NonNullable<NonNullable<Node['status']>['nodeInfo']> = {};
+      for (const k of ['kernelVersion', 'osImage', 'containerRuntimeVersion', 'kubeletVersion'] as const) put(ni, k, si(info[k]));
+      put(ni, 'systemUUID', s(info['systemUUID']));
+      st.nodeInfo = ni;
+    }
     if (!isEmpty(st)) out.status = st;
   }
   return out;
 }
 
-/** trimService keeps a service's metadata, ports, type, cluster IP, external name, load balancer IP and IP families. */
+/** trimService keeps a service's metadata (with uid and creation time), ports, type, cluster IP, external name, load balancer IP, external traffic policy and IP families. */
 export function trimService(raw: unknown): Service {
   const r = obj(raw) ?? {};
-  const out: Service = { metadata: trimMeta(r['metadata'], { namespace: true, labels: true }) };
+  const out: Service = { metadata: trimMeta(r['metadata'], { namespace: true, uid: true, labels: true, created: true }) };
   const spec = obj(r['spec']);
   if (spec !== undefined) {
     const sp: NonNullable<Service['spec']> = {};
@@ -242,7 +382,7 @@ export function trimService(raw: unknown): Service {
         return t;
       }),
     );
-    for (const k of ['type', 'clusterIP', 'externalName', 'loadBalancerIP', 'ipFamilyPolicy'] as const) put(sp, k, s(spec[k]));
+    for (const k of ['type', 'clusterIP', 'externalName', 'loadBalancerIP', 'ipFamilyPolicy', 'externalTrafficPolicy'] as const) put(sp, k, s(spec[k]));
     put(sp, 'ipFamilies', strings(spec['ipFamilies']));
     if (!isEmpty(sp)) out.spec = sp;
   }
@@ -372,23 +512,148 @@ export function trimIngress(raw: unknown): Ingress {
   return out;
 }
 
-/** trimNamespace keeps a namespace's name, labels and annotations. */
+/** trimNamespace keeps a namespace's name, labels, annotations, creation time and phase. */
 export function trimNamespace(raw: unknown): Namespace {
-  return { metadata: trimMeta(obj(raw)?.['metadata'], { labels: true }) };
+  const r = obj(raw) ?? {};
+  const out: Namespace = { metadata: trimMeta(r['metadata'], { labels: true, created: true }) };
+  const phase = s(obj(r['status'])?.['phase']);
+  if (phase !== undefined) out.status = { phase };
+  return out;
 }
 
-/** trimReplicaSet keeps a ReplicaSet's name, namespace and controller (its Deployment). */
+/** trimReplicaSet keeps a ReplicaSet's name, namespace and owners (its controller is the Deployment). */
 export function trimReplicaSet(raw: unknown): ReplicaSet {
-  return { metadata: trimMeta(obj(raw)?.['metadata'], { namespace: true, controller: true }) };
+  return { metadata: trimMeta(obj(raw)?.['metadata'], { namespace: true, owners: true }) };
 }
 
-/** trimJob keeps a Job's name, namespace and controller (its CronJob). */
+const READY = new Set(['Ready']);
+const JOB_CONDITIONS = new Set(['Complete', 'Failed']);
+
+/** conditions keeps the conditions of the given types (type, status and, when asked, reason). */
+function conditions(v: unknown, types: Set<string> | null, reason: boolean): Condition[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const out: Condition[] = [];
+  for (const e of v) {
+    const c = obj(e) ?? {};
+    const type = s(c['type']);
+    if (types !== null && (type === undefined || !types.has(type))) continue;
+    const t: Condition = {};
+    put(t, 'type', si(type));
+    put(t, 'status', si(c['status']));
+    if (reason) put(t, 'reason', si(c['reason']));
+    out.push(t);
+  }
+  return out;
+}
+
+/** copyNumbers copies the finite numbers of keys from src to dst. */
+function copyNumbers<T extends object>(dst: T, src: J, keys: readonly (keyof T & string)[]): void {
+  for (const k of keys) put(dst, k, n(src[k]) as T[typeof k] | undefined);
+}
+
+/** trimJob keeps a Job's name, namespace, owners (its controller is the CronJob), creation time, pod counts, start and completion times and Complete/Failed conditions. */
 export function trimJob(raw: unknown): Job {
-  return { metadata: trimMeta(obj(raw)?.['metadata'], { namespace: true, controller: true }) };
+  const r = obj(raw) ?? {};
+  const out: Job = { metadata: trimMeta(r['metadata'], { namespace: true, owners: true, created: true }) };
+  const status = obj(r['status']);
+  if (status !== undefined) {
+    const st: NonNullable<Job['status']> = {};
+    copyNumbers(st, status, ['active', 'succeeded', 'failed']);
+    put(st, 'startTime', time(status['startTime']));
+    put(st, 'completionTime', time(status['completionTime']));
+    const cs = conditions(status['conditions'], JOB_CONDITIONS, true);
+    if (cs !== undefined && cs.length > 0) st.conditions = cs;
+    out.status = st;
+  }
+  return out;
+}
+
+/** specReplicas reads spec.replicas, keeping null (Go's nil pointer) apart from absent. */
+function specReplicas(spec: J | undefined): { replicas?: number | null } | undefined {
+  if (spec === undefined) return undefined;
+  const v = spec['replicas'];
+  return v === null ? { replicas: null } : typeof v === 'number' && Number.isFinite(v) ? { replicas: v } : {};
+}
+
+/** trimDeployment keeps a Deployment's name, namespace, creation time, generation, replicas, paused flag, status counts and conditions. */
+export function trimDeployment(raw: unknown): Deployment {
+  const r = obj(raw) ?? {};
+  const out: Deployment = { metadata: trimMeta(r['metadata'], { namespace: true, created: true, generation: true }) };
+  const spec = obj(r['spec']);
+  const sp = specReplicas(spec) as NonNullable<Deployment['spec']> | undefined;
+  if (sp !== undefined) {
+    put(sp, 'paused', b(spec?.['paused']));
+    out.spec = sp;
+  }
+  const status = obj(r['status']);
+  if (status !== undefined) {
+    const st: NonNullable<Deployment['status']> = {};
+    copyNumbers(st, status, ['replicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas', 'updatedReplicas', 'observedGeneration']);
+    put(st, 'conditions', conditions(status['conditions'], null, true));
+    out.status = st;
+  }
+  return out;
+}
+
+/** trimStatefulSet keeps a StatefulSet's name, namespace, creation time, generation, replicas, status counts and revisions. */
+export function trimStatefulSet(raw: unknown): StatefulSet {
+  const r = obj(raw) ?? {};
+  const out: StatefulSet = { metadata: trimMeta(r['metadata'], { namespace: true, created: true, generation: true }) };
+  const sp = specReplicas(obj(r['spec']));
+  if (sp !== undefined) out.spec = sp;
+  const status = obj(r['status']);
+  if (status !== undefined) {
+    const st: NonNullable<StatefulSet['status']> = {};
+    copyNumbers(st, status, ['replicas', 'availableReplicas', 'currentReplicas', 'readyReplicas', 'updatedReplicas', 'observedGeneration']);
+    put(st, 'currentRevision', s(status['currentRevision']));
+    put(st, 'updateRevision', s(status['updateRevision']));
+    out.status = st;
+  }
+  return out;
+}
+
+/** trimDaemonSet keeps a DaemonSet's name, namespace, creation time, generation and status counts. */
+export function trimDaemonSet(raw: unknown): DaemonSet {
+  const r = obj(raw) ?? {};
+  const out: DaemonSet = { metadata: trimMeta(r['metadata'], { namespace: true, created: true, generation: true }) };
+  const status = obj(r['status']);
+  if (status !== undefined) {
+    const st: NonNullable<DaemonSet['status']> = {};
+    copyNumbers(st, status, ['currentNumberScheduled', 'desiredNumberScheduled', 'numberAvailable', 'numberMisscheduled', 'numberReady', 'numberUnavailable', 'observedGeneration', 'updatedNumberScheduled']);
+    out.status = st;
+  }
+  return out;
+}
+
+/** BETA_STORAGE_CLASS is the annotation that names a PVC's storage class before spec.storageClassName. */
+export const BETA_STORAGE_CLASS = 'volume.beta.kubernetes.io/storage-class';
+
+/** trimPersistentVolumeClaim keeps a PVC's name, namespace, beta storage-class annotation, storage class, volume name and mode, access modes, storage request and phase. */
+export function trimPersistentVolumeClaim(raw: unknown): PersistentVolumeClaim {
+  const r = obj(raw) ?? {};
+  const meta = obj(r['metadata']);
+  const out: PersistentVolumeClaim = { metadata: trimMeta(meta, { namespace: true }) };
+  const cls = obj(meta?.['annotations'])?.[BETA_STORAGE_CLASS];
+  if (cls !== undefined) out.metadata!.annotations = { [BETA_STORAGE_CLASS]: typeof cls === 'string' ? cls : '' };
+  const spec = obj(r['spec']);
+  if (spec !== undefined) {
+    const sp: NonNullable<PersistentVolumeClaim['spec']> = {};
+    // storageClassName and volumeMode are pointers: null and absent read as "not set", "" is set.
+    put(sp, 'storageClassName', s(spec['storageClassName']));
+    put(sp, 'volumeName', s(spec['volumeName']));
+    put(sp, 'volumeMode', s(spec['volumeMode']));
+    put(sp, 'accessModes', strings(spec['accessModes']));
+    const storage = resourceList(obj(spec['resources'])?.['requests'])?.['storage'];
+    if (storage !== undefined) sp.resources = { requests: { storage } };
+    out.spec = sp;
+  }
+  const phase = s(obj(r['status'])?.['phase']);
+  if (phase !== undefined) out.status = { phase };
+  return out;
 }
 
 /** TrimKind names the kinds trimObject knows. */
-export type TrimKind = 'pod' | 'node' | 'service' | 'endpoints' | 'endpointslice' | 'ingress' | 'namespace' | 'replicaset' | 'job';
+export type TrimKind = 'pod' | 'node' | 'service' | 'endpoints' | 'endpointslice' | 'ingress' | 'namespace' | 'replicaset' | 'job' | 'deployment' | 'statefulset' | 'daemonset' | 'persistentvolumeclaim';
 
 /** TRIMMERS maps each kind to its trim function. */
 export const TRIMMERS: { readonly [K in TrimKind]: (raw: unknown) => object } = {
@@ -401,4 +666,8 @@ export const TRIMMERS: { readonly [K in TrimKind]: (raw: unknown) => object } = 
   namespace: trimNamespace,
   replicaset: trimReplicaSet,
   job: trimJob,
+  deployment: trimDeployment,
+  statefulset: trimStatefulSet,
+  daemonset: trimDaemonSet,
+  persistentvolumeclaim: trimPersistentVolumeClaim,
 };
