@@ -14,6 +14,8 @@ export function duplexPair(): [Duplex, Duplex] {
   const ends: Duplex[] = [];
   const make = (i: number): Duplex =>
     new Duplex({
+      // As a TCP socket by default: the end of what is read ends what is written.
+      allowHalfOpen: false,
       read() {},
       write(chunk: Buffer, _enc, cb) {
         ends[1 - i]!.push(chunk);

@@ -304,7 +304,7 @@ export function renderKubelet(v: NodeView, apiServer: string): string {
   w.family('kubelet_running_pods', 'gauge', '[ALPHA] Number of pods that have a running pod sandbox').sample('kubelet_running_pods', {}, sandboxes.length);
   w.family('kubelet_runtime_operations_total', 'counter', '[ALPHA] Cumulative number of runtime operations by operation type.');
   for (const [op, rate] of [['container_status', 0.9], ['exec_sync', 0.05], ['image_status', 0.02], ['list_containers', 2.1], ['list_podsandbox', 1.05], ['podsandbox_status', 0.85], ['version', 0.1]] as const) {
-    w.sample('kubelet_runtime_operations_total', { operation_type: op }, Math.floor(up * rate * (1 + sandboxes.length / 40)));
+    w.sample('kubelet_runtime_operations_total', { operation_type: op }, Math.floor(up * rate));
   }
   const vols = volumes(v);
   const vol = (name: string, help: string, f: (x: (typeof vols)[number]) => number): void => {
