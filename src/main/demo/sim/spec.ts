@@ -165,9 +165,24 @@ const httpApp = (name: string, image: string, o: { cpu: number; mem: number; rps
   probe: { path: '/healthz', port: 8080 },
 });
 
+/** plain is a container with no resources, ports or metrics unless given, that never restarts by itself. */
+const plain = (name: string, image: string, o: Partial<ContainerSpec> & { cpuMean: number; memMean: number }): ContainerSpec => ({
+  name,
+  image,
+  cpuRequest: null,
+  cpuLimit: null,
+  memRequest: null,
+  memLimit: null,
+  ports: [],
+  behavior: 'steady',
+  restartProb: 0,
+  serves: 'none',
+  ...o,
+});
+
 const scrapeAnnotations = (port: number, path: string): Record<string, string> => ({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(port), 'prometheus.io/path': path });
 
-const appLabels = (name: string, partOf: string, version: string, component: string): Record<string, string> => ({
+const appLabels = (partOf: string, version: string, component: string): Record<string, string> => ({
   'app.kubernetes.io/part-of': partOf,
   'app.kubernetes.io/version': version,
   'app.kubernetes.io/component': component,
@@ -201,7 +216,7 @@ export function clusterSpec(context: string, index: number, seed: number): Clust
       namespace: 'shop',
       name: 'frontend',
       selector: { 'app.kubernetes.io/name': 'frontend' },
-      labels: appLabels('frontend', 'shop', shopVersion, 'web'),
+      labels: appLabels('shop', shopVersion, 'web'),
       replicas: index === 0 ? 3 : 2,
       scale: { to: index === 0 ? 5 : 4, slotS: 1800, prob: 0.5 },
       rolloutS: 10 * 3600,
@@ -228,7 +243,7 @@ export function clusterSpec(context: string, index: number, seed: number): Clust
       namespace: 'shop',
       name: 'checkout',
       selector: { 'app.kubernetes.io/name': 'checkout' },
-      labels: appLabels('checkout', 'shop', shopVersion, 'api'),
+      labels: appLabels('shop', shopVersion, 'api'),
       replicas: 2,
       rolloutS: 26 * 3600,
       containers: [
@@ -254,7 +269,7 @@ export function clusterSpec(context: string, index: number, seed: number): Clust
       namespace: 'shop',
       name: 'catalog',
       selector: { 'app.kubernetes.io/name': 'catalog' },
-      labels: appLabels('catalog', 'shop', shopVersion, 'api'),
+      labels: appLabels('shop', shopVersion, 'api'),
       replicas: index === 0 ? 3 : 2,
       rolloutS: 14 * 3600,
       containers: [
@@ -279,27 +294,23 @@ export function clusterSpec(context: string, index: number, seed: number): Clust
       namespace: 'shop',
       name: 'recommendations',
       selector: { 'app.kubernetes.io/name': 'recommendations' },
-      labels: appLabels('recommendations', 'shop', '0.4.0', 'api'),
+      labels: appLabels('shop', '0.4.0', 'api'),
       replicas: 1,
       // Someone keeps trying to fix it: a new rollout every three hours, still crash-looping.
       rolloutS: 3 * 3600,
       containers: [
-        {
-          name: 'recommendations',
-          image: 'ghcr.io/vigil-demo/recommendations:0.4.0',
+        plain('recommendations', 'ghcr.io/vigil-demo/recommendations:0.4.0', {
           cpuRequest: 0.1,
           cpuLimit: 0.5,
           memRequest: 128 * MiB,
           memLimit: 256 * MiB,
           ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
           behavior: 'crashloop',
-          restartProb: 0,
           cpuMean: 0.15,
           memMean: 90 * MiB,
-          serves: 'none',
           probe: { path: '/healthz', port: 8080 },
           args: ['--model-store=s3://recs-models/latest'],
-        },
+        }),
       ],
       serviceAccount: 'recommendations',
       service: { name: 'recommendations', ports: [{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' }] },
@@ -313,21 +324,16 @@ export function clusterSpec(context: string, index: number, seed: number): Clust
       replicas: 1,
       rolloutS: 7 * 86_400,
       containers: [
-        {
-          name: 'redis',
-          image: 'docker.io/library/redis:7.2.5',
+        plain('redis', 'docker.io/library/redis:7.2.5', {
           cpuRequest: 0.1,
-          cpuLimit: null,
           memRequest: 128 * MiB,
           memLimit: 192 * MiB,
           ports: [{ name: 'redis', containerPort: 6379, protocol: 'TCP' }],
           behavior: 'oom',
-          restartProb: 0,
           cpuMean: 0.06,
           memMean: 96 * MiB,
-          serves: 'none',
           args: ['--maxmemory', '0'],
-        },
+        }),
       ],
       serviceAccount: 'default',
       pvc: { name: 'data', bytes: 1 * GiB, usedFrac: 0.35, storageClass: 'standard' },
@@ -342,20 +348,16 @@ export function clusterSpec(context: string, index: number, seed: number): Clust
       replicas: 1,
       rolloutS: 9 * 86_400,
       containers: [
-        {
-          name: 'postgres',
-          image: 'docker.io/library/postgres:16.3',
+        plain('postgres', 'docker.io/library/postgres:16.3', {
           cpuRequest: 0.5,
           cpuLimit: 1,
           memRequest: 1 * GiB,
           memLimit: 1 * GiB,
           ports: [{ name: 'postgres', containerPort: 5432, protocol: 'TCP' }],
-          behavior: 'steady',
           restartProb: 0.01,
           cpuMean: 0.2,
           memMean: 600 * MiB,
-          serves: 'none',
-        },
+        }),
       ],
       serviceAccount: 'default',
       pvc: { name: 'data', bytes: 10 * GiB, usedFrac: 0.55, storageClass: 'standard' },
@@ -371,22 +373,17 @@ export function clusterSpec(context: string, index: number, seed: number): Clust
       rolloutS: 30 * 86_400,
       schedule: { everyS: 900, keep: 3, cron: '*/15 * * * *' },
       containers: [
-        {
-          name: 'report',
-          image: 'ghcr.io/vigil-demo/order-report:0.3.1',
+        plain('report', 'ghcr.io/vigil-demo/order-report:0.3.1', {
           cpuRequest: 0.2,
           cpuLimit: 0.5,
           memRequest: 64 * MiB,
           memLimit: 128 * MiB,
-          ports: [],
           behavior: 'job',
-          restartProb: 0,
           cpuMean: 0.35,
           memMean: 70 * MiB,
-          serves: 'none',
           jobSeconds: [40, 130],
           args: ['--since=15m'],
-        },
+        }),
       ],
       serviceAccount: 'default',
     },
@@ -399,11 +396,8 @@ export function clusterSpec(context: string, index: number, seed: number): Clust
       replicas: 2,
       rolloutS: 9 * 86_400,
       containers: [
-        {
-          name: 'coredns',
-          image: 'registry.k8s.io/coredns/coredns:v1.11.3',
+        plain('coredns', 'registry.k8s.io/coredns/coredns:v1.11.3', {
           cpuRequest: 0.1,
-          cpuLimit: null,
           memRequest: 70 * MiB,
           memLimit: 170 * MiB,
           ports: [
@@ -411,7 +405,6 @@ export function clusterSpec(context: string, index: number, seed: number): Clust
             { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
             { name: 'metrics', containerPort: 9153, protocol: 'TCP' },
           ],
-          behavior: 'steady',
           restartProb: 0.01,
           cpuMean: 0.012,
           memMean: 24 * MiB,
@@ -420,7 +413,7 @@ export function clusterSpec(context: string, index: number, seed: number): Clust
           metricsPath: '/metrics',
           probe: { path: '/health', port: 8080 },
           args: ['-conf', '/etc/coredns/Corefile'],
-        },
+        }),
       ],
       priorityClassName: 'system-cluster-critical',
       serviceAccount: 'coredns',
@@ -445,21 +438,11 @@ export function clusterSpec(context: string, index: number, seed: number): Clust
       rolloutS: 20 * 86_400,
       hostNetwork: true,
       containers: [
-        {
-          name: 'kube-proxy',
-          image: 'registry.k8s.io/kube-proxy:v1.31.4',
-          cpuRequest: null,
-          cpuLimit: null,
-          memRequest: null,
-          memLimit: null,
-          ports: [],
-          behavior: 'steady',
-          restartProb: 0,
+        plain('kube-proxy', 'registry.k8s.io/kube-proxy:v1.31.4', {
           cpuMean: 0.004,
           memMean: 22 * MiB,
-          serves: 'none',
           args: ['--config=/var/lib/kube-proxy/config.conf', '--hostname-override=$(NODE_NAME)'],
-        },
+        }),
       ],
       priorityClassName: 'system-node-critical',
       serviceAccount: 'kube-proxy',
@@ -475,23 +458,19 @@ export function clusterSpec(context: string, index: number, seed: number): Clust
       rolloutS: 25 * 86_400,
       hostNetwork: true,
       containers: [
-        {
-          name: 'node-exporter',
-          image: 'quay.io/prometheus/node-exporter:v1.8.2',
+        plain('node-exporter', 'quay.io/prometheus/node-exporter:v1.8.2', {
           cpuRequest: 0.1,
           cpuLimit: 0.25,
           memRequest: 180 * MiB,
           memLimit: 180 * MiB,
           ports: [{ name: 'metrics', containerPort: 9100, protocol: 'TCP', hostPort: 9100 }],
-          behavior: 'steady',
-          restartProb: 0,
           cpuMean: 0.02,
           memMean: 19 * MiB,
           serves: 'node-exporter',
           metricsPort: 9100,
           metricsPath: '/metrics',
           args: ['--path.sysfs=/host/sys', '--path.rootfs=/host/root', '--no-collector.wifi', '--no-collector.hwmon'],
-        },
+        }),
       ],
       serviceAccount: 'node-exporter',
       priorityClassName: 'system-node-critical',
