@@ -1,4 +1,7 @@
 /**
+ * LEGACY (remove once host/core.ts runs the demo through startDemoClusters and writes history
+ * with renderAt).
+ *
  * Demo history: before live scraping starts, the simulated cluster is run over the past hour and
  * its expositions are written through the storage importer, so a new user's charts are full at
  * once. Each step stores what a scrape at that time would have stored: the target's labels on

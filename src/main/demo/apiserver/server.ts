@@ -14,6 +14,7 @@ import * as tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CertificateAuthority, type Issued } from '../../util/pki';
+import { connectInProcess } from './inprocess';
 import { ObjectStore, parseFieldSelector, parseLabelSelector, RESOURCES, type KubeObj, type ResourceType } from './store';
 
 /** SHORT_NAMES are kubectl's short names of the kinds (discovery advertises them). */
@@ -73,6 +74,22 @@ export interface RequestRecord {
   kind: string;
 }
 
+/**
+ * FakeNetworkAnswer is how a simulated address answers a connection: an in-process HTTP listener,
+ * `refused` (nothing listens on the port: the API server's dial is refused at once) or
+ * `unreachable` (the host is down or cut off: the dial hangs until the client gives up).
+ */
+export type FakeNetworkAnswer = http.RequestListener | 'refused' | 'unreachable';
+
+/**
+ * FakeNetwork resolves the addresses proxies and port-forwards go to; null means the address is
+ * not simulated and is dialed for real (the tests' loopback kubelets and apps).
+ */
+export type FakeNetwork = (host: string, port: number) => FakeNetworkAnswer | null;
+
+/** UNREACHABLE_HOLD_MS bounds how long a dial to an unreachable simulated host hangs. */
+const UNREACHABLE_HOLD_MS = 10 * 60_000;
+
 /** FakeApiServerOptions configure the fake. */
 export interface FakeApiServerOptions {
   users?: FakeUser[];
@@ -85,6 +102,8 @@ export interface FakeApiServerOptions {
   kubeletClient?: Issued;
   /** recordRequests keeps RequestRecords (default true; off for benchmarks of big clusters). */
   recordRequests?: boolean;
+  /** network answers proxy and port-forward connections to simulated addresses in-process. */
+  network?: FakeNetwork;
 }
 
 /** FakeApiServer is a running fake. */
@@ -516,11 +535,23 @@ export class FakeApiServer {
       this.status(res, 503, 'ServiceUnavailable', `error trying to reach service: dial tcp ${t.host}:${t.port}: i/o timeout`);
       return;
     }
+    const sim = this.o.network?.(t.host, t.port) ?? null;
+    if (sim === 'refused') {
+      this.status(res, 503, 'ServiceUnavailable', `error trying to reach service: dial tcp ${t.host}:${t.port}: connect: connection refused`);
+      return;
+    }
+    if (sim === 'unreachable') {
+      // A host that is down: the dial hangs; the client's own timeout ends the request.
+      const hold = setTimeout(() => res.destroy(), UNREACHABLE_HOLD_MS);
+      res.on('close', () => clearTimeout(hold));
+      return;
+    }
     const url = new URL(req.url ?? '/', 'https://x');
     const headers = { ...req.headers };
     delete headers.authorization;
     delete headers.host;
-    const mod = t.https ? https : http;
+    // A simulated target is plain HTTP over an in-process connection (TLS adds nothing there).
+    const mod = t.https && !sim ? https : http;
     this.proxyInFlight++;
     this.maxProxyInFlight = Math.max(this.maxProxyInFlight, this.proxyInFlight);
     let counted = true;
@@ -530,7 +561,17 @@ export class FakeApiServer {
     };
     res.on('close', done);
     const up = mod.request(
-      { host: t.host, port: t.port, method: req.method, path: rest + url.search, headers, rejectUnauthorized: false, ...(t.https && this.o.kubeletClient ? { cert: this.o.kubeletClient.certPem, key: this.o.kubeletClient.keyPem } : {}) },
+      {
+        host: t.host,
+        port: t.port,
+        method: req.method,
+        path: rest + url.search,
+        headers,
+        rejectUnauthorized: false,
+        ...(t.https && this.o.kubeletClient && !sim ? { cert: this.o.kubeletClient.certPem, key: this.o.kubeletClient.keyPem } : {}),
+        // No agent: an agent would dial the network itself and ignore createConnection.
+        ...(sim ? { agent: undefined, createConnection: () => connectInProcess(sim) as net.Socket } : {}),
+      },
       (ur) => {
         res.writeHead(ur.statusCode ?? 502, ur.headers);
         ur.pipe(res);
@@ -574,7 +615,9 @@ export class FakeApiServer {
       const portBytes = Buffer.from([port & 0xff, port >> 8]);
       ws.send(Buffer.concat([Buffer.from([data]), portBytes]));
       ws.send(Buffer.concat([Buffer.from([errCh]), portBytes]));
-      const c = net.connect(port, ip);
+      const sim = this.o.network?.(ip, port) ?? null;
+      if (sim === 'unreachable') return; // the pod's node is cut off: nothing ever answers
+      const c = sim === 'refused' ? refusedSocket(ip, port) : sim ? (connectInProcess(sim) as net.Socket) : net.connect(port, ip);
       conns[i] = c;
       c.on('data', (d: Buffer) => ws.send(Buffer.concat([Buffer.from([data]), d])));
       c.on('error', (e) => {
@@ -590,4 +633,11 @@ export class FakeApiServer {
     });
     ws.on('close', () => conns.forEach((c) => c?.destroy()));
   }
+}
+
+/** refusedSocket is a connection that fails as a dial to a closed port does. */
+function refusedSocket(ip: string, port: number): net.Socket {
+  const s = new net.Socket();
+  setImmediate(() => s.destroy(Object.assign(new Error(`connect ECONNREFUSED ${ip}:${port}`), { code: 'ECONNREFUSED' })));
+  return s;
 }
