@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { startCore, withExtraScrapeConfigs, type Core } from '../../src/main/host/core';
+import { startCore, type Core } from '../../src/main/host/core';
 import { main } from '../../src/main/cli/main';
 import { nopLogger } from '../../src/main/util/log';
 import { engineOptsFromFeatures } from '../../src/main/cli/serve';
@@ -241,12 +241,5 @@ describe('core', () => {
     expect(await flagsOf(c)).toMatchObject({ 'storage.tsdb.retention.time': '15d', 'storage.tsdb.retention.size': '2GB' });
     // A bad flag is an error naming the flag.
     await expect(startCore({ dataDir: data, configFile: null, host: '127.0.0.1', port: 0, demo: false, uiDir: null, logger, retention: { size: 'lots' } })).rejects.toThrow('--storage.tsdb.retention.size: invalid size "lots"');
-  });
-
-  it('adds demo scrape configs to a user config', () => {
-    const merged = withExtraScrapeConfigs('global:\n  scrape_interval: 30s\nscrape_configs:\n  - job_name: mine\n', '- job_name: demo\n');
-    expect(merged).toContain('job_name: mine');
-    expect(merged).toContain('job_name: demo');
-    expect(merged).toContain('scrape_interval: 30s');
   });
 });

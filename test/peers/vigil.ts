@@ -35,12 +35,14 @@ export interface VigilProcess {
  * startVigil runs `node [nodeArgs] bin/vigil.js serve --listen 127.0.0.1:0 --data DIR ...args` and
  * resolves when it prints its URL.
  */
-export async function startVigil(args: string[], opts: { dataDir?: string; timeoutMs?: number; nodeArgs?: string[] } = {}): Promise<VigilProcess> {
+export async function startVigil(args: string[], opts: { dataDir?: string | null; timeoutMs?: number; nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<VigilProcess> {
   requireBuiltCli();
-  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-e2e-'));
+  // dataDir null leaves --data out (the command picks its folder; pass env.VIGIL_DATA to place it).
+  const dataDir = opts.dataDir === null ? '' : (opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-e2e-')));
   const startedAt = Date.now();
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), VIGIL_BIN, 'serve', '--listen', '127.0.0.1:0', '--data', dataDir, ...args], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), VIGIL_BIN, 'serve', '--listen', '127.0.0.1:0', ...(dataDir ? ['--data', dataDir] : []), ...args], {
     cwd: ROOT,
+    env: opts.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

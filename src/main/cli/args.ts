@@ -7,6 +7,8 @@
 export interface FlagSpec {
   name: string;
   boolean?: boolean;
+  /** optionalValue: `--name` alone is true, `--name=VALUE` gives the value (never the next argument). */
+  optionalValue?: boolean;
   /** repeatable flags may be given several times; their values are in ParsedArgs.lists. */
   repeatable?: boolean;
   help: string;
@@ -45,6 +47,10 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[]): 
       const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
       const spec = specs.find((s) => s.name === name);
       if (!spec) throw new UsageError(`unknown flag --${name}`);
+      if (spec.optionalValue) {
+        flags[name] = eq > 0 ? a.slice(eq + 1) : true;
+        continue;
+      }
       if (spec.boolean) {
         if (eq > 0) {
           const v = a.slice(eq + 1);
@@ -78,7 +84,7 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[]): 
 export function formatFlags(specs: readonly FlagSpec[]): string {
   return specs
     .map((s) => {
-      const left = `  --${s.name}${s.boolean ? '' : ` ${s.placeholder ?? 'VALUE'}`}`;
+      const left = `  --${s.name}${s.boolean ? '' : s.optionalValue ? `[=${s.placeholder ?? 'VALUE'}]` : ` ${s.placeholder ?? 'VALUE'}`}`;
       return `${left.padEnd(30)} ${s.help}`;
     })
     .join('\n');

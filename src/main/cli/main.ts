@@ -31,12 +31,12 @@ const COMMANDS: Command[] = [
   {
     name: 'serve',
     summary: 'run the core without a window: the UI in a browser and the Prometheus API',
-    usage: 'vigil serve [--config prometheus.yml] [--data DIR] [--listen 127.0.0.1:9797] [--demo] [--context NAME]... [--all-contexts] [--storage.tsdb.retention.time 15d]',
+    usage: 'vigil serve [--config prometheus.yml] [--data DIR] [--listen 127.0.0.1:9797] [--demo[=2]] [--context NAME]... [--all-contexts] [--storage.tsdb.retention.time 15d]',
     flags: [
       { name: 'config', placeholder: 'FILE', help: 'Prometheus-style configuration file (global, scrape_configs, rule_files, ...)' },
       DATA_FLAG,
       { name: 'listen', placeholder: 'HOST:PORT', help: 'address of the UI and API (default 127.0.0.1:9797; port 0 picks a free one)' },
-      { name: 'demo', boolean: true, help: 'start a simulated cluster with live exporters and scrape it' },
+      { name: 'demo', optionalValue: true, placeholder: 'N', help: 'monitor a simulated cluster (--demo=2: two clusters) through its own fake API server, in a data folder of its own' },
       ...KUBE_FLAGS,
       ...RETENTION_FLAGS,
       { name: 'log-level', placeholder: 'LEVEL', help: 'debug, info, warn or error (default info)' },
@@ -47,12 +47,12 @@ const COMMANDS: Command[] = [
   {
     name: 'host',
     summary: '(internal) run the core for the desktop shell, answering API calls over the parent port',
-    usage: 'vigil host [--config FILE] [--data DIR] [--demo]',
+    usage: 'vigil host [--config FILE] [--data DIR] [--demo[=2]]',
     flags: [
       { name: 'config', placeholder: 'FILE', help: 'configuration file' },
       DATA_FLAG,
       { name: 'listen', placeholder: 'HOST:PORT', help: 'address of the API for Grafana and promtool (default 127.0.0.1:9797)' },
-      { name: 'demo', boolean: true, help: 'demo mode' },
+      { name: 'demo', optionalValue: true, help: 'demo mode (--demo=2: two clusters)' },
       ...KUBE_FLAGS,
       ...RETENTION_FLAGS,
       { name: 'log-level', placeholder: 'LEVEL', help: 'log level' },

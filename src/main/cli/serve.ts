@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { UsageError } from './args';
 import { serveShell, startCore, type Core, type ParentPort } from '../host';
 import { createLogger, type LogLevel } from '../util/log';
-import { defaultDataDir } from '../util/paths';
+import { defaultDataDir, demoDataDir } from '../util/paths';
 import type { EngineOpts } from '../promql/value';
 
 type Out = (s: string) => void;
@@ -63,17 +63,35 @@ export function engineOptsFromFeatures(list: string | undefined): Partial<Engine
   return out;
 }
 
+/** demoCount reads --demo (1 cluster) or --demo=N (1 or 2); 0 without the flag. */
+export function demoCount(v: string | boolean | undefined): number {
+  if (v === undefined || v === false || v === 'false') return 0;
+  if (v === true || v === 'true') return 1;
+  if (v !== '1' && v !== '2') throw new UsageError(`flag --demo takes 1 or 2 (clusters), got ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
+/** dataDirOf is --data, else the demo's own folder in demo mode, else the user's data folder. */
+export function dataDirOf(flags: Record<string, string | boolean>): string {
+  if (typeof flags.data === 'string') return path.resolve(flags.data);
+  return demoCount(flags.demo) > 0 ? demoDataDir() : defaultDataDir();
+}
+
 async function start(flags: Record<string, string | boolean>, listen: string, lists: Record<string, string[]> = {}): Promise<Core> {
   const { host, port } = parseListen(listen);
+  const demo = demoCount(flags.demo);
+  if (demo > 0 && (flags.kubeconfig !== undefined || (lists.context?.length ?? 0) > 0 || flags['all-contexts'] === true)) {
+    throw new UsageError('--demo monitors its own simulated clusters; it does not take --kubeconfig, --context or --all-contexts');
+  }
   const configFile = typeof flags.config === 'string' ? flags.config : null;
   if (configFile && !fs.existsSync(configFile)) throw new Error(`${configFile}: no such file`);
   try {
     return await startCore({
-      dataDir: typeof flags.data === 'string' ? path.resolve(flags.data) : defaultDataDir(),
+      dataDir: dataDirOf(flags),
       configFile,
       host,
       port,
-      demo: flags.demo === true,
+      demo,
       uiDir: uiDir(),
       engine: engineOptsFromFeatures(typeof flags['enable-feature'] === 'string' ? flags['enable-feature'] : undefined),
       logger: createLogger('vigil', logLevel(flags)),
@@ -115,7 +133,11 @@ export async function serveCommand(flags: Record<string, string | boolean>, out:
   out(`  UI:  ${core.url}/\n  API: ${core.url}/api/v1/  (Prometheus-compatible: point Grafana or promtool here)\n`);
   const monitored = core.kube.monitored();
   if (monitored.length > 0) out(`  Kubernetes: monitoring context${monitored.length > 1 ? 's' : ''} ${monitored.join(', ')} (${core.kube.kubeconfig.files.join(', ')})\n`);
-  if (flags.demo) out('  Demo mode: a simulated cluster is being scraped; try `sum by (handler) (rate(http_requests_total[1m]))`.\n');
+  if (core.demo) {
+    const n = core.demo.contexts.length;
+    out(`  Demo mode: ${n === 1 ? 'a simulated cluster' : `${n} simulated clusters`} (${core.demo.contexts.join(', ')}) monitored through its own fake API server; data in ${dataDirOf(flags)} (your own data folder is not touched).\n`);
+    out(`  Try \`sum by (cluster, namespace) (rate(container_cpu_usage_seconds_total{container!=""}[5m]))\` or \`kube_pod_container_status_restarts_total > 0\`.\n`);
+  }
   return waitForSignal(core, err);
 }
 

@@ -16,6 +16,7 @@ import type { Logger } from '../util/log';
 import { CONTEXT_LABEL, ROLE_LABEL } from '../discovery/vigil/index';
 import { SyntheticTransport, type SyntheticSource } from '../scrape/synthetic';
 import type { Target } from '../scrape/target';
+import { KubeState } from '../kubestate/index';
 
 /** KubeStateLike is what a kube-state source offers (kubestate/'s KubeState). */
 export interface KubeStateLike {
@@ -29,6 +30,43 @@ export interface KubeStateLike {
 
 /** KubeStateFactory creates the source of a context. */
 export type KubeStateFactory = (o: { context: string; client: KubeClient; informers: SharedInformers; namespaces: string[]; logger: Logger }) => KubeStateLike;
+
+/** NOTE_KEY is the key of the context note that names the collections the kube-state series leave out. */
+export const KUBE_STATE_NOTE = 'kube-state';
+
+/**
+ * kubeStateFactory makes the real source (kubestate/'s KubeState). A collection the API server
+ * refuses to list counts as settled (its families are left out rather than the whole target
+ * waiting), and the refusals are noted on the context with the permissions that are missing.
+ */
+export function kubeStateFactory(kube: Pick<KubeContexts, 'setNote'>): KubeStateFactory {
+  return ({ context, client, informers, namespaces, logger }) => {
+    const ks = new KubeState({ client, informers, namespaces, logger });
+    let noted = '';
+    const note = (): void => {
+      const missing = [...new Set(ks.refusals().map((r) => r.permission))];
+      const msg = missing.length === 0 ? '' : `the kube-state series leave out what may not be listed: ${missing.join('; ')} (kubectl auth can-i ${missing[0]})`;
+      if (msg !== noted) kube.setNote(context, KUBE_STATE_NOTE, msg);
+      noted = msg;
+    };
+    return {
+      start: () => ks.start(),
+      stop: () => {
+        ks.stop();
+        kube.setNote(context, KUBE_STATE_NOTE, '');
+        noted = '';
+      },
+      get synced() {
+        const st = ks.states();
+        return st.length > 0 && st.every((c) => c.synced || c.refused);
+      },
+      render: () => {
+        note();
+        return ks.render();
+      },
+    };
+  };
+}
 
 /** KubeStateTargetsOptions configure the resolver. */
 export interface KubeStateTargetsOptions {

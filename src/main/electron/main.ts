@@ -21,9 +21,11 @@ function appUrl(): string {
 }
 
 function forkCore(): ChildCore {
-  const args = ['host', '--data', app.getPath('userData')];
+  // The demo (VIGIL_DEMO=1 or 2) keeps its data in a folder of its own, beside the user's.
+  const demo = process.env.VIGIL_DEMO === '1' || process.env.VIGIL_DEMO === '2' ? process.env.VIGIL_DEMO : '';
+  const args = ['host', '--data', demo ? `${app.getPath('userData')}-demo` : app.getPath('userData')];
   if (process.env.VIGIL_CONFIG) args.push('--config', process.env.VIGIL_CONFIG);
-  if (process.env.VIGIL_DEMO === '1') args.push('--demo');
+  if (demo) args.push(`--demo=${demo}`);
   return utilityProcess.fork(path.join(__dirname, 'cli.js'), args, { serviceName: 'Vigil core', stdio: 'inherit' }) as unknown as ChildCore;
 }
 

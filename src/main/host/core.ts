@@ -11,7 +11,7 @@ import { loadConfig, loadConfigFile, type VigilConfig } from '../config';
 import { withScrapeConfigs } from '../config/compose';
 import { ClusterMonitor } from '../cluster/monitor';
 import { clusterRoutes } from '../cluster/routes';
-import { KubeStateTargets, type KubeStateFactory } from '../cluster/kubestate';
+import { KubeStateTargets, kubeStateFactory, type KubeStateFactory } from '../cluster/kubestate';
 import { labelsGet } from '../../common/model/labels';
 import { ROLE_LABEL } from '../discovery/vigil/index';
 import { DiscoveryManager } from '../discovery';
@@ -24,10 +24,8 @@ import { ScrapeManager, scrapeRoutes, scrapeSelfMetrics } from '../scrape';
 import { startServer, type ApiServer } from '../api/server';
 import { RouteTable } from '../api/table';
 import { healthRoutes, statusRoutes } from '../api/status';
-import { startDemo, type DemoServer } from '../demo/server';
-import { DemoCluster } from '../demo/model';
-import { backfillDemo } from '../demo/backfill';
-import { Matcher } from '../../common/model/matcher';
+import type { DemoClusters } from '../demo/clusters';
+import { backfillDemoHistory, DEMO_HISTORY_MS, DEMO_SCRAPE_INTERVAL, startDemo } from './demo';
 import { globFiles } from '../util/glob';
 import { DATABASE_FILE } from '../util/paths';
 import { buildInfo, VERSION } from '../util/version';
@@ -48,13 +46,16 @@ export interface CoreOptions {
   configFile: string | null;
   host: string;
   port: number;
-  demo: boolean;
+  /** demo monitors that many simulated clusters (true: one) instead of the user's kubeconfig; give it a data folder of its own. */
+  demo: boolean | number;
   /** uiDir holds the built renderer; null serves the API only. */
   uiDir: string | null;
   logger: Logger;
   engine?: Partial<EngineOpts>;
-  /** demoInterval is the demo's scrape interval (default 5s). */
+  /** demoInterval is the demo's scrape interval of the default jobs (default 15s). */
   demoInterval?: string;
+  /** demoHistoryMs is how much history a first demo start writes (default an hour; 0 none). */
+  demoHistoryMs?: number;
   /** retention overrides the settings file (--storage.tsdb.retention.time / .size). */
   retention?: { time?: string; size?: string };
   /** kubeconfig replaces KUBECONFIG / ~/.kube/config (--kubeconfig). */
@@ -66,7 +67,7 @@ export interface CoreOptions {
   kubeLimits?: LimiterOptions;
   /** defaultJobs adds the default jobs of the monitored contexts (default true; tests of one job turn it off). */
   defaultJobs?: boolean;
-  /** kubeState creates the synthesized kube-state source of a context (absent: none is synthesized). */
+  /** kubeState creates the synthesized kube-state source of a context (default: kubestate/'s KubeState; tests pass doubles). */
   kubeState?: KubeStateFactory;
 }
 
@@ -75,6 +76,10 @@ export interface Core {
   readonly url: string;
   readonly routes: RouteTable;
   readonly storage: StorageEngine;
+  /** demo is the running demo clusters (null outside demo mode). */
+  readonly demo: DemoClusters | null;
+  /** history settles when demo mode's history backfill is done (at once outside demo mode). */
+  readonly history: Promise<void>;
   /** config is the configuration running now (the user's file or the default, plus the default jobs). */
   readonly config: VigilConfig;
   readonly cluster: ClusterMonitor;
@@ -97,14 +102,6 @@ export function defaultConfigYaml(selfAddress: string): string {
     `      - targets: [${JSON.stringify(selfAddress)}]`,
     '',
   ].join('\n');
-}
-
-/**
- * withExtraScrapeConfigs appends scrape configs (YAML list text) to a config's YAML, keeping the
- * user's file as written otherwise (a job the file already has is not added). Used by demo mode.
- */
-export function withExtraScrapeConfigs(configYaml: string, extraListYaml: string): string {
-  return withScrapeConfigs(configYaml, extraListYaml).yaml;
 }
 
 /** startCore starts everything and returns once the API answers. */
@@ -138,15 +135,25 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     let config: VigilConfig | null = null;
     const startedAt = new Date();
 
+    // Demo mode: simulated clusters behind their own API servers stand in for the user's kubeconfig.
+    const demoCount = opts.demo === true ? 1 : typeof opts.demo === 'number' ? opts.demo : 0;
+    const demoStart = Date.now();
+    let demo: DemoClusters | null = null;
+    if (demoCount > 0) {
+      demo = await startDemo(demoCount, path.join(opts.dataDir, 'clusters'));
+      stops.push(() => demo!.stop());
+      log('info', `demo: ${demo.contexts.length} simulated cluster(s) (${demo.contexts.join(', ')}), kubeconfig ${demo.kubeconfigPath}`);
+    }
+
     // The kubeconfig's contexts: which are monitored comes from --context, else the settings.
     const sc = settings.get().contexts ?? {};
     const flagged = (opts.contexts?.length ?? 0) > 0 || opts.allContexts === true;
     const kube = new KubeContexts({
-      source: opts.kubeconfig ? { explicit: opts.kubeconfig } : {},
+      source: demo ? { explicit: demo.kubeconfigPath } : opts.kubeconfig ? { explicit: opts.kubeconfig } : {},
       logger: (level, msg, f) => log(level, msg, { component: 'kube', ...f }),
-      monitored: flagged ? (opts.contexts ?? []) : (sc.monitored ?? []),
-      allContexts: flagged ? opts.allContexts === true : sc.all === true,
-      clusterLabels: sc.clusterLabels,
+      monitored: demo ? demo.contexts : flagged ? (opts.contexts ?? []) : (sc.monitored ?? []),
+      allContexts: demo ? false : flagged ? opts.allContexts === true : sc.all === true,
+      clusterLabels: demo ? undefined : sc.clusterLabels,
       limits: opts.kubeLimits,
       userAgent: `Vigil/${VERSION}`,
     });
@@ -157,7 +164,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     let reload: (why: string) => void = () => {};
     const cluster = new ClusterMonitor({
       kube,
-      settings: () => settings.get().cluster ?? {},
+      settings: () => (demo ? { scrapeInterval: opts.demoInterval ?? DEMO_SCRAPE_INTERVAL, ...settings.get().cluster } : (settings.get().cluster ?? {})),
       logger: (level, msg, f) => log(level, msg, { component: 'cluster', ...f }),
       changed: () => reload('the default jobs of the monitored contexts changed'),
     });
@@ -222,12 +229,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     stops.push(writeServerInfo(opts.dataDir, { pid: process.pid, url: server.url, version: VERSION, startedAt: startedAt.toISOString() }));
     const selfAddress = new URL(server.url).host;
 
-    // Configuration: the user's file, or the default; demo mode adds the simulated cluster's jobs.
-    let demo: DemoServer | null = null;
-    if (opts.demo) {
-      demo = await startDemo({ cluster: demoClusterWithHistory(storage, log) });
-      stops.push(() => demo!.close());
-    }
+    // Configuration: the user's file, or the default, plus the default jobs of the monitored contexts.
     let baseYaml: string;
     if (opts.configFile) {
       // Load once on its own so errors point at the user's file and lines.
@@ -235,7 +237,6 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     } else {
       baseYaml = defaultConfigYaml(selfAddress);
     }
-    if (demo) baseYaml = withExtraScrapeConfigs(baseYaml, demo.scrapeConfigYaml(opts.demoInterval ?? '5s'));
     // The first configuration waits (briefly) for the permission probes, so that jobs the cluster
     // refuses are not started only to be removed.
     await cluster.ready(3000);
@@ -243,13 +244,13 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       const generated = opts.defaultJobs === false ? '' : cluster.scrapeConfigsYaml();
       const composed = withScrapeConfigs(baseYaml, generated);
       if (composed.overridden.length > 0) log('info', `config: the file's own scrape configs replace the default jobs ${composed.overridden.join(', ')}`);
-      if (composed.added.length === 0) return opts.configFile && !demo ? loadConfigFile(opts.configFile) : loadConfig(baseYaml, opts.configFile ?? '');
+      if (composed.added.length === 0) return opts.configFile ? loadConfigFile(opts.configFile) : loadConfig(baseYaml, opts.configFile ?? '');
       try {
         return loadConfig(composed.yaml, opts.configFile ?? '');
       } catch (e) {
         // A defect of the generated jobs must not stop the user's own configuration.
         log('error', `config: the default jobs could not be loaded, running without them: ${(e as Error).message}`);
-        return opts.configFile && !demo ? loadConfigFile(opts.configFile) : loadConfig(baseYaml, opts.configFile ?? '');
+        return opts.configFile ? loadConfigFile(opts.configFile) : loadConfig(baseYaml, opts.configFile ?? '');
       }
     };
     config = compose();
@@ -275,7 +276,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     const kubeTransports = new KubeTransports(kube);
     const kubeStateTargets = new KubeStateTargets({
       kube,
-      factory: opts.kubeState ?? (() => ({ start() {}, stop() {}, synced: true, render: () => '' })),
+      factory: opts.kubeState ?? kubeStateFactory(kube),
       logger: (level, msg, f) => log(level, msg, { component: 'cluster', ...f }),
       realScraped: (_context, clusterLabel) => {
         const f = scrape?.findActive((t) => t.health === 'up' && t.get('job') === 'kube-state-metrics' && t.get('cluster') === clusterLabel && labelsGet(t.discoveredLabels, ROLE_LABEL) !== 'kube-state');
@@ -302,8 +303,25 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       log('info', `configuration reloaded: ${why}`, { jobs: next.scrapeConfigs.length });
     };
 
+    // Demo history is written in the background: serving and live scraping do not wait for it.
+    let stopping = false;
+    let history: Promise<void> = Promise.resolve();
+    if (demo && opts.demoHistoryMs !== 0) {
+      const d = demo;
+      history = backfillDemoHistory({ scrape, clusters: d, storage, endMs: demoStart, historyMs: opts.demoHistoryMs ?? DEMO_HISTORY_MS, logger: log, cancelled: () => stopping })
+        .then((r) => log('info', `demo: wrote ${r.samples} samples of history (${r.scrapes} scrapes of ${r.targets} targets, ${new Date(r.fromMs).toISOString()} to ${new Date(r.toMs).toISOString()}) in ${r.ms} ms`, { component: 'demo' }))
+        .catch((e: Error) => log('error', `demo: the history backfill failed: ${e.message}`, { component: 'demo' }));
+      stops.push(() => history);
+    }
+    // (stops run in reverse: the backfill is told to stop before it is awaited.)
+    stops.push(() => {
+      stopping = true;
+    });
+
     return {
       url: server.url,
+      demo,
+      history,
       routes,
       storage,
       get config() {
@@ -339,31 +357,3 @@ function warnUnevaluatedRules(config: VigilConfig, log: Logger): void {
   });
   log('warn', `rule_files are not evaluated in this version (no recording rules or alerts run): ${files.join(', ')}`, { component: 'rules' });
 }
-
-/** DEMO_HISTORY_MS is how much simulated history demo mode writes before scraping starts. */
-const DEMO_HISTORY_MS = 3_600_000;
-
-/**
- * demoClusterWithHistory creates the demo cluster an hour in the past and backfills that hour, so
- * charts are full at once; skipped when the store already holds recent demo data (a restart).
- */
-function demoClusterWithHistory(storage: StorageEngine, log: Logger): DemoCluster {
-  const now = Date.now();
-  const q = storage.querier(now - DEMO_HISTORY_MS, now);
-  let hasRecent = false;
-  try {
-    hasRecent = q.select(false, null, [new Matcher('=', '__name__', 'up'), new Matcher('=', 'cluster', 'demo')]).series.some((s) => s.iterator().next() !== 0);
-  } finally {
-    q.close();
-  }
-  const start = Math.floor((now - DEMO_HISTORY_MS) / 15_000) * 15_000;
-  if (hasRecent) return new DemoCluster(now);
-  const cluster = new DemoCluster(start);
-  const t0 = Date.now();
-  const imp = storage.importer();
-  const res = backfillDemo(cluster, imp, start, now - 5_000, 15_000);
-  imp.commit();
-  log('info', `demo: wrote ${res.samples} samples of ${res.series} series of simulated history in ${Date.now() - t0} ms`);
-  return cluster;
-}
-

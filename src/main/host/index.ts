@@ -2,7 +2,7 @@
  * The host: the composition root that wires the subsystems into a running core for serve mode and
  * for the desktop app's core process. See README.md.
  */
-export { startCore, defaultConfigYaml, withExtraScrapeConfigs } from './core';
+export { startCore, defaultConfigYaml } from './core';
 export type { Core, CoreOptions } from './core';
 export { serveShell } from './desktop';
 export type { ParentPort } from './desktop';

@@ -19,6 +19,7 @@ import { JsonLogFiles } from '../util/jsonlog';
 import { ScrapePool } from './pool';
 import type { TransportResolver } from './pool';
 import type { ScrapeTransport } from './transport';
+import type { ScrapeResult } from './scraper';
 import { globalUrl, type Target } from './target';
 
 /** ScrapeManagerOptions configure a ScrapeManager. */
@@ -206,6 +207,19 @@ export class ScrapeManager {
       for (const l of pool.activeLoops()) if (pred(l.target, name)) return { pool: name, target: l.target };
     }
     return null;
+  }
+
+  /** activeTargets lists every active target with its pool (in pool order). */
+  activeTargets(): { pool: string; target: Target }[] {
+    const out: { pool: string; target: Target }[] = [];
+    for (const [name, pool] of this.pools) for (const l of pool.activeLoops()) out.push({ pool: name, target: l.target });
+    return out;
+  }
+
+  /** replay is ScrapePool.replay of a pool's target (0 when the pool is gone). */
+  replay(pool: string, target: Target, times: (intervalMs: number) => readonly number[], body: (t: number) => ScrapeResult | null, appendable: Appendable): Promise<number> {
+    const p = this.pools.get(pool);
+    return p ? p.replay(target, times, body, appendable) : Promise.resolve(0);
   }
 
   /**

@@ -9,11 +9,11 @@ import type { TargetGroup } from '../discovery/targetgroup';
 import { SCRAPE_PROTOCOL_HEADERS } from '../config/types';
 import { Relabeler } from '../relabel/index';
 import type { Logger } from '../util/log';
-import { ScrapeLoop } from './loop';
+import { ScrapeLoop, type Scraper, type ScrapeLoopOptions } from './loop';
 import type { Appendable, ExemplarAppender } from '../storage/interface';
 import type { ScrapeTotals } from './loop';
 import type { JsonLogFile, JsonLogFiles } from '../util/jsonlog';
-import { TargetScraper } from './scraper';
+import { ScrapeError, TargetScraper, type ScrapeResult } from './scraper';
 import { targetsFromGroup } from './target';
 import type { Target } from './target';
 import { HttpTransport } from './transport';
@@ -129,32 +129,7 @@ export class ScrapePool {
       enableCompression: c.enableCompression,
       httpClient: c.httpClient,
     });
-    const loop = new ScrapeLoop({
-      target: t,
-      scraper,
-      appendable: this.deps.appendable,
-      cache,
-      interval,
-      timeout,
-      sampleLimit: c.sampleLimit,
-      labelLimit: c.labelLimit,
-      labelNameLengthLimit: c.labelNameLengthLimit,
-      labelValueLengthLimit: c.labelValueLengthLimit,
-      honorLabels: c.honorLabels,
-      honorTimestamps: c.honorTimestamps,
-      trackTimestampsStaleness: c.trackTimestampsStaleness,
-      metricRelabeler: this.metricRelabeler,
-      validationScheme: c.metricNameValidationScheme,
-      fallbackMediaType: fallbackMediaType(c.fallbackScrapeProtocol),
-      reportExtraMetrics: c.extraScrapeMetrics,
-      logger: this.deps.logger,
-      now: this.deps.now,
-      offsetSeed: this.deps.offsetSeed,
-      skipOffsetting: this.deps.skipOffsetting,
-      exemplars: this.deps.exemplars,
-      totals: this.deps.totals,
-      onScrapeFailure: this.failureLogger(t),
-    });
+    const loop = new ScrapeLoop({ ...this.loopOptions(t, interval, timeout), scraper, appendable: this.deps.appendable, cache, exemplars: this.deps.exemplars, totals: this.deps.totals, onScrapeFailure: this.failureLogger(t) });
     if (error !== null) loop.setForcedError(new Error(error));
     if (own !== null) this.ownTransports.set(loop, own);
     return loop;
@@ -282,6 +257,59 @@ export class ScrapePool {
     await Promise.all(all.map((l) => l.shutdown()));
     for (const l of [...this.ownTransports.keys()]) this.closeOwnTransport(l);
     this.transport.close();
+  }
+
+  /** loopOptions are a loop's options that come from the scrape config (all but scraper, appendable and what they feed). */
+  private loopOptions(t: Target, interval: number, timeout: number): Omit<ScrapeLoopOptions, 'scraper' | 'appendable'> {
+    const c = this.cfg;
+    return {
+      target: t,
+      interval,
+      timeout,
+      sampleLimit: c.sampleLimit,
+      labelLimit: c.labelLimit,
+      labelNameLengthLimit: c.labelNameLengthLimit,
+      labelValueLengthLimit: c.labelValueLengthLimit,
+      honorLabels: c.honorLabels,
+      honorTimestamps: c.honorTimestamps,
+      trackTimestampsStaleness: c.trackTimestampsStaleness,
+      metricRelabeler: this.metricRelabeler,
+      validationScheme: c.metricNameValidationScheme,
+      fallbackMediaType: fallbackMediaType(c.fallbackScrapeProtocol),
+      reportExtraMetrics: c.extraScrapeMetrics,
+      logger: this.deps.logger,
+      now: this.deps.now,
+      offsetSeed: this.deps.offsetSeed,
+      skipOffsetting: this.deps.skipOffsetting,
+    };
+  }
+
+  /**
+   * replay writes into `appendable` what scrapes of an active target at each of `times(interval)`
+   * (ascending ms; interval is the target's scrape interval in ms) would have written, through the same parsing, metric relabeling, limits, staleness and
+   * report series as a live scrape: `body(t)` is the exposition the target answered at t (null: it
+   * did not answer, so `up` is 0 and its series go stale). Backfills history (demo mode); the live
+   * loop is not touched. Returns the number of scrapes replayed.
+   */
+  async replay(target: Target, times: (intervalMs: number) => readonly number[], body: (t: number) => ScrapeResult | null, appendable: Appendable): Promise<number> {
+    const { interval, timeout } = target.intervalAndTimeout(this.cfg.scrapeInterval, this.cfg.scrapeTimeout);
+    let at = 0;
+    const scraper: Scraper = {
+      scrape: () => {
+        const r = body(at);
+        return r === null ? Promise.reject(new ScrapeError('no answer at this time')) : Promise.resolve(r);
+      },
+    };
+    const loop = new ScrapeLoop({ ...this.loopOptions(target, interval, timeout), scraper, appendable, now: () => at, logger: () => {} });
+    let n = 0;
+    for (const t of times(interval)) {
+      at = t;
+      await loop.scrapeAndReport(t);
+      n++;
+      // A replay is background work: live scrapes and queries go between its scrapes.
+      await new Promise((r) => setImmediate(r));
+    }
+    return n;
   }
 
   /** activeTargets returns the loops of the active targets. */

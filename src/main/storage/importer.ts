@@ -7,7 +7,7 @@ import type { Labels } from '../../common/model/labels';
 import { SampleBuf, decodeChunkInto } from './chunkenc/index';
 import { addBlockDelta, type StoreCore } from './core';
 import type { BlockMeta, HeadSeries } from './head';
-import { StorageError } from './interface';
+import { StorageError, type Appendable, type Appender } from './interface';
 import { decodeBlockRow, encodeBlockRow } from './rows';
 import { encodeFrames, sortDedupe } from './samples';
 
@@ -103,6 +103,27 @@ export class Importer {
   /** add buffers one sample of the series with these labels. */
   add(labels: Labels, t: number, v: number): void {
     this.append(this.seriesRef(labels), t, v);
+  }
+
+  /**
+   * appendable lets a scrape loop (or anything that writes through Appendable) backfill: its
+   * appenders buffer into this import. Their commit and rollback do nothing; the import's own
+   * flush, commit or abort decide what is stored. Histograms are not imported.
+   */
+  appendable(): Appendable {
+    const appender: Appender = {
+      append: (ref, labels, t, v) => {
+        const r = ref !== 0 ? ref : this.seriesRef(labels);
+        this.append(r, t, v);
+        return r;
+      },
+      appendHistogram: () => {
+        throw new StorageError('invalid', 'import: native histograms are not imported');
+      },
+      commit: () => {},
+      rollback: () => {},
+    };
+    return { appender: () => appender };
   }
 
   /** flush writes the buffered samples in one transaction. */

@@ -23,5 +23,10 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: N
   }
 }
 
+/** demoDataDir is demo mode's own data folder, beside the real one (the demo never writes into the user's store). */
+export function demoDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  return `${defaultDataDir(env, platform)}-demo`;
+}
+
 /** DATABASE_FILE is the store's file name inside the data folder. */
 export const DATABASE_FILE = 'vigil.db';
