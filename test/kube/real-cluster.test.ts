@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { missingBinaries } from './tier/bed';
 
+type Sample = { metric: Record<string, string>; value: [number, string] };
 type Result = {
   error?: string;
   prometheus: { version: string; reference: boolean; note: string };
@@ -20,6 +21,18 @@ type Result = {
     requests: { metric: Record<string, string>; value: [number, string] }[];
     cadvisor: { metric: Record<string, string>; value: [number, string] }[];
     upByCluster: { metric: Record<string, string>; value: [number, string] }[];
+  };
+  zero: {
+    targets: { pool: string; job: string; cluster: string; instance: string; node: string; pod: string; health: string; lastError: string }[];
+    cluster: { contexts: { context: string; skippedJobs: Record<string, string> }[] };
+    kube: { contexts: { name: string; notes: string[] }[] };
+    cadvisor: Sample[];
+    kubeletPods: Sample[];
+    viewerKubeState: Sample[];
+    restarts: Sample[];
+    lastTerminated: Sample[];
+    denied: Sample[];
+    lens: Record<string, Sample[]>;
   };
   churn: { addMs: number; relabelMs: number; deleteMs: number };
   outage: { restartMs: number; goneMs: number; removedMs: number; before: Record<string, number>; mid: Record<string, number>; after: Record<string, number>; targets: string[] };
@@ -37,7 +50,7 @@ beforeAll(() => {
   if (!fs.existsSync(out)) throw new Error(`the tier runner wrote nothing (exit ${p.status}, ${p.signal ?? ''}): ${p.stderr.slice(-3000)}`);
   r = JSON.parse(fs.readFileSync(out, 'utf8')) as Result;
   console.log(`real-cluster tier: ${r.prometheus?.note}; ${r.totalMs} ms`);
-  if (r.error) throw new Error(`the tier failed: ${r.error}`);
+  if (r.error) throw new Error(`the tier failed: ${r.error}${(r as { zeroTargets?: string[] }).zeroTargets ? `\ntargets: ${(r as { zeroTargets?: string[] }).zeroTargets!.join("\n")}` : ""}`);
 }, 300_000);
 
 describe('a real kube-apiserver', () => {
@@ -89,6 +102,56 @@ describe('a real kube-apiserver', () => {
       ['admin', '2'],
       ['viewer', '2'],
     ]);
+  });
+
+  it('with only a kubeconfig, the default jobs find every kubelet and annotated pod, with the labels Lens and the kubernetes-mixin select on', () => {
+    const z = r.zero;
+    const up = (pool: string): string[] => z.targets.filter((t) => t.pool === pool && t.health === 'up').map((t) => t.instance).sort();
+    for (const job of ['kubelet', 'cadvisor', 'kubelet-resource', 'kubelet-probes']) expect(up(`${job}@admin`)).toEqual(['node-a', 'node-b']);
+    for (const t of z.targets.filter((x) => x.pool === 'kubelet@admin')) expect(t).toMatchObject({ job: 'kubelet', cluster: 'admin', node: t.instance });
+    // The annotated pod (prometheus.io/scrape) and the node-exporter pod (app.kubernetes.io/name).
+    expect(z.targets.filter((t) => t.pool === 'kubernetes-pods@admin' && t.health === 'up').map((t) => t.pod)).toEqual(['web-1']);
+    expect(z.targets.filter((t) => t.pool === 'node-exporter@admin' && t.health === 'up').map((t) => t.pod)).toEqual(['node-exporter-a']);
+    expect(z.targets.find((t) => t.pool === 'vigil-kube-state@admin')).toMatchObject({ job: 'kube-state-metrics', cluster: 'admin', health: 'up' });
+    // cAdvisor's series carry node, namespace, pod, container and cluster.
+    expect(z.cadvisor.length).toBe(6);
+    for (const s of z.cadvisor) {
+      expect(s.metric).toMatchObject({ job: 'cadvisor', cluster: 'admin', namespace: 'default', metrics_path: '/metrics/cadvisor' });
+      expect(s.metric.node).toBe(s.metric.instance);
+      expect(s.metric.pod).toBeTruthy();
+      expect(s.metric.container).toBeTruthy();
+    }
+    expect(z.kubeletPods.filter((s) => s.metric.cluster === 'admin').map((s) => `${s.metric.node}=${s.value[1]}`).sort()).toEqual(['node-a=2', 'node-b=2']);
+    // The synthesized kube-state series follow the objects (a container restarted 3 times after an OOM kill).
+    expect(z.restarts.filter((s) => s.metric.cluster === 'admin').map((s) => [s.metric.container, s.value[1]])).toEqual([['postgres', '3']]);
+    expect(z.lastTerminated.filter((s) => s.metric.cluster === 'admin').map((s) => s.metric.reason)).toEqual(['OOMKilled']);
+  });
+
+  it("answers every Lens query that needs only kubelet, cAdvisor and kube_* series", () => {
+    const empty = Object.entries(r.zero.lens).filter(([, v]) => v.length === 0 || v.some((s) => !Number.isFinite(Number(s.value[1])))).map(([k]) => k);
+    expect(empty).toEqual([]);
+    expect(Object.keys(r.zero.lens).length).toBe(28);
+    const one = (k: string): number => r.zero.lens[k]!.reduce((a, s) => a + Number(s.value[1]), 0);
+    // Both contexts watch the same cluster, so the kube_* sums count it twice (once per cluster label).
+    expect(one('cluster.memoryCapacity')).toBe(2 * 2 * 8 * 1024 ** 3);
+    expect(one('cluster.cpuRequests')).toBe(2 * 0.25);
+    expect(one('cluster.podUsage')).toBe(4);
+    expect(one('pvc.diskCapacity')).toBe(10737418240);
+    expect(one('pods.cpuUsage')).toBeGreaterThan(0);
+    expect(one('pods.networkReceive')).toBeGreaterThan(0);
+  });
+
+  it('tells a user without nodes/proxy why the kubelet jobs are skipped, and still gives them the kube_* series', () => {
+    const z = r.zero;
+    expect(z.targets.filter((t) => t.cluster === 'viewer' && /^(kubelet|cadvisor)/.test(t.pool))).toEqual([]);
+    const viewer = z.cluster.contexts.find((c) => c.context === 'viewer')!;
+    expect(Object.keys(viewer.skippedJobs).sort()).toEqual(['cadvisor', 'kubelet', 'kubelet-probes', 'kubelet-resource']);
+    const notes = z.kube.contexts.find((c) => c.name === 'viewer')!.notes.join('\n');
+    expect(notes).toContain('nodes/proxy');
+    expect(notes).toContain('kubectl auth can-i');
+    const families = new Set(z.viewerKubeState.map((s) => s.metric.__name__));
+    for (const f of ['kube_pod_info', 'kube_pod_container_status_restarts_total', 'kube_node_status_capacity', 'kube_deployment_spec_replicas', 'kube_namespace_status_phase']) expect(families.has(f)).toBe(true);
+    expect(z.targets.find((t) => t.pool === 'vigil-kube-state@viewer')).toMatchObject({ health: 'up' });
   });
 
   it('follows pods added, relabelled and deleted within 2 s', () => {
