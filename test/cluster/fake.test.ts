@@ -205,6 +205,10 @@ describe('zero-config cluster monitoring through the fake API server', () => {
     expect(Object.keys(cluster.skippedJobs).sort()).toEqual(['cadvisor', 'kubelet', 'kubelet-probes', 'kubelet-resource']);
     // The kube-state series still come.
     await until(async () => (await query(c, 'kube_pod_info{cluster="carol"}')).length >= 5, 10_000, 'kube-state series');
+    // The refusal is part of the context's state, exported as a series.
+    const self = await (await fetch(`${c.url}/metrics`)).text();
+    expect(self).toContain('vigil_cluster_rbac_denied{cluster="carol",context="carol",resource="get nodes/proxy"} 1');
+    expect(self).not.toContain('resource="list nodes"} 1');
   });
 
   it('discovers pods in the namespaces a user may list them in when listing them cluster-wide is refused', async () => {

@@ -116,6 +116,11 @@ export class ClusterMonitor {
         if (this.stopped || this.probes.get(name) !== p) return;
         p.result = r;
         this.o.kube.setNote(name, 'kubelet', r.skipped.get('kubelet') ?? '');
+        // The refusals join the API server's own 403s (the context's state, vigil_cluster_rbac_denied).
+        for (const d of r.checked) {
+          if (r.denied.includes(d)) p.client.denied.set(d, r.skipped.get('kubelet') ?? d);
+          else p.client.denied.delete(d);
+        }
         if (r.denied.length > 0) this.o.logger('warn', `context ${name}: ${r.skipped.get('kubelet') ?? r.denied.join(', ')}`, { component: 'cluster' });
       } catch (e) {
         // Unknown: keep the last answer; nothing new is skipped.

@@ -20,6 +20,8 @@ export interface ProbeResult {
   skipped: Map<DefaultJob, string>;
   /** denied names the permissions refused (`get nodes/proxy`). */
   denied: string[];
+  /** checked names every permission asked about. */
+  checked: string[];
 }
 
 /** probeContext asks the API server of a context what the default jobs need. Rejects when it cannot ask. */
@@ -31,5 +33,5 @@ export async function probeContext(client: KubeClient, context: string, signal?:
     const why = `the user may not ${denied.map(permissionText).join(' or ')} (check with \`${canIHintFor(denied[denied.length - 1]!, context)}\`): kubelet, cAdvisor and resource metrics are not scraped; the kube-state series still are`;
     for (const j of KUBELET_JOBS) skipped.set(j, why);
   }
-  return { skipped, denied: denied.map(permissionText) };
+  return { skipped, denied: denied.map(permissionText), checked: KUBELET_PERMISSIONS.map(permissionText) };
 }
