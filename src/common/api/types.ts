@@ -137,6 +137,8 @@ export interface ApiContextStatus {
   error: string;
   /** denied lists the permissions the API server refused (RBAC), e.g. "get nodes/proxy". */
   denied: string[];
+  /** notes say what Vigil does differently in the context and why (skipped jobs, a namespace fallback). */
+  notes?: string[];
   server: string;
 }
 

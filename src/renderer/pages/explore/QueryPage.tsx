@@ -3,11 +3,11 @@
  * with evaluation time, warnings, and errors underlined where they occur.
  */
 import { useCallback, useEffect, useMemo, useState, type ReactElement } from 'react';
-import type { ApiEnvelope, ApiQueryData, ApiVectorSample, ApiMatrixSeries } from '../../common/api/types';
-import type { VigilClient } from '../../common/ipc/client';
-import { matrixToChartData, metricLabel } from '../charts/data';
-import { TimeSeriesChart } from '../charts/TimeSeriesChart';
-import { QueryEditor } from '../components/QueryEditor';
+import type { ApiEnvelope, ApiQueryData, ApiVectorSample, ApiMatrixSeries } from '../../../common/api/types';
+import type { VigilClient } from '../../../common/ipc/client';
+import { matrixToChartData, metricLabel } from '../../charts/data';
+import { TimeSeriesChart } from '../../charts/TimeSeriesChart';
+import { QueryEditor } from '../../components/QueryEditor';
 import { RANGES, autoStep, errorSpan, formatElapsed } from './query-model';
 
 type Tab = 'table' | 'graph';

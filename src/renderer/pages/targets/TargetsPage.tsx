@@ -3,8 +3,8 @@
  * scrape's age and duration, and the last error.
  */
 import { useEffect, useState, type ReactElement } from 'react';
-import type { ApiTarget, ApiTargetsData } from '../../common/api/types';
-import type { VigilClient } from '../../common/ipc/client';
+import type { ApiTarget, ApiTargetsData } from '../../../common/api/types';
+import type { VigilClient } from '../../../common/ipc/client';
 
 function age(iso: string): string {
   const t = Date.parse(iso);
