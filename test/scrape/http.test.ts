@@ -210,7 +210,8 @@ describe('ScrapeManager with static targets', () => {
     expect(good.discoveredLabels).toMatchObject({ __address__: `127.0.0.1:${port}`, __metrics_path__: '/metrics', __scheme__: 'http', __scrape_interval__: '100ms', __scrape_timeout__: '100ms', env: 'dev', job: 'good' });
     expect(good.lastScrape).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(good.lastScrapeDuration).toBeGreaterThan(0);
-    expect(view.dropped).toEqual([{ discoveredLabels: expect.objectContaining({ __address__: `localhost:${port}`, job: 'bad' }), scrapePool: 'bad' }]);
+    // Vigil's extension names the rule that dropped it (the first of relabel_configs).
+    expect(view.dropped).toEqual([{ discoveredLabels: expect.objectContaining({ __address__: `localhost:${port}`, job: 'bad' }), scrapePool: 'bad', droppedBy: { index: 0, action: 'drop', sourceLabels: ['__address__'], separator: ';', regex: 'localhost.*', targetLabel: '' } }]);
     expect(view.droppedTargetCounts).toEqual({ bad: 1, good: 0 });
     expect(store.lastValues()[`hello{env="dev", instance="127.0.0.1:${port}", job="good"}`]).toBe(1);
   });

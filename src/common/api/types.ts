@@ -89,10 +89,27 @@ export interface ApiTarget {
   scrapePathReason?: string;
 }
 
+/**
+ * ApiDroppedBy is the relabel_configs rule that dropped a target (Vigil's extension): its index in
+ * the scrape config's relabel_configs and the fields that decided.
+ */
+export interface ApiDroppedBy {
+  index: number;
+  action: string;
+  sourceLabels: string[];
+  separator: string;
+  regex: string;
+  targetLabel: string;
+}
+
 /** ApiDroppedTarget is one dropped target of /api/v1/targets. */
 export interface ApiDroppedTarget {
   discoveredLabels: ApiMetric;
   scrapePool?: string;
+  /** droppedBy is the rule that dropped the target (Vigil's extension; absent when it was invalid). */
+  droppedBy?: ApiDroppedBy;
+  /** dropReason says why an invalid target was dropped, e.g. "no address" (Vigil's extension). */
+  dropReason?: string;
 }
 
 /** ApiTargetsData is the data of /api/v1/targets. */
@@ -152,4 +169,37 @@ export interface ApiContextsData {
   /** problems are kubeconfig files that could not be read, as file:line: message. */
   problems: string[];
   contexts: ApiContextStatus[];
+}
+
+/** ApiStatEntry is one entry of the /api/v1/status/tsdb lists. */
+export interface ApiStatEntry {
+  name: string;
+  value: number;
+}
+
+/** ApiTsdbStatus is the data of /api/v1/status/tsdb. */
+export interface ApiTsdbStatus {
+  headStats: { numSeries: number; numLabelPairs: number; chunkCount: number; minTime: number; maxTime: number };
+  /** storageStats covers the whole store, head and blocks (Vigil's extension); times in ms. */
+  storageStats?: { numSeries: number; numSamples: number; numChunks: number; bytesOnDisk: number; minTime: number; maxTime: number };
+  seriesCountByMetricName: ApiStatEntry[];
+  labelValueCountByLabelName: ApiStatEntry[];
+  memoryInBytesByLabelName: ApiStatEntry[];
+  seriesCountByLabelValuePair: ApiStatEntry[];
+}
+
+/** ApiClusterContext is one monitored context's default-jobs settings (/api/v1/vigil/cluster). */
+export interface ApiClusterContext {
+  context: string;
+  scrapeInterval: string;
+  disabledJobs: string[];
+  /** skippedJobs are the jobs Vigil does not run in the context, with why (e.g. an RBAC refusal). */
+  skippedJobs: Record<string, string>;
+}
+
+/** ApiClusterData is the data of /api/v1/vigil/cluster. */
+export interface ApiClusterData {
+  defaultInterval: string;
+  jobs: { name: string; description: string }[];
+  contexts: ApiClusterContext[];
 }

@@ -218,8 +218,22 @@ export class Relabeler {
 
   /** processBuilder applies the rules to b in place; false means dropped. */
   processBuilder(b: LabelBuilder): boolean {
-    for (const r of this.rules) if (!applyRule(r, b)) return false;
-    return true;
+    return this.dropIndex(b) < 0;
+  }
+
+  /**
+   * dropIndex applies the rules to b in place and returns the index of the rule that dropped the
+   * label set (a keep, drop, keepequal or dropequal rule), or -1 when every rule kept it; so the
+   * service discovery page can say which rule of relabel_configs removed a target.
+   */
+  dropIndex(b: LabelBuilder): number {
+    for (let i = 0; i < this.rules.length; i++) if (!applyRule(this.rules[i]!, b)) return i;
+    return -1;
+  }
+
+  /** rule returns the i-th rule's configuration. */
+  rule(i: number): RelabelConfig | undefined {
+    return this.rules[i]?.cfg;
   }
 }
 

@@ -43,7 +43,7 @@ export interface ScrapeManagerOptions {
 export type TargetInfo = ApiTarget;
 
 /** DroppedTargetInfo is a dropped target as /api/v1/targets reports it. */
-export type DroppedTargetInfo = Required<ApiDroppedTarget>;
+export type DroppedTargetInfo = ApiDroppedTarget & { scrapePool: string };
 
 /** TargetsView is the data of /api/v1/targets. */
 export interface TargetsView {
@@ -191,7 +191,12 @@ export class ScrapeManager {
         });
       }
       const d = pool.dropped();
-      for (const t of d.targets) view.dropped.push({ discoveredLabels: labelsToRecord(t.discoveredLabels), scrapePool: name });
+      for (const t of d.targets) {
+        const e: DroppedTargetInfo = { discoveredLabels: labelsToRecord(t.discoveredLabels), scrapePool: name };
+        if (t.droppedBy !== null) e.droppedBy = t.droppedBy;
+        else if (t.dropReason !== '') e.dropReason = t.dropReason;
+        view.dropped.push(e);
+      }
       view.droppedTargetCounts[name] = d.count;
     }
     view.active.sort((a, b) => (a.scrapePool === b.scrapePool ? (a.scrapeUrl < b.scrapeUrl ? -1 : a.scrapeUrl > b.scrapeUrl ? 1 : 0) : a.scrapePool < b.scrapePool ? -1 : 1));

@@ -61,6 +61,10 @@ export class Target {
 
   /** origin is the Kubernetes context the target was discovered through (undefined otherwise). */
   readonly origin: TargetOrigin | undefined;
+  /** droppedBy is, for a dropped target, the relabel rule that dropped it (null: invalid, or active). */
+  droppedBy: DroppedBy | null = null;
+  /** dropReason is, for a target dropped as invalid, why (no address, a bad interval, ...). */
+  dropReason = '';
 
   constructor(labels: Labels, discoveredLabels: Labels, params: Record<string, string[]>, origin?: TargetOrigin) {
     this.labels = labels;
@@ -176,6 +180,21 @@ export interface PopulateResult {
   discovered: Labels;
   /** error explains an invalid target (which is then dropped). */
   error: string | null;
+  /** droppedBy is the relabel rule that dropped the target (null when kept or invalid). */
+  droppedBy: DroppedBy | null;
+}
+
+/**
+ * DroppedBy names the relabel_configs rule that dropped a target: its index in the scrape
+ * config's relabel_configs and the fields that decided (Vigil's extension of /api/v1/targets).
+ */
+export interface DroppedBy {
+  index: number;
+  action: string;
+  sourceLabels: string[];
+  separator: string;
+  regex: string;
+  targetLabel: string;
 }
 
 /**
@@ -203,10 +222,16 @@ export function populateLabels(cfg: ScrapeConfig, relabeler: Relabeler, tLabels:
     if (v.length > 0 && lb.get(name) === '') lb.set(name, v[0]!);
   }
   const discovered = lb.labels();
-  if (!relabeler.processBuilder(lb)) return { labels: null, discovered, error: null };
+  const dropAt = relabeler.dropIndex(lb);
+  if (dropAt >= 0) {
+    const c = relabeler.rule(dropAt)!;
+    const droppedBy: DroppedBy = { index: dropAt, action: c.action, sourceLabels: [...(c.sourceLabels ?? [])], separator: c.separator, regex: c.regex, targetLabel: c.targetLabel };
+    return { labels: null, discovered, error: null, droppedBy };
+  }
+  const invalid = (error: string): PopulateResult => ({ labels: null, discovered, error, droppedBy: null });
   const addr = lb.get(ADDRESS_LABEL);
-  if (addr === '') return { labels: null, discovered, error: 'no address' };
-  if (addr.includes('/')) return { labels: null, discovered, error: `${JSON.stringify(addr)} is not a valid hostname` };
+  if (addr === '') return invalid('no address');
+  if (addr.includes('/')) return invalid(`${JSON.stringify(addr)} is not a valid hostname`);
   const interval = lb.get(SCRAPE_INTERVAL_LABEL);
   const timeout = lb.get(SCRAPE_TIMEOUT_LABEL);
   let iv: number;
@@ -214,16 +239,16 @@ export function populateLabels(cfg: ScrapeConfig, relabeler: Relabeler, tLabels:
   try {
     iv = parseDuration(interval);
   } catch (e) {
-    return { labels: null, discovered, error: `error parsing scrape interval: ${(e as Error).message}` };
+    return invalid(`error parsing scrape interval: ${(e as Error).message}`);
   }
-  if (iv === 0) return { labels: null, discovered, error: 'scrape interval cannot be 0' };
+  if (iv === 0) return invalid('scrape interval cannot be 0');
   try {
     to = parseDuration(timeout);
   } catch (e) {
-    return { labels: null, discovered, error: `error parsing scrape timeout: ${(e as Error).message}` };
+    return invalid(`error parsing scrape timeout: ${(e as Error).message}`);
   }
-  if (to === 0) return { labels: null, discovered, error: 'scrape timeout cannot be 0' };
-  if (to > iv) return { labels: null, discovered, error: `scrape timeout cannot be greater than scrape interval (${JSON.stringify(timeout)} > ${JSON.stringify(interval)})` };
+  if (to === 0) return invalid('scrape timeout cannot be 0');
+  if (to > iv) return invalid(`scrape timeout cannot be greater than scrape interval (${JSON.stringify(timeout)} > ${JSON.stringify(interval)})`);
   lb.range((name) => {
     if (name.startsWith(META_LABEL_PREFIX)) lb.del(name);
   });
@@ -231,7 +256,7 @@ export function populateLabels(cfg: ScrapeConfig, relabeler: Relabeler, tLabels:
   // Targets found through a Kubernetes context carry its `cluster` label, after relabeling (which
   // may set its own), so discovered labels stay Prometheus's.
   if (clusterLabel && lb.get(CLUSTER_LABEL) === '') lb.set(CLUSTER_LABEL, clusterLabel);
-  return { labels: lb.labels(), discovered, error: null };
+  return { labels: lb.labels(), discovered, error: null, droppedBy: null };
 }
 
 /** GroupTargets are the targets built from one target group. */
@@ -249,7 +274,12 @@ export function targetsFromGroup(tg: TargetGroup, cfg: ScrapeConfig, relabeler: 
     const r = populateLabels(cfg, relabeler, tl, tg.labels, tg.origin?.clusterLabel);
     if (r.error !== null) out.failures.push(`instance ${i} in group ${tg.source}: ${r.error}`);
     if (r.labels !== null) out.active.push(new Target(r.labels, r.discovered, cfg.params, tg.origin));
-    else out.dropped.push(new Target([], r.discovered, cfg.params, tg.origin));
+    else {
+      const d = new Target([], r.discovered, cfg.params, tg.origin);
+      d.droppedBy = r.droppedBy;
+      d.dropReason = r.error ?? '';
+      out.dropped.push(d);
+    }
   });
   return out;
 }
