@@ -9,6 +9,8 @@ import type {
   ApiQueryData,
   ApiTargetsData,
   ApiContextsData,
+  ApiTsdbStatus,
+  ApiClusterData,
 } from '../api/types';
 import type { ApiParams, ApiRequest } from './contract';
 
@@ -59,9 +61,63 @@ export class VigilClient {
     return this.call('/api/v1/metadata');
   }
 
-  /** targets returns active and dropped scrape targets. */
-  targets(): Promise<ApiEnvelope<ApiTargetsData>> {
-    return this.call('/api/v1/targets');
+  /** targets returns active and dropped scrape targets (state: active, dropped or any). */
+  targets(state?: 'active' | 'dropped' | 'any'): Promise<ApiEnvelope<ApiTargetsData>> {
+    return this.call('/api/v1/targets', { state });
+  }
+
+  /** tsdbStatus returns storage statistics (head stats, cardinality lists, Vigil's whole-store figures). */
+  tsdbStatus(limit?: number): Promise<ApiEnvelope<ApiTsdbStatus>> {
+    return this.call('/api/v1/status/tsdb', { limit: limit === undefined ? undefined : String(limit) });
+  }
+
+  /** runtimeInfo returns the server's runtime information (start time, retention, data folder). */
+  runtimeInfo(): Promise<ApiEnvelope<Record<string, unknown>>> {
+    return this.call('/api/v1/status/runtimeinfo');
+  }
+
+  /** flags returns the server's effective settings, as Prometheus's command-line flags. */
+  flags(): Promise<ApiEnvelope<Record<string, string>>> {
+    return this.call('/api/v1/status/flags');
+  }
+
+  /** config returns the loaded configuration as YAML. */
+  config(): Promise<ApiEnvelope<{ yaml: string }>> {
+    return this.call('/api/v1/status/config');
+  }
+
+  /** rules returns the rule groups (served once the rule engine exists; until then an error). */
+  rules(): Promise<ApiEnvelope<{ groups: unknown[] }>> {
+    return this.call('/api/v1/rules');
+  }
+
+  /** alerts returns the active alerts (served once the rule engine exists; until then an error). */
+  alerts(): Promise<ApiEnvelope<{ alerts: unknown[] }>> {
+    return this.call('/api/v1/alerts');
+  }
+
+  /** cluster returns the default jobs and, per monitored context, their interval, disabled and skipped jobs. */
+  cluster(): Promise<ApiEnvelope<ApiClusterData>> {
+    return this.call('/api/v1/vigil/cluster');
+  }
+
+  /**
+   * setClusterSettings changes a context's default jobs: its scrape interval ('' = back to the
+   * default; undefined = unchanged) and the jobs switched off (undefined = unchanged). An empty
+   * context sets the default interval of every context.
+   */
+  setClusterSettings(context: string, settings: { scrapeInterval?: string; disabledJobs?: string[] }): Promise<ApiEnvelope<ApiClusterData>> {
+    const jobs = settings.disabledJobs;
+    return this.call(
+      '/api/v1/vigil/cluster/settings',
+      {
+        context,
+        scrape_interval: settings.scrapeInterval,
+        // An empty list must still say "given" (a form drops empty arrays): one empty value, which the route ignores.
+        'disabled_jobs[]': jobs === undefined ? undefined : jobs.length === 0 ? [''] : jobs,
+      },
+      'POST',
+    );
   }
 
   /** buildInfo returns version information. */

@@ -98,6 +98,15 @@ function tsdbStatus(storage: Storage, r: RouteRequest): ReturnType<typeof ok> {
       minTime: st.minTime,
       maxTime: st.maxTime,
     },
+    // Vigil's extension: the whole store (head and blocks), which the Status page shows.
+    storageStats: {
+      numSeries: st.numSeries,
+      numSamples: st.numSamples,
+      numChunks: st.numChunks,
+      bytesOnDisk: st.bytesOnDisk,
+      minTime: st.minTime,
+      maxTime: st.maxTime,
+    },
     seriesCountByMetricName: st.seriesCountByMetricName,
     labelValueCountByLabelName: st.labelValueCountByLabelName,
     memoryInBytesByLabelName: st.memoryInBytesByLabelName,
