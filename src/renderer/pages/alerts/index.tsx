@@ -1,10 +1,7 @@
-/** Alerts (placeholder until the page is built). */
+/** Alerts (#/alerts): no alert fires in this version (no rule engine); the rule files the configuration names. */
 import type { ReactElement } from 'react';
+import { EngineState } from '../rules/EngineState';
 
 export function AlertsPage(): ReactElement {
-  return (
-    <div className="page">
-      <h2>Alerts</h2>
-    </div>
-  );
+  return <EngineState kind="alerts" />;
 }

@@ -1,10 +1,7 @@
-/** Rules (placeholder until the page is built). */
+/** Rules (#/rules): the rule files the configuration names, and that this version does not evaluate them. */
 import type { ReactElement } from 'react';
+import { EngineState } from './EngineState';
 
 export function RulesPage(): ReactElement {
-  return (
-    <div className="page">
-      <h2>Rules</h2>
-    </div>
-  );
+  return <EngineState kind="rules" />;
 }
