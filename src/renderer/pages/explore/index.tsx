@@ -161,7 +161,7 @@ export function ExplorePage(): ReactElement {
     return curlCommand(origin, expr, { time: Math.round(Date.now()) / 1000 });
   };
 
-  const stats = current && sameQueries(current) ? statsOf(current, url.view) : null;
+  const stats = current && sameQueries(current) && current.envelopes.some((e) => e.status === 'success') ? statsOf(current, url.view) : null;
 
   return (
     <div className="page explore" data-testid="explore">
