@@ -132,10 +132,14 @@ describe('vigil serve --demo', () => {
   it('draws the live data as a chart and a table in the UI', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const query = 'sum by (handler) (rate(http_requests_total[30s]))';
-    await page.goto(`${vigil.url}/#/query?tab=graph&range=3600`);
-    await page.fill('[data-testid=expression]', query);
-    await page.click('[data-testid=execute]');
-    await page.waitForSelector('[data-testid=chart] canvas', { timeout: 20_000 });
+    await page.goto(`${vigil.url}/#/explore?q0=${encodeURIComponent(query)}`);
+    // Right after start the 30 s rate has too few samples: run again until the chart has series.
+    await waitFor(async () => {
+      if (await page.$('[data-testid=chart] canvas')) return true;
+      await page.click('[data-testid=run]');
+      await page.waitForTimeout(1000);
+      return undefined;
+    }, 30_000, 'the chart');
     // The canvas must have drawn series: count pixels whose colour is one of the series strokes.
     const painted = await page.evaluate(() => {
       const canvas = document.querySelector('[data-testid=chart] canvas') as HTMLCanvasElement;
@@ -149,31 +153,29 @@ describe('vigil serve --demo', () => {
       return coloured;
     });
     expect(painted).toBeGreaterThan(200);
-    // The series listed under the chart are the ones the API returns for the same query (pods come
+    // The series in the chart's legend are the ones the API returns for the same query (pods come
     // and go in the simulation, so the two are compared at moments when nothing changed between them).
     await waitFor(async () => {
       const api = await getJson<Envelope<Vector>>(`${vigil.url}/api/v1/query?query=${encodeURIComponent(query)}`);
       const expected = api.data.result.map((s) => `{handler="${s.metric.handler}"}`).sort();
-      const rows = await page.$$eval('[data-testid=result-table] tbody tr td.series', (tds) => tds.map((td) => td.textContent));
+      const rows = await page.$$eval('[data-testid=chart-legend] .legend-label', (els) => els.map((el) => el.textContent));
       if (JSON.stringify([...rows].sort()) === JSON.stringify(expected) && expected.length > 0) return true;
-      await page.click('[data-testid=execute]');
+      await page.click('[data-testid=run]');
       await page.waitForTimeout(1000);
       return undefined;
-    }, 30_000, 'the table to list the series the API returns');
+    }, 30_000, 'the legend to list the series the API returns');
     // The README's screenshot: refreshed with VIGIL_UPDATE_SCREENSHOTS=1 so a plain test run leaves the tree clean.
     await page.screenshot({ path: path.join(ROOT, process.env.VIGIL_UPDATE_SCREENSHOTS === '1' ? 'docs' : 'test-results', 'screenshot.png') });
 
     // Table view: an instant query whose values move with the live counters.
-    await page.click('[data-testid=tab-table]');
-    await page.fill('[data-testid=expression]', 'sum(http_requests_total)');
-    await page.click('[data-testid=execute]');
-    await page.waitForSelector('[data-testid=result-table] td.num');
-    const first = Number(await page.textContent('[data-testid=result-table] td.num'));
+    await page.goto(`${vigil.url}/#/explore?view=table&unit=none&q0=${encodeURIComponent('sum(http_requests_total)')}`);
+    await page.waitForSelector('[data-testid=explore-table] td.value');
+    const first = Number(await page.textContent('[data-testid=explore-table] td.value'));
     expect(first).toBeGreaterThan(0);
     const later = await waitFor(async () => {
-      await page.click('[data-testid=execute]');
+      await page.click('[data-testid=run]');
       await page.waitForTimeout(500);
-      const v = Number(await page.textContent('[data-testid=result-table] td.num'));
+      const v = Number(await page.textContent('[data-testid=explore-table] td.value'));
       return v > first ? v : undefined;
     }, 20_000, 'the request counter to grow between scrapes');
     expect(later).toBeGreaterThan(first);
@@ -182,12 +184,12 @@ describe('vigil serve --demo', () => {
 
   it('underlines a query error at its position', async () => {
     const page = await browser.newPage();
-    await page.goto(`${vigil.url}/#/query?tab=table`);
-    await page.fill('[data-testid=expression]', 'sum(rate(up[5m])');
-    await page.click('[data-testid=execute]');
-    await page.waitForSelector('[data-testid=query-error]');
-    expect(await page.textContent('[data-testid=query-error]')).toMatch(/parse error/);
-    expect(await page.$('[data-testid=query-error] .underline')).not.toBeNull();
+    await page.goto(`${vigil.url}/#/explore?view=table&q0=${encodeURIComponent('sum(rate(up[5m])')}`);
+    await page.waitForSelector('[data-testid=query-error-0]');
+    expect(await page.textContent('[data-testid=query-error-0]')).toMatch(/parse error/);
+    // The API places the error at the end of the input (offset 16): the marker sits there.
+    expect(await page.getAttribute('[data-testid=editor-0]', 'data-error-from')).toBe('16');
+    expect(await page.$('[data-testid=editor-0] [data-testid=editor-error-caret]')).not.toBeNull();
     await page.close();
   });
 });

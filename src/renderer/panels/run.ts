@@ -38,6 +38,8 @@ export interface RangeResult {
   start: number;
   end: number;
   ms: number;
+  /** envelopes are the API's answers, one per query (Explore shows and exports them). */
+  envelopes: ApiEnvelope<ApiQueryData>[];
 }
 
 /** InstantResult is what a panel's instant queries returned. */
@@ -47,6 +49,8 @@ export interface InstantResult {
   errors: string[];
   warnings: string[];
   ms: number;
+  /** envelopes are the API's answers, one per query. */
+  envelopes: ApiEnvelope<ApiQueryData>[];
 }
 
 function errorOf<T>(e: ApiEnvelope<T>): string {
@@ -79,7 +83,7 @@ export async function runRange(client: VigilClient, exprs: readonly string[], st
   });
   const columns = toColumns(series, start, end, step);
   const state = errors.length > 0 && series.length === 0 ? 'error' : series.length === 0 ? 'empty' : 'ok';
-  return { state, columns, queryOf, errors, warnings, step, start, end, ms: performance.now() - t0 };
+  return { state, columns, queryOf, errors, warnings, step, start, end, ms: performance.now() - t0, envelopes: envs };
 }
 
 /** runInstant runs instant queries at time (seconds). */
@@ -100,7 +104,7 @@ export async function runInstant(client: VigilClient, exprs: readonly string[], 
     else if (d.resultType === 'scalar') samples.push({ metric: {}, value: Number((d.result as [number, string])[1]), query: qi });
   });
   const state = errors.length > 0 && samples.length === 0 ? 'error' : samples.length === 0 ? 'empty' : 'ok';
-  return { state, samples, errors, warnings, ms: performance.now() - t0 };
+  return { state, samples, errors, warnings, ms: performance.now() - t0, envelopes: envs };
 }
 
 /**
@@ -108,7 +112,7 @@ export async function runInstant(client: VigilClient, exprs: readonly string[], 
  * run supersedes an older one still in flight. width is the chart's width in px.
  */
 export function useRange(client: VigilClient, exprs: readonly string[], range: TimeRange, width: number, tick: number, minStep = 1): RangeResult {
-  const [res, setRes] = useState<RangeResult>({ state: 'loading', columns: null, queryOf: [], errors: [], warnings: [], step: 0, start: 0, end: 0, ms: 0 });
+  const [res, setRes] = useState<RangeResult>({ state: 'loading', columns: null, queryOf: [], errors: [], warnings: [], step: 0, start: 0, end: 0, ms: 0, envelopes: [] });
   const gen = useRef(0);
   const key = exprs.join('\u0000');
   useEffect(() => {
@@ -132,7 +136,7 @@ export function useRange(client: VigilClient, exprs: readonly string[], range: T
 
 /** useInstant runs instant queries at the end of the range whenever they, the range or tick change. */
 export function useInstant(client: VigilClient, exprs: readonly string[], range: TimeRange, tick: number): InstantResult {
-  const [res, setRes] = useState<InstantResult>({ state: 'loading', samples: [], errors: [], warnings: [], ms: 0 });
+  const [res, setRes] = useState<InstantResult>({ state: 'loading', samples: [], errors: [], warnings: [], ms: 0, envelopes: [] });
   const gen = useRef(0);
   const key = exprs.join('\u0000');
   useEffect(() => {
