@@ -442,7 +442,10 @@ export class FakeApiServer {
     const bookmarks = q.get('allowWatchBookmarks') === 'true';
     const timeoutS = Number(q.get('timeoutSeconds') ?? 1800);
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    // Nothing is written once the watch ended (its timeout, the client gone): a write after end
+    // would be an error event on the response.
     const send = (type: string, object: unknown): void => {
+      if (res.writableEnded || res.destroyed) return;
       res.write(JSON.stringify({ type, object }) + '\n');
     };
     const pending: { type: string; object: KubeObj }[] = [];
@@ -473,14 +476,19 @@ export class FakeApiServer {
     const bm = bookmarks
       ? setInterval(() => send('BOOKMARK', { kind: rt.kind, apiVersion: rt.group ? `${rt.group}/${rt.version}` : rt.version, metadata: { resourceVersion: String(this.store.rv), annotations: { 'k8s.io/initial-events-end': 'false' } } }), this.o.bookmarkIntervalMs ?? 1000)
       : null;
-    const timer = setTimeout(() => res.end(), timeoutS * 1000);
     const done = (): void => {
       unsub();
       if (bm) clearInterval(bm);
       clearTimeout(timer);
       this.watches.delete(res);
     };
+    const timer = setTimeout(() => {
+      done();
+      res.end();
+    }, timeoutS * 1000);
     res.on('close', done);
+    res.on('finish', done);
+    res.on('error', done);
     req.on('close', done);
   }
 
