@@ -125,11 +125,6 @@ export class VigilClient {
     return this.call('/api/v1/status/buildinfo');
   }
 
-  /** flags returns the server's flags as Prometheus's /api/v1/status/flags does (web.listen-address, ...). */
-  flags(): Promise<ApiEnvelope<Record<string, string>>> {
-    return this.call('/api/v1/status/flags');
-  }
-
   /** contexts lists the kubeconfig's contexts, which are monitored, and their connection state. */
   contexts(): Promise<ApiEnvelope<ApiContextsData>> {
     return this.call('/api/v1/vigil/contexts');
