@@ -4,7 +4,7 @@
  * the range back or forward by half its length; `t z` zooms out (twice the range); `?` lists the
  * shortcuts. Typing in a field never triggers them.
  */
-import { useEffect, useState, type ReactElement } from 'react';
+import { Suspense, useEffect, useState, type ReactElement } from 'react';
 import { pageLink, useApp } from './AppState';
 import { ALIASES, PAGES } from './pages';
 import { ClusterSwitcher, RefreshPicker, ThemeToggle, TimeRangePicker } from './TopBar';
@@ -88,7 +88,9 @@ export function Shell({ version }: { version: string }): ReactElement {
         </header>
         <main>
           {Page ? (
-            <Page />
+            <Suspense fallback={<div className="page panel-loading">Loading…</div>}>
+              <Page />
+            </Suspense>
           ) : (
             <div className="page empty-state" data-testid="unknown-page">
               <h2>No page at #/{app.route.path.join('/')}</h2>

@@ -2,9 +2,8 @@
  * The pages of the left navigation, in order. A page is a folder under pages/ with an index.tsx
  * exporting its component; adding one is a folder and a line here.
  */
-import type { ReactElement } from 'react';
+import { lazy, type ComponentType } from 'react';
 import { DashboardsPage } from '../pages/dashboards';
-import { ExplorePage } from '../pages/explore';
 import { TargetsPage } from '../pages/targets';
 import { DiscoveryPage } from '../pages/discovery';
 import { AlertsPage } from '../pages/alerts';
@@ -18,8 +17,11 @@ export interface PageDef {
   label: string;
   /** key is the keyboard shortcut after `g` (g d: dashboards, g e: explore, ...). */
   key: string;
-  component: () => ReactElement;
+  component: ComponentType;
 }
+
+// Explore carries the PromQL editor (CodeMirror and its grammar): loaded when first opened.
+const ExplorePage = lazy(() => import('../pages/explore').then((m) => ({ default: m.ExplorePage })));
 
 export const PAGES: PageDef[] = [
   { path: 'dashboards', label: 'Dashboards', key: 'd', component: DashboardsPage },
