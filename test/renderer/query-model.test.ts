@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoStep, errorSpan } from '../../src/renderer/pages/query-model';
+import { autoStep, errorSpan } from '../../src/renderer/pages/explore/query-model';
 import { matrixToChartData, metricLabel } from '../../src/renderer/charts/data';
 import { completions, wordAt } from '../../src/renderer/components/completion';
 
