@@ -99,6 +99,13 @@ export function Chart({ xs, ys, labels, unit = 'short', stacked = false, height 
         },
       ],
       series,
+      // Stacked areas fill between each series and the one below it (uPlot's bands), not down to
+      // zero, so a later series does not paint over the earlier ones.
+      bands: stacked ? labels.map((_, i) => i).filter((i) => i > 0 && !hidden.has(i)).map((i) => {
+        let below = i - 1;
+        while (below >= 0 && hidden.has(below)) below--;
+        return below >= 0 ? { series: [i + 1, below + 1] as [number, number] } : null;
+      }).filter((b): b is { series: [number, number] } => b !== null) : undefined,
       hooks: {
         setSelect: [
           (u) => {

@@ -4,13 +4,16 @@
  * series it needs and why they may be missing), partial (some queries failed) and error states,
  * and "Open in Explore".
  */
-import { useMemo, type ReactElement } from 'react';
-import { pageLink, useApp } from '../app/AppState';
+import { memo, useMemo, type ReactElement } from 'react';
+import { pageLink } from '../app/AppState';
 import { Chart } from '../charts/Chart';
-import { legendText } from '../charts/columns';
+import { legendText, type Column } from '../charts/columns';
 import { formatValue } from '../charts/units';
+import { PanelEnvContext, useAppPanelEnv, usePanelEnv, type PanelEnv } from './env';
+import { explainMissing } from './missing';
 import { useInstant, useRange, useWidth } from './run';
-import { applyVars, type PanelDef, type Threshold, type Vars } from './types';
+import { buildRows, keyColumns, rowKey, type Row } from './table';
+import { applyVars, type PanelDef, type TableColumn, type Threshold, type Vars } from './types';
 
 const COLORS: Record<Threshold['color'], string> = { green: 'var(--ok)', yellow: '#eab308', orange: '#f97316', red: 'var(--bad)', blue: 'var(--accent)' };
 
@@ -31,11 +34,17 @@ export function exploreLink(exprs: readonly { expr: string; legend?: string }[],
   return pageLink(['explore'], p);
 }
 
-function Empty({ def, text }: { def: PanelDef; text?: string }): ReactElement {
+function Empty({ def, env, text }: { def: PanelDef; env: PanelEnv; text?: string }): ReactElement {
+  const why = def.sources ? explainMissing(def.sources, env.contexts, env.cluster) : [];
   return (
     <div className="panel-empty" data-testid="panel-empty">
-      <strong>{text ?? 'No data'}</strong>
-      {def.needs && <p>{def.needs}</p>}
+      <strong>{text ?? def.emptyText ?? 'No data'}</strong>
+      {why.map((w) => (
+        <p key={w} className="panel-why" data-testid="panel-why">
+          {w}
+        </p>
+      ))}
+      {def.needs && <p data-testid="panel-needs">{def.needs}</p>}
     </div>
   );
 }
@@ -51,8 +60,8 @@ function Errors({ errors }: { errors: string[] }): ReactElement | null {
   );
 }
 
-function TimeSeriesBody({ def, exprs }: { def: PanelDef; exprs: string[] }): ReactElement {
-  const { client, range, tick, setRange } = useApp();
+function TimeSeriesBody({ def, exprs, env }: { def: PanelDef; exprs: string[]; env: PanelEnv }): ReactElement {
+  const { client, range, tick, setRange } = env;
   const [ref, width] = useWidth();
   const res = useRange(client, exprs, range, width, tick);
   const labels = useMemo(() => (res.columns ? res.columns.metrics.map((m, i) => legendText(m, def.queries[res.queryOf[i] ?? 0]?.legend ?? '')) : []), [res, def.queries]);
@@ -60,7 +69,7 @@ function TimeSeriesBody({ def, exprs }: { def: PanelDef; exprs: string[] }): Rea
     <div ref={ref} className="panel-body">
       {res.state === 'loading' && <div className="panel-loading">Loading…</div>}
       {res.state === 'error' && <Errors errors={res.errors} />}
-      {res.state === 'empty' && <Empty def={def} />}
+      {res.state === 'empty' && <Empty def={def} env={env} />}
       {res.state === 'ok' && res.columns && (
         <>
           {res.errors.length > 0 && <Errors errors={res.errors.map((e) => `partial: ${e}`)} />}
@@ -71,28 +80,28 @@ function TimeSeriesBody({ def, exprs }: { def: PanelDef; exprs: string[] }): Rea
   );
 }
 
-function StatBody({ def, exprs, gauge }: { def: PanelDef; exprs: string[]; gauge: boolean }): ReactElement {
-  const { client, range, tick } = useApp();
-  const res = useInstant(client, exprs, range, tick);
+function StatBody({ def, exprs, gauge, env }: { def: PanelDef; exprs: string[]; gauge: boolean; env: PanelEnv }): ReactElement {
+  const res = useInstant(env.client, exprs, env.range, env.tick);
   if (res.state === 'loading') return <div className="panel-loading">Loading…</div>;
   if (res.state === 'error') return <Errors errors={res.errors} />;
-  if (res.state === 'empty') return <Empty def={def} />;
+  if (res.state === 'empty') return <Empty def={def} env={env} />;
   return (
     <div className="stat-row">
       {res.samples.slice(0, 8).map((s, i) => {
         const max = def.max ?? (def.unit === 'percentunit' ? 1 : def.unit === 'percent' ? 100 : Math.max(...res.samples.map((x) => x.value)));
         const frac = max > 0 ? Math.max(0, Math.min(1, s.value / max)) : 0;
+        const label = def.queries.length > 1 || res.samples.length > 1 ? legendText(s.metric, def.queries[s.query]?.legend ?? '') : '';
         return (
           <div className="stat" key={i} data-testid="stat-value">
             <div className="stat-value" style={{ color: thresholdColor(s.value, def.thresholds) }}>
-              {formatValue(s.value, def.unit)}
+              {def.valueText?.[String(s.value)] ?? formatValue(s.value, def.unit)}
             </div>
             {gauge && (
               <div className="gauge">
                 <div className="gauge-fill" style={{ width: `${frac * 100}%`, background: thresholdColor(s.value, def.thresholds) }} />
               </div>
             )}
-            {res.samples.length > 1 && <div className="stat-label">{legendText(s.metric, def.queries[s.query]?.legend ?? '')}</div>}
+            {label && <div className="stat-label">{label}</div>}
           </div>
         );
       })}
@@ -100,12 +109,114 @@ function StatBody({ def, exprs, gauge }: { def: PanelDef; exprs: string[]; gauge
   );
 }
 
-function TableBody({ def, exprs }: { def: PanelDef; exprs: string[] }): ReactElement {
-  const { client, range, tick } = useApp();
-  const res = useInstant(client, exprs, range, tick);
+/** Sparkline is a tiny SVG line of one series. */
+function Sparkline({ ys }: { ys: Column | undefined }): ReactElement | null {
+  if (!ys || ys.length < 2) return null;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < ys.length; i++) {
+    const v = ys[i] as number | null;
+    if (v === null || !Number.isFinite(v)) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (!Number.isFinite(min)) return null;
+  const w = 80;
+  const h = 18;
+  const span = max - min || 1;
+  let d = '';
+  let pen = false;
+  for (let i = 0; i < ys.length; i++) {
+    const v = ys[i] as number | null;
+    if (v === null || !Number.isFinite(v)) {
+      pen = false;
+      continue;
+    }
+    const x = (i / (ys.length - 1)) * w;
+    const y = h - 1 - ((v - min) / span) * (h - 2);
+    d += `${pen ? 'L' : 'M'}${x.toFixed(1)},${y.toFixed(1)}`;
+    pen = true;
+  }
+  return (
+    <svg className="sparkline" width={w} height={h} viewBox={`0 0 ${w} ${h}`} data-testid="sparkline" aria-hidden="true">
+      <path d={d} fill="none" stroke="var(--accent)" strokeWidth="1.2" />
+    </svg>
+  );
+}
+
+function cellText(c: TableColumn, row: Row, i: number, unitDef: PanelDef['unit']): { text: string; bad: boolean } {
+  const s = row.cells[i];
+  if (!s) return { text: '–', bad: false };
+  if (c.label) {
+    const t = s.metric[c.label] ?? '';
+    return { text: t, bad: c.bad !== undefined && t === c.bad };
+  }
+  const t = c.text?.[String(s.value)];
+  if (t !== undefined) return { text: t, bad: c.bad !== undefined && t === c.bad };
+  return { text: formatValue(s.value, c.unit ?? unitDef), bad: typeof c.bad === 'number' && s.value >= c.bad };
+}
+
+function KeyedTable({ def, exprs, env, samples }: { def: PanelDef; exprs: string[]; env: PanelEnv; samples: Parameters<typeof buildRows>[0] }): ReactElement {
+  const spec = def.table!;
+  const sparkQueries = useMemo(() => [...new Set(spec.columns.filter((c) => c.spark).map((c) => c.query))], [spec]);
+  const sparkExprs = useMemo(() => sparkQueries.map((q) => exprs[q]!), [sparkQueries, exprs]);
+  const spark = useRange(env.client, sparkExprs, env.range, sparkExprs.length > 0 ? 120 : 0, env.tick);
+  const sparkIndex = useMemo(() => {
+    const m = new Map<string, Column>();
+    if (!spark.columns) return m;
+    spark.columns.metrics.forEach((metric, i) => m.set(`${sparkQueries[spark.queryOf[i] ?? 0]}|${rowKey(metric, spec.key)}`, spark.columns!.ys[i]!));
+    return m;
+  }, [spark, sparkQueries, spec.key]);
+  const rows = useMemo(() => buildRows(samples, spec), [samples, spec]);
+  const keys = keyColumns(rows, spec.key);
+  const linkKey = spec.linkKey ?? spec.key[spec.key.length - 1];
+  return (
+    <div className="table-wrap">
+      <table className="data" data-testid="panel-table">
+        <thead>
+          <tr>
+            {keys.map((k) => (
+              <th key={k}>{k}</th>
+            ))}
+            {spec.columns.map((c) => (
+              <th key={c.title} className={c.label || c.text ? '' : 'num'}>
+                {c.title}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => {
+            const href = def.link?.(r.labels) ?? null;
+            return (
+              <tr key={r.id}>
+                {keys.map((k) => (
+                  <td key={k}>{k === linkKey && href ? <a href={href} data-testid="row-link">{r.labels[k] ?? ''}</a> : (r.labels[k] ?? '')}</td>
+                ))}
+                {spec.columns.map((c, i) => {
+                  const { text, bad } = cellText(c, r, i, def.unit);
+                  return (
+                    <td key={c.title} className={`${c.label || c.text ? '' : 'num'}${bad ? ' bad' : ''}`}>
+                      {c.spark && <Sparkline ys={sparkIndex.get(`${c.query}|${r.id}`)} />}
+                      {text}
+                    </td>
+                  );
+                })}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function TableBody({ def, exprs, env }: { def: PanelDef; exprs: string[]; env: PanelEnv }): ReactElement {
+  const res = useInstant(env.client, exprs, env.range, env.tick);
   if (res.state === 'loading') return <div className="panel-loading">Loading…</div>;
   if (res.state === 'error') return <Errors errors={res.errors} />;
-  if (res.state === 'empty') return <Empty def={def} />;
+  if (res.state === 'empty') return <Empty def={def} env={env} />;
+  if (def.table) return <KeyedTable def={def} exprs={exprs} env={env} samples={res.samples} />;
   const cols = [...new Set(res.samples.flatMap((s) => Object.keys(s.metric)))].filter((k) => k !== '__name__').sort();
   return (
     <div className="table-wrap">
@@ -124,7 +235,7 @@ function TableBody({ def, exprs }: { def: PanelDef; exprs: string[] }): ReactEle
             return (
               <tr key={i}>
                 {cols.map((c, k) => (
-                  <td key={c}>{k === 0 && href ? <a href={href}>{s.metric[c] ?? ''}</a> : (s.metric[c] ?? '')}</td>
+                  <td key={c}>{k === 0 && href ? <a href={href} data-testid="row-link">{s.metric[c] ?? ''}</a> : (s.metric[c] ?? '')}</td>
                 ))}
                 <td className="num">{formatValue(s.value, def.unit)}</td>
               </tr>
@@ -136,8 +247,7 @@ function TableBody({ def, exprs }: { def: PanelDef; exprs: string[] }): ReactEle
   );
 }
 
-/** Panel renders one PanelDef with the page's variables. */
-export function Panel({ def, vars }: { def: PanelDef; vars: Vars }): ReactElement {
+function PanelInner({ def, vars, env }: { def: PanelDef; vars: Vars; env: PanelEnv }): ReactElement {
   const exprs = useMemo(() => def.queries.map((q) => applyVars(q.expr, vars)), [def.queries, vars]);
   const link = exploreLink(
     def.queries.map((q, i) => ({ expr: exprs[i]!, legend: q.legend })),
@@ -146,14 +256,43 @@ export function Panel({ def, vars }: { def: PanelDef; vars: Vars }): ReactElemen
   return (
     <section className={`panel w${def.width ?? 6}`} data-testid="panel" data-title={def.title}>
       <header>
-        <h3 title={def.description}>{def.title}</h3>
-        <a className="panel-action" href={link} title="Open in Explore" data-testid="open-in-explore">
-          Explore ↗
-        </a>
+        <h3 title={def.description ?? def.title}>{def.title}</h3>
+        {(!def.placeholder || def.queries.length > 0) && (
+          <a className="panel-action" href={link} title="Open in Explore" data-testid="open-in-explore">
+            Explore ↗
+          </a>
+        )}
       </header>
-      {def.type === 'timeseries' && <TimeSeriesBody def={def} exprs={exprs} />}
-      {(def.type === 'stat' || def.type === 'gauge') && <StatBody def={def} exprs={exprs} gauge={def.type === 'gauge'} />}
-      {def.type === 'table' && <TableBody def={def} exprs={exprs} />}
+      {def.placeholder ? (
+        <div className="panel-empty panel-placeholder" data-testid="panel-placeholder">
+          {def.placeholder}
+        </div>
+      ) : (
+        <>
+          {def.type === 'timeseries' && <TimeSeriesBody def={def} exprs={exprs} env={env} />}
+          {(def.type === 'stat' || def.type === 'gauge') && <StatBody def={def} exprs={exprs} gauge={def.type === 'gauge'} env={env} />}
+          {def.type === 'table' && <TableBody def={def} exprs={exprs} env={env} />}
+        </>
+      )}
     </section>
   );
 }
+
+function WithAppEnv({ def, vars }: { def: PanelDef; vars: Vars }): ReactElement {
+  const env = useAppPanelEnv();
+  return (
+    <PanelEnvContext.Provider value={env}>
+      <PanelInner def={def} vars={vars} env={env} />
+    </PanelEnvContext.Provider>
+  );
+}
+
+/**
+ * Panel renders one PanelDef with the page's variables. It re-renders only when its definition,
+ * its variables (keep them memoized) or the panel environment (range, tick, cluster) change.
+ */
+export const Panel = memo(function Panel({ def, vars }: { def: PanelDef; vars: Vars }): ReactElement {
+  const env = usePanelEnv();
+  if (!env) return <WithAppEnv def={def} vars={vars} />;
+  return <PanelInner def={def} vars={vars} env={env} />;
+});

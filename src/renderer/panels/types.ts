@@ -38,6 +38,47 @@ export interface PanelDef {
   link?: (labels: Record<string, string>) => string | null;
   /** description is shown under the title. */
   description?: string;
+  /** sources name the jobs the series come from, so an empty panel can say why they are missing in the selected cluster. */
+  sources?: Source[];
+  /** emptyText replaces "No data" when no series is the good case (no restarts, every pod ready). */
+  emptyText?: string;
+  /** table lays instant results out as rows keyed by labels, one column per query (see panels/table.ts). */
+  table?: TableSpec;
+  /** valueText maps a stat's value to a word (1 -> Ready). */
+  valueText?: Record<string, string>;
+  /** placeholder: the panel cannot be drawn (an imported panel of an unsupported type); the text says why. */
+  placeholder?: string;
+}
+
+/** Source is a job the default monitoring runs (what a series needs to exist). */
+export type Source = 'cadvisor' | 'kubelet' | 'kubelet-resource' | 'node-exporter' | 'kube-state-metrics' | 'apiserver';
+
+/** TableColumn is one column of a keyed table: the value (or a label) of one query's sample in the row. */
+export interface TableColumn {
+  title: string;
+  /** query is the index of the panel's query that fills the column. */
+  query: number;
+  unit?: Unit;
+  /** label shows this label of the sample instead of its value (e.g. `phase`, `reason`). */
+  label?: string;
+  /** text maps a value to a word (1 -> Ready). */
+  text?: Record<string, string>;
+  /** spark draws the query over the range as a sparkline in the cell. */
+  spark?: boolean;
+  /** bad marks the cell when the value is at least this (restarts > 0) or, for text, equals it. */
+  bad?: number | string;
+}
+
+/** TableSpec makes a keyed table: one row per distinct value of `key` across the queries. */
+export interface TableSpec {
+  key: string[];
+  columns: TableColumn[];
+  /** linkKey is the key column that carries the row's link (default the last key). */
+  linkKey?: string;
+  /** rowsFrom: only samples of this query make rows (a top-10 query); default every query. */
+  rowsFrom?: number;
+  /** sort by this column index, descending (default the key, ascending). */
+  sortBy?: number;
 }
 
 /** Vars are a page's variables. */
