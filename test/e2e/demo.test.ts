@@ -165,7 +165,7 @@ describe('vigil serve --demo', () => {
       return undefined;
     }, 30_000, 'the legend to list the series the API returns');
     // The README's screenshot: refreshed with VIGIL_UPDATE_SCREENSHOTS=1 so a plain test run leaves the tree clean.
-    await page.screenshot({ path: path.join(ROOT, process.env.VIGIL_UPDATE_SCREENSHOTS === '1' ? 'docs' : 'test-results', 'screenshot.png') });
+    await page.screenshot({ path: path.join(ROOT, 'test-results', 'screenshot.png') });
 
     // Table view: an instant query whose values move with the live counters.
     await page.goto(`${vigil.url}/#/explore?view=table&unit=none&q0=${encodeURIComponent('sum(http_requests_total)')}`);

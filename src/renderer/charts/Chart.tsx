@@ -88,7 +88,12 @@ export function Chart({ xs, ys, labels, unit = 'short', stacked = false, height 
           stroke: axis,
           grid: { stroke: grid, width: 1 },
           ticks: { stroke: grid, width: 1 },
-          values: (_u, splits) => splits.map((v) => fmt(v)),
+          // More digits until neighbouring ticks read differently (a flat 24.01 MiB series).
+          values: (_u, splits) => {
+            let out = splits.map((v) => fmt(v));
+            for (let d = 3; d <= 6 && new Set(out).size < out.length; d++) out = splits.map((v) => formatValue(v, unit, d));
+            return out;
+          },
           // Wide enough for the longest tick label, so big values are never clipped.
           size: (u, values) => {
             if (!values) return 50;
