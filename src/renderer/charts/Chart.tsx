@@ -140,7 +140,14 @@ export function Chart({ xs, ys, labels, unit = 'short', stacked = false, height 
     };
     const plot = new uPlot(opts, [xs, ...data.map((c) => c ?? new Array<null>(xs.length).fill(null))] as unknown as uPlot.AlignedData, el);
     plotRef.current = plot;
-    const ro = new ResizeObserver(() => plot.setSize({ width: Math.max(200, el.clientWidth), height }));
+    // The observer also fires once at the start: only a real change of width redraws.
+    let drawnWidth = opts.width;
+    const ro = new ResizeObserver(() => {
+      const w = Math.max(200, el.clientWidth);
+      if (w === drawnWidth) return;
+      drawnWidth = w;
+      plot.setSize({ width: w, height });
+    });
     ro.observe(el);
     return () => {
       ro.disconnect();
