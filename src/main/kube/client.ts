@@ -179,7 +179,16 @@ export class KubeClient {
    */
   async request(r: KubeRequest): Promise<KubeResponse> {
     const cls: RequestClass = r.class ?? 'control';
-    const release = r.long ? null : await this.limiter.acquire(cls, r.signal);
+    let release: (() => void) | null = null;
+    if (!r.long) {
+      try {
+        release = await this.limiter.acquire(cls, r.signal);
+      } catch (e) {
+        // The deadline passed while the request waited for its turn: say it never left Vigil.
+        if (cls === 'scrape') throw new KubeError('timeout', `context ${this.context}: the scrape waited in Vigil's queue for the API server (${this.limiter.describe()}) until its timeout; it was not sent`);
+        throw e;
+      }
+    }
     if (r.long) {
       // A watch start is rate-limited like any control request, but holds no slot while it runs.
       (await this.limiter.acquire('control', r.signal))();

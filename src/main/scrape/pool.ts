@@ -75,6 +75,12 @@ export class ScrapePool {
   private droppedTargets: Target[] = [];
   private droppedCount = 0;
   private groups: TargetGroup[] = [];
+  /**
+   * made remembers the targets made from each group object: discovery hands the same object for a
+   * group that did not change, so a sync after one pod changed relabels that pod only, not the
+   * whole cluster. Reset when the config (and so the relabeling) changes.
+   */
+  private made = new WeakMap<TargetGroup, ReturnType<typeof targetsFromGroup>>();
   private stopped = false;
   /** retiring are stopped loops that may still write end-of-run stale markers. */
   private readonly retiring = new Set<ScrapeLoop>();
@@ -86,6 +92,7 @@ export class ScrapePool {
     private readonly deps: PoolDeps,
   ) {
     this.cfg = cfg;
+    this.made = new WeakMap();
     this.targetRelabeler = new Relabeler(cfg.relabelConfigs, cfg.metricNameValidationScheme);
     this.metricRelabeler = new Relabeler(cfg.metricRelabelConfigs, cfg.metricNameValidationScheme);
     this.transport = new HttpTransport(cfg.httpClient);
@@ -144,8 +151,12 @@ export class ScrapePool {
     this.droppedCount = 0;
     const keep = this.cfg.keepDroppedTargets;
     for (const tg of groups) {
-      const r = targetsFromGroup(tg, this.cfg, this.targetRelabeler);
-      for (const f of r.failures) this.deps.logger('error', 'Creating target failed', { scrape_pool: this.name, err: f });
+      let r = this.made.get(tg);
+      if (r === undefined) {
+        r = targetsFromGroup(tg, this.cfg, this.targetRelabeler);
+        this.made.set(tg, r);
+        for (const f of r.failures) this.deps.logger('error', 'Creating target failed', { scrape_pool: this.name, err: f });
+      }
       all.push(...r.active);
       for (const d of r.dropped) {
         if (keep === 0 || this.droppedTargets.length < keep) this.droppedTargets.push(d);
@@ -216,6 +227,7 @@ export class ScrapePool {
   async reload(cfg: ScrapeConfig): Promise<void> {
     const reuse = reusableCache(this.cfg, cfg);
     this.cfg = cfg;
+    this.made = new WeakMap();
     this.targetRelabeler = new Relabeler(cfg.relabelConfigs, cfg.metricNameValidationScheme);
     this.metricRelabeler = new Relabeler(cfg.metricRelabelConfigs, cfg.metricNameValidationScheme);
     const oldTransport = this.transport;
