@@ -222,7 +222,7 @@ export function templateFuncs(query: TemplateQuery, externalURL: string, nowMs: 
       },
     },
     label: { params: ['string', sampleParam], fn: (l, s) => ((s as GoStruct).fields.Labels as GoMap).entries.get(l as string) ?? '' },
-    value: { params: [sampleParam], fn: (s) => (s as GoStruct).fields.Value! },
+    value: { params: [sampleParam], fn: (s): GoValue => (s as GoStruct).fields.Value! },
     strvalue: { params: [sampleParam], fn: (s) => ((s as GoStruct).fields.Labels as GoMap).entries.get('__value__') ?? '' },
     args: {
       params: ['any'],
@@ -239,7 +239,7 @@ export function templateFuncs(query: TemplateQuery, externalURL: string, nowMs: 
       params: ['string', 'template.queryResult'],
       fn: (l, v) => {
         const xs = [...(v as GoValue[])];
-        const key = (x: GoValue): string => ((x as GoStruct).fields.Labels as GoMap).entries.get(l as string) ?? '';
+        const key = (x: GoValue): string => String(((x as GoStruct).fields.Labels as GoMap).entries.get(l as string) ?? '');
         xs.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
         return typedSlice(xs, 'template.queryResult');
       },

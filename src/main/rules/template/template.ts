@@ -194,10 +194,18 @@ interface Pipe {
   cmds: Cmd[];
 }
 
+interface ControlNode {
+  k: 'if' | 'with' | 'range';
+  pos: number;
+  pipe: Pipe;
+  list: Node[];
+  elseList: Node[] | null;
+}
+
 type Node =
   | { k: 'text'; v: string }
   | { k: 'action'; pos: number; pipe: Pipe }
-  | { k: 'if' | 'with' | 'range'; pos: number; pipe: Pipe; list: Node[]; elseList: Node[] | null }
+  | ControlNode
   | { k: 'break' | 'continue'; pos: number };
 
 function argString(a: Arg): string {
@@ -565,7 +573,7 @@ class State {
     }
   }
 
-  private walkRange(dot: GoValue, n: Extract<Node, { k: 'range' }>): void {
+  private walkRange(dot: GoValue, n: ControlNode): void {
     const mark = this.vars.length;
     const decl = n.pipe.decl;
     const val = this.evalPipeline(dot, { ...n.pipe, decl: [] });
