@@ -19,6 +19,7 @@ import { DEFAULT_MAX_EXEMPLARS, ExemplarStorage, exemplarSelfMetrics, openStorag
 import { storageRoutes } from '../storage/routes';
 import { Engine } from '../promql/engine';
 import { queryRoutes } from '../promql/routes';
+import { RuleManager, engineQueryFunc, ruleRoutes } from '../rules';
 import type { EngineOpts } from '../promql/value';
 import { ScrapeManager, scrapeRoutes, scrapeSelfMetrics } from '../scrape';
 import { startServer, type ApiServer } from '../api/server';
@@ -26,7 +27,6 @@ import { RouteTable } from '../api/table';
 import { healthRoutes, statusRoutes } from '../api/status';
 import type { DemoClusters } from '../demo/clusters';
 import { backfillDemoHistory, DEMO_HISTORY_MS, DEMO_SCRAPE_INTERVAL, startDemo } from './demo';
-import { globFiles } from '../util/glob';
 import { DATABASE_FILE } from '../util/paths';
 import { buildInfo, VERSION } from '../util/version';
 import { JsonLogFile } from '../util/jsonlog';
@@ -85,6 +85,8 @@ export interface Core {
   readonly cluster: ClusterMonitor;
   readonly retention: Retention;
   readonly kube: KubeContexts;
+  /** rules runs the rule files' groups (onAlerts gives the alerts to send, for notification routing). */
+  readonly rules: RuleManager;
   /** onEvent subscribes to events for the shell (notifications, tray counts); returns the unsubscriber. */
   onEvent(fn: (e: HostEvent) => void): () => void;
   stop(): Promise<void>;
@@ -132,6 +134,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     const engine = new Engine(opts.engine ?? {});
     const parserOptions: ParserOptions = engine.parserFlags();
     let scrape: ScrapeManager | null = null;
+    let rules: RuleManager | null = null;
     let config: VigilConfig | null = null;
     const startedAt = new Date();
 
@@ -178,6 +181,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       ...queryRoutes({ engine, queryable: storage, parserOptions, now }),
       ...storageRoutes({ storage, exemplars, parserOptions }),
       ...scrapeRoutes(() => scrape),
+      ...ruleRoutes(() => rules),
       ...kubeRoutes({ contexts: kube, persist: (monitored, all) => settings.update({ contexts: { monitored, all } }) }),
       ...clusterRoutes({
         monitor: cluster,
@@ -215,7 +219,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
           'query.timeout': `${(engine.opts.timeoutMs / 1000) | 0}s`,
         }),
       }),
-      selfMetricsRoute(() => [storage.selfMetrics(), exemplarSelfMetrics(exemplars), scrape ? scrapeSelfMetrics(scrape) : '', kube.selfMetrics()]),
+      selfMetricsRoute(() => [storage.selfMetrics(), exemplarSelfMetrics(exemplars), scrape ? scrapeSelfMetrics(scrape) : '', rules ? rules.selfMetrics() : '', kube.selfMetrics()]),
     ]);
 
     const server: ApiServer = await startServer({
@@ -255,7 +259,17 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     };
     config = compose();
     for (const w of config.warnings) log('warn', `config: ${w.message}`, { line: w.line });
-    warnUnevaluatedRules(config, log);
+    // Rules: recording and alerting rules of the rule_files, evaluated over the storage.
+    const ruleManager = new RuleManager({
+      query: engineQueryFunc(engine, storage),
+      appendable: storage,
+      queryable: storage,
+      externalURL: server.url,
+      logger: (level, msg, f) => log(level, msg, { component: 'rules', ...f }),
+    });
+    rules = ruleManager;
+    stops.push(() => ruleManager.stop());
+    ruleManager.applyConfig(config);
 
     exemplars.resize(config.storage.maxExemplars ?? DEFAULT_MAX_EXEMPLARS);
     if (config.global.queryLogFile !== '') {
@@ -299,6 +313,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       const next = compose();
       config = next;
       scrape!.applyConfig(next);
+      ruleManager.applyConfig(next);
       discovery.applyConfig(new Map(next.scrapeConfigs.map((sc) => [sc.jobName, sc])));
       log('info', `configuration reloaded: ${why}`, { jobs: next.scrapeConfigs.length });
     };
@@ -330,6 +345,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       cluster,
       retention,
       kube,
+      rules: ruleManager,
       onEvent(fn) {
         listeners.add(fn);
         return () => listeners.delete(fn);
@@ -346,14 +362,4 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
 function retentionSummary(r: Retention): string {
   const parts = [r.timeMs > 0 ? r.time : '', r.sizeBytes > 0 ? r.size : ''].filter(Boolean);
   return parts.length > 0 ? parts.join(' or ') : 'unlimited';
-}
-
-/** warnUnevaluatedRules says which rule files are loaded but not evaluated (until the rule engine lands). */
-function warnUnevaluatedRules(config: VigilConfig, log: Logger): void {
-  if (config.ruleFiles.length === 0) return;
-  const files = config.ruleFiles.flatMap((p) => {
-    const found = globFiles(p);
-    return found.length > 0 ? found : [p];
-  });
-  log('warn', `rule_files are not evaluated in this version (no recording rules or alerts run): ${files.join(', ')}`, { component: 'rules' });
 }

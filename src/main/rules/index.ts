@@ -1,0 +1,5 @@
+/** The rules subsystem: rule files, their evaluation, and the routes that show them. */
+export { loadRuleFile, type RuleFile, type RuleGroup } from './file';
+export { RuleManager, engineQueryFunc, type Clock, type ManagerOptions, type UpdateResult } from './manager';
+export { Group, groupKey, type NotifyAlert } from './group';
+export { ruleRoutes } from './routes';

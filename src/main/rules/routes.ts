@@ -1,0 +1,121 @@
+/**
+ * /api/v1/rules and /api/v1/alerts in Prometheus's shapes (web/api/v1/api.go), with the rules
+ * filters type, rule_name[], rule_group[] (also group_name[]), file[] and exclude_alerts.
+ * Registered by the composition root (src/main/host).
+ */
+import { ApiError, ok, type Route } from '../../common/api/route';
+import { many, one } from '../../common/api/params';
+import { labelsToRecord } from '../../common/model/labels';
+import { formatFloat } from './template/gofmt';
+import { alertStateString, type Alert, type AlertingRuleRT, type RuleRT } from './rule';
+import type { RuleManager } from './manager';
+
+/** ApiAlert is an alert as the API shows it. */
+export interface ApiAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  state: string;
+  activeAt?: string;
+  keepFiringSince?: string;
+  value: string;
+}
+
+const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+function iso(ms: number): string {
+  return ms === 0 ? ZERO_TIME : new Date(ms).toISOString();
+}
+
+/** apiAlert renders an alert; its value as strconv.FormatFloat(v, 'e', -1, 64). */
+export function apiAlert(a: Alert): ApiAlert {
+  const out: ApiAlert = {
+    labels: labelsToRecord(a.labels),
+    annotations: labelsToRecord(a.annotations),
+    state: alertStateString(a.state),
+    activeAt: iso(a.activeAt),
+    value: formatFloat(a.value, 'e', -1),
+  };
+  if (a.keepFiringSince !== 0) out.keepFiringSince = iso(a.keepFiringSince);
+  return out;
+}
+
+function ruleJson(r: RuleRT, excludeAlerts: boolean): Record<string, unknown> {
+  const common = {
+    name: r.name,
+    query: r.query,
+    labels: r.labels,
+  };
+  const tail = {
+    health: r.health,
+    ...(r.lastError !== null ? { lastError: r.lastError } : {}),
+    evaluationTime: r.evaluationSeconds,
+    lastEvaluation: iso(r.lastEvaluation),
+  };
+  if (r.kind === 'recording') return { ...common, ...tail, type: 'recording' };
+  const a = r as AlertingRuleRT;
+  return {
+    state: alertStateString(a.state()),
+    ...common,
+    duration: a.def.forMs / 1000,
+    keepFiringFor: a.def.keepFiringForMs / 1000,
+    annotations: a.def.annotations,
+    alerts: excludeAlerts ? null : a.activeAlerts().map(apiAlert),
+    ...tail,
+    type: 'alerting',
+  };
+}
+
+/** ruleRoutes returns the routes of the rule engine; rules() is null until the manager runs. */
+export function ruleRoutes(rules: () => RuleManager | null): Route[] {
+  const get = { methods: ['GET'], readOnly: true } as const;
+  return [
+    {
+      ...get,
+      pattern: '/api/v1/rules',
+      handler: (r) => {
+        const typ = (one(r.params, 'type') ?? '').toLowerCase();
+        if (typ !== '' && typ !== 'alert' && typ !== 'record') throw new ApiError('bad_data', `invalid parameter "type": not supported value ${JSON.stringify(typ)}`);
+        const ex = (one(r.params, 'exclude_alerts') ?? '').toLowerCase();
+        if (ex !== '' && !['1', 't', 'true', '0', 'f', 'false'].includes(ex)) {
+          throw new ApiError('bad_data', `invalid parameter "exclude_alerts": error converting exclude_alerts: strconv.ParseBool: parsing ${JSON.stringify(ex)}: invalid syntax`);
+        }
+        const excludeAlerts = ['1', 't', 'true'].includes(ex);
+        const names = new Set(many(r.params, 'rule_name[]'));
+        const groupsSet = new Set([...many(r.params, 'rule_group[]'), ...many(r.params, 'group_name[]')]);
+        const filesSet = new Set(many(r.params, 'file[]'));
+        const out: unknown[] = [];
+        for (const g of rules()?.ruleGroups() ?? []) {
+          if (groupsSet.size > 0 && !groupsSet.has(g.name)) continue;
+          if (filesSet.size > 0 && !filesSet.has(g.file)) continue;
+          const rs: unknown[] = [];
+          for (const rule of g.rules) {
+            if (names.size > 0 && !names.has(rule.name)) continue;
+            if (rule.kind === 'alerting' && typ === 'record') continue;
+            if (rule.kind === 'recording' && typ === 'alert') continue;
+            rs.push(ruleJson(rule, excludeAlerts));
+          }
+          if (rs.length === 0) continue;
+          out.push({
+            name: g.name,
+            file: g.file,
+            rules: rs,
+            interval: g.intervalMs / 1000,
+            limit: g.limit,
+            evaluationTime: g.evaluationSeconds,
+            lastEvaluation: iso(g.lastEvaluation),
+          });
+        }
+        return ok({ groups: out });
+      },
+    },
+    {
+      ...get,
+      pattern: '/api/v1/alerts',
+      handler: () => {
+        const alerts: ApiAlert[] = [];
+        for (const g of rules()?.ruleGroups() ?? []) for (const rule of g.alertingRules()) alerts.push(...rule.activeAlerts().map(apiAlert));
+        return ok({ alerts });
+      },
+    },
+  ];
+}

@@ -1,0 +1,845 @@
+/**
+ * A Go text/template interpreter for the subset alert templates use: text and actions with trim
+ * markers and comments, pipelines, variables (`:=`, `=`), fields on maps and structs, if/else
+ * if/else, range (slices, maps, ints; else; break/continue), with/else, parenthesised
+ * pipelines and the builtins and/or/not/len/index/print/printf/println/eq/ne/lt/le/gt/ge.
+ * Errors read as Go's: "template: NAME:LINE: ..." when parsing, "template: NAME:LINE:COL:
+ * executing "NAME" at <...>: ..." when executing.
+ */
+import { GoMap, GoStruct, goTypeName, printValue, sprintf, truth, type GoValue } from './gofmt';
+
+/** GoFunc is a template function: receives evaluated arguments, returns a value or throws an Error. */
+export interface GoFunc {
+  /** params: the Go type of each parameter ('any', 'string', ...); variadic repeats the last. */
+  params: string[];
+  variadic?: boolean;
+  fn: (...args: GoValue[]) => GoValue;
+}
+
+/** TemplateError is a parse or execution error, with Go's message. */
+export class TemplateError extends Error {
+  constructor(
+    message: string,
+    readonly phase: 'parse' | 'exec',
+  ) {
+    super(message);
+    this.name = 'TemplateError';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lexer
+
+type Tok =
+  | 'text' | 'left' | 'right' | 'ident' | 'field' | 'var' | 'dot' | 'string' | 'number' | 'bool' | 'nil'
+  | 'pipe' | 'lparen' | 'rparen' | 'declare' | 'assign' | 'comma' | 'keyword' | 'eof';
+
+interface Item {
+  t: Tok;
+  v: string;
+  pos: number;
+}
+
+const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', 'define', 'template', 'block', 'break', 'continue']);
+
+function lex(name: string, src: string): Item[] {
+  const items: Item[] = [];
+  let i = 0;
+  const line = (pos: number): number => 1 + (src.slice(0, pos).match(/\n/g)?.length ?? 0);
+  const fail = (pos: number, msg: string): never => {
+    throw new TemplateError(`template: ${name}:${line(pos)}: ${msg}`, 'parse');
+  };
+  while (i < src.length) {
+    const open = src.indexOf('{{', i);
+    if (open < 0) {
+      items.push({ t: 'text', v: src.slice(i), pos: i });
+      break;
+    }
+    let text = src.slice(i, open);
+    let p = open + 2;
+    const trimLeft = src[p] === '-' && /[ \t\r\n]/.test(src[p + 1] ?? '');
+    if (trimLeft) {
+      text = text.replace(/[ \t\r\n]+$/, '');
+      p++;
+    }
+    if (text !== '') items.push({ t: 'text', v: text, pos: i });
+    // comment
+    let q = p;
+    while (/[ \t\r\n]/.test(src[q] ?? '')) q++;
+    if (src.startsWith('/*', q)) {
+      const endC = src.indexOf('*/', q + 2);
+      if (endC < 0) fail(q, 'unclosed comment');
+      let r = endC + 2;
+      while (/[ \t\r\n]/.test(src[r] ?? '')) r++;
+      let trimRight = false;
+      if (src.startsWith('-}}', r) && r > endC + 2) {
+        trimRight = true;
+        r++;
+      }
+      if (!src.startsWith('}}', r)) fail(r, 'comment ends before closing delimiter');
+      i = r + 2;
+      if (trimRight) while (/[ \t\r\n]/.test(src[i] ?? '')) i++;
+      continue;
+    }
+    items.push({ t: 'left', v: '{{', pos: open });
+    // inside an action
+    let depth = 0;
+    for (;;) {
+      if (p >= src.length) fail(open, 'unclosed action');
+      const c = src[p]!;
+      if (/[ \t\r\n]/.test(c)) {
+        const sp = p;
+        while (/[ \t\r\n]/.test(src[p] ?? '')) p++;
+        if (src.startsWith('-}}', p) && p > sp) {
+          items.push({ t: 'right', v: '}}', pos: p + 1 });
+          p += 3;
+          while (/[ \t\r\n]/.test(src[p] ?? '')) p++;
+          break;
+        }
+        continue;
+      }
+      if (src.startsWith('}}', p)) {
+        if (depth > 0) fail(p, 'unclosed left paren');
+        items.push({ t: 'right', v: '}}', pos: p });
+        p += 2;
+        break;
+      }
+      const start = p;
+      if (c === '|') items.push({ t: 'pipe', v: c, pos: p++ });
+      else if (c === '(') {
+        depth++;
+        items.push({ t: 'lparen', v: c, pos: p++ });
+      } else if (c === ')') {
+        depth--;
+        if (depth < 0) fail(p, `unexpected right paren`);
+        items.push({ t: 'rparen', v: c, pos: p++ });
+      } else if (c === ',') items.push({ t: 'comma', v: c, pos: p++ });
+      else if (c === ':' && src[p + 1] === '=') {
+        items.push({ t: 'declare', v: ':=', pos: p });
+        p += 2;
+      } else if (c === '=') items.push({ t: 'assign', v: c, pos: p++ });
+      else if (c === '"') {
+        p++;
+        while (p < src.length && src[p] !== '"') {
+          if (src[p] === '\\') p++;
+          if (src[p] === '\n') fail(start, 'unterminated quoted string');
+          p++;
+        }
+        if (p >= src.length) fail(start, 'unterminated quoted string');
+        p++;
+        items.push({ t: 'string', v: src.slice(start, p), pos: start });
+      } else if (c === '`') {
+        const e = src.indexOf('`', p + 1);
+        if (e < 0) fail(start, 'unterminated raw quoted string');
+        p = e + 1;
+        items.push({ t: 'string', v: src.slice(start, p), pos: start });
+      } else if (c === '$') {
+        p++;
+        while (/[\p{L}\p{N}_]/u.test(src[p] ?? '')) p++;
+        items.push({ t: 'var', v: src.slice(start, p), pos: start });
+      } else if (c === '.' && !/\d/.test(src[p + 1] ?? '')) {
+        p++;
+        if (/[\p{L}_]/u.test(src[p] ?? '')) {
+          while (/[\p{L}\p{N}_]/u.test(src[p] ?? '')) p++;
+          items.push({ t: 'field', v: src.slice(start, p), pos: start });
+        } else items.push({ t: 'dot', v: '.', pos: start });
+      } else if (/[\d+\-.]/.test(c)) {
+        const m = /^[+-]?(0[xX][\da-fA-F_]+|(\d[\d_]*)?\.?\d*([eE][+-]?\d+)?)/.exec(src.slice(p))!;
+        if (m[0] === '' || m[0] === '+' || m[0] === '-') fail(p, `bad number syntax: "${c}"`);
+        p += m[0].length;
+        items.push({ t: 'number', v: m[0], pos: start });
+      } else if (c === "'") {
+        const m = /^'(\\.|[^\\'])'/.exec(src.slice(p));
+        if (!m) fail(p, 'unterminated character constant');
+        p += m![0].length;
+        items.push({ t: 'number', v: m![0], pos: start });
+      } else if (/[\p{L}_]/u.test(c)) {
+        while (/[\p{L}\p{N}_]/u.test(src[p] ?? '')) p++;
+        const w = src.slice(start, p);
+        const t: Tok = KEYWORDS.has(w) ? 'keyword' : w === 'true' || w === 'false' ? 'bool' : w === 'nil' ? 'nil' : 'ident';
+        items.push({ t, v: w, pos: start });
+      } else {
+        fail(p, `unrecognized character in action: U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
+      }
+    }
+    i = p;
+  }
+  items.push({ t: 'eof', v: '', pos: src.length });
+  return items;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parse tree
+
+type Arg =
+  | { k: 'field'; pos: number; names: string[] }
+  | { k: 'var'; pos: number; name: string; names: string[] }
+  | { k: 'dot'; pos: number }
+  | { k: 'nil'; pos: number }
+  | { k: 'bool'; pos: number; v: boolean }
+  | { k: 'string'; pos: number; v: string; text: string }
+  | { k: 'number'; pos: number; text: string; v: GoValue; float: number }
+  | { k: 'ident'; pos: number; name: string }
+  | { k: 'pipe'; pos: number; pipe: Pipe; names: string[] };
+
+interface Cmd {
+  pos: number;
+  args: Arg[];
+}
+
+interface Pipe {
+  pos: number;
+  decl: string[];
+  isAssign: boolean;
+  cmds: Cmd[];
+}
+
+interface ControlNode {
+  k: 'if' | 'with' | 'range';
+  pos: number;
+  pipe: Pipe;
+  list: Node[];
+  elseList: Node[] | null;
+}
+
+type Node =
+  | { k: 'text'; v: string }
+  | { k: 'action'; pos: number; pipe: Pipe }
+  | ControlNode
+  | { k: 'break' | 'continue'; pos: number };
+
+function argString(a: Arg): string {
+  switch (a.k) {
+    case 'field':
+      return '.' + a.names.join('.');
+    case 'var':
+      return [a.name, ...a.names].join('.');
+    case 'dot':
+      return '.';
+    case 'nil':
+      return 'nil';
+    case 'bool':
+      return String(a.v);
+    case 'string':
+      return a.text;
+    case 'number':
+      return a.text;
+    case 'ident':
+      return a.name;
+    case 'pipe':
+      return '(' + pipeString(a.pipe) + ')' + a.names.map((n) => '.' + n).join('');
+  }
+}
+
+function cmdString(c: Cmd): string {
+  return c.args.map((a) => (a.k === 'pipe' && c.args.length > 1 ? argString(a) : argString(a))).join(' ');
+}
+
+function pipeString(p: Pipe): string {
+  const d = p.decl.length > 0 ? p.decl.join(', ') + (p.isAssign ? ' = ' : ' := ') : '';
+  return d + p.cmds.map(cmdString).join(' | ');
+}
+
+function unquote(s: string): string {
+  if (s.startsWith('`')) return s.slice(1, -1);
+  try {
+    return JSON.parse(s.replace(/\\x([0-9a-fA-F]{2})/g, '\\u00$1').replace(/\\'/g, "'").replace(/\\a/g, '\\u0007').replace(/\\v/g, '\\u000b')) as string;
+  } catch {
+    return s.slice(1, -1);
+  }
+}
+
+class Parser {
+  private i = 0;
+  private vars: string[][] = [['$']];
+
+  constructor(
+    private readonly name: string,
+    private readonly src: string,
+    private readonly items: Item[],
+    private readonly funcs: ReadonlySet<string>,
+  ) {}
+
+  private fail(pos: number, msg: string): never {
+    const line = 1 + (this.src.slice(0, pos).match(/\n/g)?.length ?? 0);
+    throw new TemplateError(`template: ${this.name}:${line}: ${msg}`, 'parse');
+  }
+
+  private peek(): Item {
+    return this.items[this.i]!;
+  }
+
+  private next(): Item {
+    return this.items[this.i++]!;
+  }
+
+  private nonSpace(): Item {
+    return this.next();
+  }
+
+  parse(): Node[] {
+    const { list, end } = this.list();
+    if (end !== null) this.fail(end.pos, `unexpected {{${end.v}}}`);
+    return list;
+  }
+
+  /** list parses until {{end}}, {{else}} or EOF and returns which ended it (null for EOF). */
+  private list(): { list: Node[]; end: Item | null } {
+    const list: Node[] = [];
+    for (;;) {
+      const it = this.next();
+      if (it.t === 'eof') return { list, end: null };
+      if (it.t === 'text') {
+        list.push({ k: 'text', v: it.v });
+        continue;
+      }
+      // left delim
+      const kw = this.peek();
+      if (kw.t === 'keyword') {
+        switch (kw.v) {
+          case 'end':
+          case 'else':
+            this.next();
+            return { list, end: kw };
+          case 'if':
+          case 'with':
+          case 'range':
+            this.next();
+            list.push(this.control(kw.v, kw.pos));
+            continue;
+          case 'break':
+          case 'continue':
+            this.next();
+            this.expect('right', kw.v);
+            list.push({ k: kw.v, pos: kw.pos });
+            continue;
+          default:
+            this.fail(kw.pos, `{{${kw.v}}} is not supported in alert templates`);
+        }
+      }
+      const pipe = this.pipeline('command', 'right');
+      list.push({ k: 'action', pos: kw.pos, pipe });
+    }
+  }
+
+  private expect(t: Tok, context: string): Item {
+    const it = this.nonSpace();
+    if (it.t !== t) this.fail(it.pos, `unexpected ${describe(it)} in ${context}`);
+    return it;
+  }
+
+  private control(kind: 'if' | 'with' | 'range', pos: number): Node {
+    this.vars.push([]);
+    const pipe = this.pipeline(kind, 'right');
+    const { list, end } = this.list();
+    let elseList: Node[] | null = null;
+    if (end === null) this.fail(this.src.length, 'unexpected EOF');
+    if (end.v === 'else') {
+      const nx = this.peek();
+      if ((kind === 'if' && nx.t === 'keyword' && nx.v === 'if') || (kind === 'with' && nx.t === 'keyword' && nx.v === 'with')) {
+        // {{else if ...}}: an if inside the else list, sharing the {{end}}.
+        this.next();
+        this.vars.pop();
+        elseList = [this.control(kind, nx.pos)];
+        return { k: kind, pos, pipe, list, elseList };
+      }
+      this.expect('right', 'else');
+      const r = this.list();
+      if (r.end === null) this.fail(this.src.length, 'unexpected EOF');
+      if (r.end.v !== 'end') this.fail(r.end.pos, `expected end; found {{else}}`);
+      this.expect('right', 'end');
+      elseList = r.list;
+    } else {
+      this.expect('right', 'end');
+    }
+    this.vars.pop();
+    return { k: kind, pos, pipe, list, elseList };
+  }
+
+  private declared(name: string): boolean {
+    return this.vars.some((s) => s.includes(name));
+  }
+
+  private pipeline(context: string, end: 'right' | 'rparen'): Pipe {
+    const pos = this.peek().pos;
+    const decl: string[] = [];
+    let isAssign = false;
+    // declarations: $x := / $x = / $i, $e :=
+    const save = this.i;
+    const v = this.peek();
+    if (v.t === 'var') {
+      this.next();
+      const nx = this.peek();
+      if (nx.t === 'declare' || nx.t === 'assign') {
+        this.next();
+        isAssign = nx.t === 'assign';
+        decl.push(v.v);
+      } else if (nx.t === 'comma' && context === 'range') {
+        this.next();
+        const v2 = this.next();
+        if (v2.t !== 'var') this.fail(v2.pos, `range can only initialize variables`);
+        const d = this.next();
+        if (d.t !== 'declare' && d.t !== 'assign') this.fail(d.pos, `expected := or = in range`);
+        isAssign = d.t === 'assign';
+        decl.push(v.v, v2.v);
+      } else this.i = save;
+    }
+    for (const d of decl) {
+      if (isAssign && !this.declared(d)) this.fail(v.pos, `undefined variable "${d}"`);
+    }
+    const cmds: Cmd[] = [];
+    for (;;) {
+      const it = this.peek();
+      if (it.t === end) {
+        this.next();
+        break;
+      }
+      if (it.t === 'right' || it.t === 'rparen' || it.t === 'eof') this.fail(it.pos, `unexpected ${describe(it)} in ${context === 'command' ? 'operand' : context}`);
+      cmds.push(this.command());
+      const after = this.peek();
+      if (after.t === 'pipe') {
+        this.next();
+        if (this.peek().t === end) this.fail(this.peek().pos, `missing command after pipe`);
+      }
+    }
+    if (cmds.length === 0) this.fail(pos, `missing value for ${context}`);
+    if (!isAssign) for (const d of decl) this.vars[this.vars.length - 1]!.push(d);
+    return { pos, decl, isAssign, cmds };
+  }
+
+  private command(): Cmd {
+    const pos = this.peek().pos;
+    const args: Arg[] = [];
+    for (;;) {
+      const it = this.peek();
+      if (it.t === 'pipe' || it.t === 'right' || it.t === 'rparen') break;
+      if (it.t === 'eof') this.fail(it.pos, 'unclosed action');
+      args.push(this.operand());
+    }
+    if (args.length === 0) this.fail(pos, 'empty command');
+    return { pos, args };
+  }
+
+  private fieldChain(): string[] {
+    const names: string[] = [];
+    while (this.peek().t === 'field') names.push(this.next().v.slice(1));
+    return names;
+  }
+
+  private operand(): Arg {
+    const it = this.next();
+    switch (it.t) {
+      case 'field':
+        return { k: 'field', pos: it.pos, names: [it.v.slice(1), ...this.fieldChain()] };
+      case 'var':
+        if (!this.declared(it.v)) this.fail(it.pos, `undefined variable "${it.v}"`);
+        return { k: 'var', pos: it.pos, name: it.v, names: this.fieldChain() };
+      case 'dot':
+        return { k: 'dot', pos: it.pos };
+      case 'nil':
+        return { k: 'nil', pos: it.pos };
+      case 'bool':
+        return { k: 'bool', pos: it.pos, v: it.v === 'true' };
+      case 'string':
+        return { k: 'string', pos: it.pos, v: unquote(it.v), text: it.v };
+      case 'number':
+        return this.number(it);
+      case 'ident':
+        if (!this.funcs.has(it.v)) this.fail(it.pos, `function "${it.v}" not defined`);
+        return { k: 'ident', pos: it.pos, name: it.v };
+      case 'lparen': {
+        const pipe = this.pipeline('parenthesized pipeline', 'rparen');
+        return { k: 'pipe', pos: it.pos, pipe, names: this.fieldChain() };
+      }
+      default:
+        return this.fail(it.pos, `unexpected ${describe(it)} in operand`);
+    }
+  }
+
+  private number(it: Item): Arg {
+    const text = it.v;
+    if (text.startsWith("'")) {
+      const ch = unquote('"' + text.slice(1, -1).replace(/"/g, '\\"') + '"');
+      const c = ch.codePointAt(0) ?? 0;
+      return { k: 'number', pos: it.pos, text, v: BigInt(c), float: c };
+    }
+    const clean = text.replace(/_/g, '');
+    const f = Number(clean);
+    if (Number.isNaN(f)) this.fail(it.pos, `bad number syntax: "${text}"`);
+    const isFloat = /[.eE]/.test(clean) && !/^[+-]?0[xX]/.test(clean);
+    return { k: 'number', pos: it.pos, text, v: isFloat ? f : BigInt(clean.replace(/^\+/, '')), float: f };
+  }
+}
+
+function describe(it: Item): string {
+  switch (it.t) {
+    case 'right':
+      return '"}}"';
+    case 'rparen':
+      return '")"';
+    case 'eof':
+      return 'EOF';
+    default:
+      return `<${it.v}>`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Execution
+
+class Break {}
+class Continue {}
+
+const BUILTINS = ['and', 'or', 'not', 'len', 'index', 'print', 'printf', 'println', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'urlquery', 'html', 'js'];
+
+/** Template is a parsed template. */
+export class Template {
+  private readonly tree: Node[];
+
+  constructor(
+    readonly name: string,
+    private readonly src: string,
+    private readonly funcs: Readonly<Record<string, GoFunc>>,
+  ) {
+    this.tree = new Parser(name, src, lex(name, src), new Set([...BUILTINS, ...Object.keys(funcs)])).parse();
+  }
+
+  /** execute runs the template on data and returns its output; throws a TemplateError. */
+  execute(data: GoValue): string {
+    const st = new State(this.name, this.src, this.funcs, data);
+    st.walkList(data, this.tree);
+    return st.out;
+  }
+}
+
+class State {
+  out = '';
+  private vars: { name: string; v: GoValue }[];
+  private at: { pos: number; ctx: string } | null = null;
+
+  constructor(
+    private readonly name: string,
+    private readonly src: string,
+    private readonly funcs: Readonly<Record<string, GoFunc>>,
+    data: GoValue,
+  ) {
+    this.vars = [{ name: '$', v: data }];
+  }
+
+  private fail(msg: string): never {
+    if (this.at === null) throw new TemplateError(`template: ${this.name}: ${msg}`, 'exec');
+    const before = this.src.slice(0, this.at.pos);
+    const nl = before.lastIndexOf('\n');
+    const line = 1 + (before.match(/\n/g)?.length ?? 0);
+    const col = nl < 0 ? this.at.pos : this.at.pos - nl - 1;
+    const ctx = this.at.ctx.length > 20 ? this.at.ctx.slice(0, 20) + '...' : this.at.ctx;
+    throw new TemplateError(`template: ${this.name}:${line}:${col}: executing "${this.name}" at <${ctx}>: ${msg}`, 'exec');
+  }
+
+  private setAt(pos: number, ctx: string): void {
+    this.at = { pos, ctx };
+  }
+
+  walkList(dot: GoValue, list: Node[]): void {
+    for (const n of list) this.walk(dot, n);
+  }
+
+  private walk(dot: GoValue, n: Node): void {
+    switch (n.k) {
+      case 'text':
+        this.out += n.v;
+        return;
+      case 'action': {
+        const v = this.evalPipeline(dot, n.pipe);
+        if (n.pipe.decl.length === 0) this.out += printOutput(v);
+        return;
+      }
+      case 'break':
+        throw new Break();
+      case 'continue':
+        throw new Continue();
+      case 'if':
+      case 'with': {
+        const mark = this.vars.length;
+        const v = this.evalPipeline(dot, n.pipe);
+        if (truth(v)) this.walkList(n.k === 'with' ? v : dot, n.list);
+        else if (n.elseList) this.walkList(dot, n.elseList);
+        this.vars.length = mark;
+        return;
+      }
+      case 'range':
+        this.walkRange(dot, n);
+        return;
+    }
+  }
+
+  private walkRange(dot: GoValue, n: ControlNode): void {
+    const mark = this.vars.length;
+    const decl = n.pipe.decl;
+    const val = this.evalPipeline(dot, { ...n.pipe, decl: [] });
+    const items: [GoValue, GoValue][] = [];
+    if (Array.isArray(val)) val.forEach((x, i) => items.push([BigInt(i), x]));
+    else if (val instanceof GoMap) for (const k of [...val.entries.keys()].sort()) items.push([k, val.entries.get(k)!]);
+    else if (typeof val === 'bigint') for (let i = 0n; i < val; i++) items.push([i, i]);
+    else if (val !== null) {
+      this.setAt(n.pipe.pos, pipeString(n.pipe));
+      this.fail(`range can't iterate over ${printValue(val)}`);
+    }
+    for (const [k, x] of items) {
+      const inner = this.vars.length;
+      if (decl.length === 1) this.setVar(decl[0]!, x, n.pipe.isAssign);
+      else if (decl.length === 2) {
+        this.setVar(decl[0]!, k, n.pipe.isAssign);
+        this.setVar(decl[1]!, x, n.pipe.isAssign);
+      }
+      try {
+        this.walkList(x, n.list);
+      } catch (e) {
+        if (e instanceof Break) break;
+        if (!(e instanceof Continue)) throw e;
+      } finally {
+        this.vars.length = Math.max(inner, decl.length > 0 && !n.pipe.isAssign ? inner : inner);
+      }
+    }
+    if (items.length === 0 && n.elseList) this.walkList(dot, n.elseList);
+    this.vars.length = mark;
+  }
+
+  private setVar(name: string, v: GoValue, assign: boolean): void {
+    if (assign) {
+      for (let i = this.vars.length - 1; i >= 0; i--) {
+        if (this.vars[i]!.name === name) {
+          this.vars[i]!.v = v;
+          return;
+        }
+      }
+      this.fail(`undefined variable: ${name}`);
+    }
+    this.vars.push({ name, v });
+  }
+
+  private varValue(name: string): GoValue {
+    for (let i = this.vars.length - 1; i >= 0; i--) if (this.vars[i]!.name === name) return this.vars[i]!.v;
+    return this.fail(`undefined variable: ${name}`);
+  }
+
+  private evalPipeline(dot: GoValue, p: Pipe): GoValue {
+    let v: GoValue | undefined = undefined;
+    for (const c of p.cmds) v = this.evalCommand(dot, c, v);
+    const r = v === undefined ? null : v;
+    for (const d of p.decl) this.setVar(d, r, p.isAssign);
+    return r;
+  }
+
+  private evalCommand(dot: GoValue, c: Cmd, final: GoValue | undefined): GoValue {
+    const first = c.args[0]!;
+    if (first.k === 'ident') return this.evalFunction(dot, first, c, final);
+    if (c.args.length > 1 || final !== undefined) {
+      this.setAt(first.pos, argString(first));
+      this.fail(`can't give argument to non-function ${argString(first)}`);
+    }
+    return this.evalArg(dot, first);
+  }
+
+  private evalArg(dot: GoValue, a: Arg): GoValue {
+    switch (a.k) {
+      case 'dot':
+        return dot;
+      case 'nil':
+        return null;
+      case 'bool':
+        return a.v;
+      case 'string':
+        return a.v;
+      case 'number':
+        return a.v;
+      case 'field':
+        return this.fieldChain(dot, dot, a.names, a);
+      case 'var':
+        return this.fieldChain(dot, this.varValue(a.name), a.names, a);
+      case 'pipe': {
+        const v = this.evalPipeline(dot, a.pipe);
+        return this.fieldChain(dot, v, a.names, a);
+      }
+      case 'ident':
+        return this.evalFunction(dot, a, { pos: a.pos, args: [a] }, undefined);
+    }
+  }
+
+  private fieldChain(_dot: GoValue, v: GoValue, names: string[], a: Arg): GoValue {
+    let cur = v;
+    for (const n of names) {
+      this.setAt(a.pos, argString(a));
+      if (cur instanceof GoMap) {
+        cur = cur.entries.has(n) ? cur.entries.get(n)! : cur.zero;
+      } else if (cur instanceof GoStruct) {
+        if (!(n in cur.fields)) this.fail(`can't evaluate field ${n} in type ${goTypeName(cur)}`);
+        cur = cur.fields[n]!;
+      } else if (cur === null) {
+        return null; // nil data: the zero value, printed as <no value>
+      } else {
+        this.fail(`can't evaluate field ${n} in type ${goTypeName(cur)}`);
+      }
+    }
+    return cur;
+  }
+
+  private evalFunction(dot: GoValue, id: Extract<Arg, { k: 'ident' }>, c: Cmd, final: GoValue | undefined): GoValue {
+    const name = id.name;
+    const argNodes = c.args.slice(1);
+    const ctx = (): void => this.setAt(c.pos, cmdString(c));
+    const evalAll = (): GoValue[] => {
+      const vs = argNodes.map((a) => this.evalArg(dot, a));
+      if (final !== undefined) vs.push(final);
+      return vs;
+    };
+    // Short-circuit and/or, as Go 1.18+.
+    if (name === 'and' || name === 'or') {
+      const n = argNodes.length + (final !== undefined ? 1 : 0);
+      if (n < 1) {
+        ctx();
+        this.fail(`wrong number of args for ${name}: want at least 1 got 0`);
+      }
+      let v: GoValue = null;
+      for (let i = 0; i < n; i++) {
+        v = i < argNodes.length ? this.evalArg(dot, argNodes[i]!) : final!;
+        if (name === 'and' ? !truth(v) : truth(v)) return v;
+      }
+      return v;
+    }
+    const builtin = BUILTIN_FUNCS[name];
+    const f: GoFunc | undefined = this.funcs[name] ?? builtin;
+    if (!f) {
+      ctx();
+      return this.fail(`"${name}" is not a defined function`);
+    }
+    const args = evalAll();
+    const np = f.params.length;
+    if (f.variadic ? args.length < np - 1 : args.length !== np) {
+      ctx();
+      this.fail(`wrong number of args for ${name}: want ${f.variadic ? 'at least ' + (np - 1) : np} got ${args.length}`);
+    }
+    for (let i = 0; i < args.length; i++) {
+      const want = f.params[Math.min(i, np - 1)]!;
+      const a = args[i]!;
+      if (want === 'any') continue;
+      const got = goTypeName(a);
+      if (want === 'float64' && typeof a === 'bigint') {
+        args[i] = Number(a);
+        continue;
+      }
+      if (got !== want && !(want === '*template.sample' && a === null)) {
+        const node = i < argNodes.length ? argNodes[i]! : null;
+        ctx();
+        if (node && (node.k === 'number' || node.k === 'string' || node.k === 'bool')) this.fail(`wrong type for value; expected ${want}; got ${got}`);
+        this.fail(`wrong type for value; expected ${want}; got ${got}`);
+      }
+    }
+    ctx();
+    try {
+      return f.fn(...args);
+    } catch (e) {
+      if (e instanceof TemplateError || e instanceof Break || e instanceof Continue) throw e;
+      return this.fail(`error calling ${name}: ${(e as Error).message}`);
+    }
+  }
+}
+
+/** printOutput is how an action prints its value: fmt.Fprint, with nil as "<no value>". */
+function printOutput(v: GoValue): string {
+  return v === null ? '<no value>' : printValue(v);
+}
+
+type Kind = 'bool' | 'int' | 'float' | 'string' | 'other';
+
+function basicKind(v: GoValue): Kind {
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'bigint') return 'int';
+  if (typeof v === 'number') return 'float';
+  if (typeof v === 'string') return 'string';
+  return 'other';
+}
+
+function eqOne(a: GoValue, b: GoValue): boolean {
+  const ka = basicKind(a);
+  const kb = basicKind(b);
+  if (ka === 'other' || kb === 'other') {
+    if (a === null || b === null) return a === b;
+    throw new Error('incompatible types for comparison');
+  }
+  if (ka !== kb) throw new Error('incompatible types for comparison');
+  return a === b;
+}
+
+function lessThan(a: GoValue, b: GoValue): boolean {
+  const ka = basicKind(a);
+  const kb = basicKind(b);
+  if (ka === 'other' || kb === 'other' || ka === 'bool') throw new Error('invalid type for comparison');
+  if (ka !== kb) throw new Error('incompatible types for comparison');
+  return (a as number | bigint | string) < (b as number | bigint | string);
+}
+
+const BUILTIN_FUNCS: Record<string, GoFunc> = {
+  not: { params: ['any'], fn: (a) => !truth(a) },
+  len: {
+    params: ['any'],
+    fn: (a) => {
+      if (typeof a === 'string') return BigInt(Buffer.byteLength(a, 'utf8'));
+      if (Array.isArray(a)) return BigInt(a.length);
+      if (a instanceof GoMap) return BigInt(a.entries.size);
+      throw new Error(`len of type ${goTypeName(a)}`);
+    },
+  },
+  index: {
+    params: ['any', 'any'],
+    variadic: true,
+    fn: (item, ...idx) => {
+      let cur = item;
+      for (const i of idx) {
+        if (cur instanceof GoMap) {
+          if (typeof i !== 'string') throw new Error(`value has type ${goTypeName(i)}; should be string`);
+          cur = cur.entries.has(i) ? cur.entries.get(i)! : cur.zero;
+        } else if (Array.isArray(cur) || typeof cur === 'string') {
+          if (typeof i !== 'bigint') throw new Error(`cannot index slice/array with type ${goTypeName(i)}`);
+          const n = Number(i);
+          if (n < 0 || n >= cur.length) throw new Error(`index out of range: ${n}`);
+          cur = Array.isArray(cur) ? cur[n]! : BigInt(Buffer.from(cur)[n]!);
+        } else throw new Error(`can't index item of type ${goTypeName(cur)}`);
+      }
+      return cur;
+    },
+  },
+  print: { params: ['any'], variadic: true, fn: (...a) => goSprint(a) },
+  println: { params: ['any'], variadic: true, fn: (...a) => a.map((x) => printValue(x)).join(' ') + '\n' },
+  printf: { params: ['string', 'any'], variadic: true, fn: (f, ...a) => sprintf(f as string, a) },
+  eq: {
+    params: ['any', 'any'],
+    variadic: true,
+    fn: (a, ...bs) => {
+      if (bs.length === 0) throw new Error('missing argument for comparison');
+      return bs.some((b) => eqOne(a, b));
+    },
+  },
+  ne: { params: ['any', 'any'], fn: (a, b) => !eqOne(a, b) },
+  lt: { params: ['any', 'any'], fn: (a, b) => lessThan(a, b) },
+  le: { params: ['any', 'any'], fn: (a, b) => lessThan(a, b) || eqOne(a, b) },
+  gt: { params: ['any', 'any'], fn: (a, b) => !lessThan(a, b) && !eqOne(a, b) },
+  ge: { params: ['any', 'any'], fn: (a, b) => !lessThan(a, b) },
+  urlquery: { params: ['any'], variadic: true, fn: (...a) => encodeURIComponent(goSprint(a)).replace(/%20/g, '+') },
+  html: {
+    params: ['any'],
+    variadic: true,
+    fn: (...a) => goSprint(a).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;'),
+  },
+  js: { params: ['any'], variadic: true, fn: (...a) => JSON.stringify(goSprint(a)).slice(1, -1).replace(/'/g, "\\'") },
+};
+
+/** goSprint is fmt.Sprint: spaces between operands when neither is a string. */
+function goSprint(a: GoValue[]): string {
+  let out = '';
+  for (let i = 0; i < a.length; i++) {
+    if (i > 0 && typeof a[i] !== 'string' && typeof a[i - 1] !== 'string') out += ' ';
+    out += printValue(a[i]!);
+  }
+  return out;
+}
