@@ -1,4 +1,4 @@
-/** Alerts (#/alerts): no alert fires in this version (no rule engine); the rule files the configuration names. */
+/** Alerts (#/alerts): the firing and pending alerts. */
 import type { ReactElement } from 'react';
 import { EngineState } from '../rules/EngineState';
 

@@ -1,60 +1,187 @@
 /**
- * What the Rules and Alerts pages say while the rule engine does not exist: the rule files the
- * loaded configuration names, that they are not evaluated in this version, and whether the core
- * answered /api/v1/rules or /api/v1/alerts. When a later version serves them, their answer is
- * listed instead (a plain table until the rule pages are built on it).
+ * The Rules and Alerts pages over the rule engine's API (/api/v1/rules, /api/v1/alerts, in
+ * Prometheus's shapes): rule groups with each rule's health, state, last evaluation, time taken
+ * and error; firing and pending alerts with labels, annotations, value and since when. Without
+ * rules they say so and name the rule files the configuration lists (none, or which).
+ * Notifications (routing, receivers, silences) come with the next part of the rules issue.
  */
 import type { ReactElement } from 'react';
 import { pageLink, useApp } from '../../app/AppState';
+import { Labels } from '../common/Labels';
 import { usePoll } from '../common/usePoll';
 import { ruleFilesFromYaml } from './model';
 import '../common/ops.css';
 
-export function EngineState({ kind }: { kind: 'rules' | 'alerts' }): ReactElement {
+interface ApiAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  state: string;
+  activeAt?: string;
+  value: string;
+}
+interface ApiRule {
+  name: string;
+  query: string;
+  type: 'alerting' | 'recording';
+  health: string;
+  state?: string;
+  lastError?: string;
+  evaluationTime: number;
+  lastEvaluation: string;
+  duration?: number;
+  labels?: Record<string, string>;
+  alerts?: ApiAlert[];
+}
+interface ApiGroup {
+  name: string;
+  file: string;
+  interval: number;
+  rules: ApiRule[];
+  evaluationTime: number;
+  lastEvaluation: string;
+}
+
+function since(iso: string | undefined): string {
+  if (!iso || iso.startsWith('0001')) return 'never';
+  const s = Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
+  return s < 60 ? `${s.toFixed(0)} s ago` : s < 3600 ? `${(s / 60).toFixed(0)} min ago` : `${(s / 3600).toFixed(1)} h ago`;
+}
+
+function RuleFiles(): ReactElement {
   const { client } = useApp();
   const config = usePoll(() => client.config(), 0, [client]);
-  const served = usePoll<unknown>(() => (kind === 'rules' ? client.rules() : client.alerts()), 30_000, [client, kind]);
   const files = config.data ? ruleFilesFromYaml(config.data.yaml) : null;
+  if (files === null) return <p className="muted">{config.error ? `The configuration could not be read: ${config.error}` : 'Reading the configuration…'}</p>;
+  if (files.length === 0) return <p data-testid="rule-files-none">The configuration names no rule files (rule_files).</p>;
+  return (
+    <div data-testid="rule-files">
+      <p>The configuration names {files.length === 1 ? 'this rule file' : `these ${files.length} rule files`}:</p>
+      <ul className="files">
+        {files.map((f) => (
+          <li key={f}>{f}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function AlertsView({ alerts }: { alerts: ApiAlert[] }): ReactElement {
+  const order = (a: ApiAlert): number => (a.state === 'firing' ? 0 : 1);
+  return (
+    <div className="card" data-testid="alerts-list">
+      <h3>
+        {alerts.filter((a) => a.state === 'firing').length} firing, {alerts.filter((a) => a.state === 'pending').length} pending
+      </h3>
+      <table className="data">
+        <thead>
+          <tr>
+            <th>alert</th>
+            <th>state</th>
+            <th>since</th>
+            <th className="num">value</th>
+            <th>labels</th>
+            <th>annotations</th>
+          </tr>
+        </thead>
+        <tbody>
+          {[...alerts]
+            .sort((a, b) => order(a) - order(b) || (a.labels.alertname ?? '').localeCompare(b.labels.alertname ?? ''))
+            .map((a, i) => (
+              <tr key={i} data-testid="alert-row" data-state={a.state}>
+                <td>{a.labels.alertname}</td>
+                <td className={a.state === 'firing' ? 'bad' : ''}>{a.state}</td>
+                <td>{since(a.activeAt)}</td>
+                <td className="num">{a.value}</td>
+                <td>
+                  <Labels labels={Object.fromEntries(Object.entries(a.labels).filter(([k]) => k !== 'alertname'))} />
+                </td>
+                <td className="annotations">
+                  {Object.entries(a.annotations).map(([k, v]) => (
+                    <div key={k}>
+                      <strong>{k}</strong>: {v}
+                    </div>
+                  ))}
+                </td>
+              </tr>
+            ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function RulesView({ groups }: { groups: ApiGroup[] }): ReactElement {
+  return (
+    <>
+      {groups.map((g) => (
+        <div className="card" key={`${g.file};${g.name}`} data-testid="rule-group">
+          <h3>
+            {g.name} <span className="muted">{g.file} · every {g.interval}s · last evaluation {since(g.lastEvaluation)} in {(g.evaluationTime * 1000).toFixed(1)} ms</span>
+          </h3>
+          <table className="data">
+            <thead>
+              <tr>
+                <th>rule</th>
+                <th>type</th>
+                <th>health</th>
+                <th>state</th>
+                <th>query</th>
+                <th>last evaluation</th>
+                <th className="num">took</th>
+                <th>error</th>
+              </tr>
+            </thead>
+            <tbody>
+              {g.rules.map((r, i) => (
+                <tr key={i} data-testid="rule-row" data-health={r.health}>
+                  <td>{r.name}</td>
+                  <td>{r.type === 'alerting' ? 'alert' : 'record'}</td>
+                  <td className={r.health === 'ok' ? 'ok' : r.health === 'err' ? 'bad' : ''}>{r.health}</td>
+                  <td>{r.type === 'alerting' ? `${r.state ?? ''}${r.alerts && r.alerts.length > 0 ? ` (${r.alerts.length})` : ''}` : ''}</td>
+                  <td>
+                    <a href={pageLink(['explore'], { q0: r.query })}>
+                      <code>{r.query}</code>
+                    </a>
+                  </td>
+                  <td>{since(r.lastEvaluation)}</td>
+                  <td className="num">{(r.evaluationTime * 1000).toFixed(2)} ms</td>
+                  <td className="bad">{r.lastError ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ))}
+    </>
+  );
+}
+
+export function EngineState({ kind }: { kind: 'rules' | 'alerts' }): ReactElement {
+  const { client } = useApp();
+  const served = usePoll<unknown>(() => (kind === 'rules' ? client.rules() : client.alerts()), 15_000, [client, kind]);
   const title = kind === 'rules' ? 'Rules' : 'Alerts';
-  const endpoint = kind === 'rules' ? '/api/v1/rules' : '/api/v1/alerts';
-  const items = served.data ? ((served.data as { groups?: unknown[]; alerts?: unknown[] })[kind === 'rules' ? 'groups' : 'alerts'] ?? []) : null;
+  const groups = kind === 'rules' && served.data ? ((served.data as { groups?: ApiGroup[] }).groups ?? []) : [];
+  const alerts = kind === 'alerts' && served.data ? ((served.data as { alerts?: ApiAlert[] }).alerts ?? []) : [];
+  const items = kind === 'rules' ? groups.length : alerts.length;
   return (
     <div className={`page ops-page ${kind}-page`} data-testid={`${kind}-page`}>
       <h2>{title}</h2>
-      {items !== null && items.length > 0 ? (
-        <div className="card" data-testid={`${kind}-served`}>
-          <h3>
-            {items.length} {kind === 'rules' ? 'rule groups' : 'alerts'} from {endpoint}
-          </h3>
-          <pre className="yaml">{JSON.stringify(items, null, 2)}</pre>
-        </div>
-      ) : (
+      {served.error && !served.data && <div className="error">The core did not answer /api/v1/{kind}: {served.error}</div>}
+      {served.data !== null && items > 0 && (kind === 'rules' ? <RulesView groups={groups} /> : <AlertsView alerts={alerts} />)}
+      {served.data !== null && items === 0 && (
         <div className="empty-state" data-testid={`${kind}-empty`}>
-          <h3>{kind === 'rules' ? 'Rules are not evaluated in this version: no recording or alerting rule runs.' : 'No alerts: alerting rules are not evaluated in this version.'}</h3>
+          <h3>{kind === 'rules' ? 'No rule groups are loaded.' : 'No alert is firing or pending.'}</h3>
           <p>
-            {items !== null
-              ? `The core answers ${endpoint} with no ${kind === 'rules' ? 'rule groups' : 'alerts'}.`
-              : `Vigil's rule engine is not built yet, so the core does not serve ${endpoint}${served.error ? ` (it answered: ${served.error})` : ''}. Recording rules write no series and alerts never fire.`}
+            The core answers /api/v1/{kind} with no {kind === 'rules' ? 'rule groups' : 'alerts'}. Rule files named by the configuration are
+            evaluated (recording and alerting rules, as Prometheus does); notifications are not sent yet.
           </p>
-          {files === null ? (
-            <p className="muted">{config.error ? `The configuration could not be read: ${config.error}` : 'Reading the configuration…'}</p>
-          ) : files.length === 0 ? (
-            <p data-testid="rule-files-none">The configuration names no rule files (rule_files).</p>
-          ) : (
-            <div data-testid="rule-files">
-              <p>The configuration names {files.length === 1 ? 'this rule file; it is' : `these ${files.length} rule files; they are`} loaded with the configuration but not evaluated:</p>
-              <ul className="files">
-                {files.map((f) => (
-                  <li key={f}>{f}</li>
-                ))}
-              </ul>
-            </div>
-          )}
+          <RuleFiles />
           <p>
             <a href={pageLink(['status'])}>See the loaded configuration on the Status page</a>.
           </p>
         </div>
       )}
+      {served.data === null && !served.error && <div className="panel-loading">Loading…</div>}
     </div>
   );
 }

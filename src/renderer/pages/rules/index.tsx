@@ -1,4 +1,4 @@
-/** Rules (#/rules): the rule files the configuration names, and that this version does not evaluate them. */
+/** Rules (#/rules): the rule groups the engine evaluates, with each rule's health and last evaluation. */
 import type { ReactElement } from 'react';
 import { EngineState } from './EngineState';
 
