@@ -198,4 +198,27 @@ contexts:
     (await waiting[1]!)();
     expect(order).toEqual(['control', 'scrape-2', 'scrape-3']);
   });
+
+  it('starts queued scrapes in order as slots free, one per release, and lets a waiting scrape time out', async () => {
+    const lim = new RequestLimiter({ maxScrapesInFlight: 2, scrapeQps: 1000, scrapeBurst: 1000 });
+    expect(lim.describe()).toBe('at most 2 scrapes in flight and 1000 per second');
+    const started: number[] = [];
+    const held = [await lim.acquire('scrape'), await lim.acquire('scrape')];
+    const queued = [3, 4, 5].map((n) => lim.acquire('scrape').then((r) => (started.push(n), r)));
+    const timeout = new AbortController();
+    const late = lim.acquire('scrape', timeout.signal);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(started).toEqual([]);
+    timeout.abort(new Error('scrape timeout'));
+    await expect(late).rejects.toThrow('scrape timeout');
+    held[0]!();
+    const r3 = await queued[0]!;
+    await new Promise((r) => setTimeout(r, 5));
+    expect(started).toEqual([3]);
+    held[1]!();
+    r3();
+    (await queued[1]!)();
+    (await queued[2]!)();
+    expect(started).toEqual([3, 4, 5]);
+  });
 });
