@@ -102,6 +102,13 @@ function setJob(l: Lines, job: string): void {
   l.add(6, `replacement: ${q(job)}`);
 }
 
+/** keep is a `keep` rule: the target stays when the source labels match regex. */
+function keep(l: Lines, sources: string, regex: string): void {
+  l.add(4, `- source_labels: [${sources}]`);
+  l.add(6, `regex: ${regex}`);
+  l.add(6, 'action: keep');
+}
+
 function copy(l: Lines, from: string, to: string): void {
   l.add(4, `- source_labels: [${from}]`);
   l.add(6, `target_label: ${to}`);
@@ -135,9 +142,7 @@ function kubeletJob(l: Lines, job: DefaultJob, path: string, c: ContextDefaults)
 /** annotationRules are the relabeling of the widely copied example for prometheus.io annotations. */
 function annotationRules(l: Lines, kind: 'pod' | 'service'): void {
   const a = `__meta_kubernetes_${kind}_annotation_prometheus_io`;
-  l.add(4, `- source_labels: [${a}_scrape]`);
-  l.add(6, 'regex: "true"');
-  l.add(6, 'action: keep');
+  keep(l, `${a}_scrape`, '"true"');
   l.add(4, `- source_labels: [${a}_scheme]`);
   l.add(6, 'regex: (https?)');
   l.add(6, 'target_label: __scheme__');
@@ -197,13 +202,9 @@ function nodeExporterJob(l: Lines, c: ContextDefaults): void {
   header(l, 'node-exporter', c);
   kubernetesSD(l, 'pod', c);
   l.add(2, 'relabel_configs:');
-  l.add(4, '- source_labels: [__meta_kubernetes_pod_label_app_kubernetes_io_name]');
-  l.add(6, 'regex: (prometheus-)?node-exporter');
-  l.add(6, 'action: keep');
+  keep(l, '__meta_kubernetes_pod_label_app_kubernetes_io_name', '(prometheus-)?node-exporter');
   // Its metrics port: 9100, or a port named metrics / http-metrics / https.
-  l.add(4, '- source_labels: [__meta_kubernetes_pod_container_port_number, __meta_kubernetes_pod_container_port_name]');
-  l.add(6, 'regex: 9100;.*|.*;(http-)?metrics|.*;https');
-  l.add(6, 'action: keep');
+  keep(l, '__meta_kubernetes_pod_container_port_number, __meta_kubernetes_pod_container_port_name', '9100;.*|.*;(http-)?metrics|.*;https');
   l.add(4, '- source_labels: [__meta_kubernetes_pod_container_port_name]');
   l.add(6, 'regex: https');
   l.add(6, 'target_label: __scheme__');
@@ -222,13 +223,9 @@ function kubeStateJobs(l: Lines, c: ContextDefaults): void {
   header(l, 'kube-state-metrics', c, ['honor_labels: true']);
   kubernetesSD(l, 'pod', c);
   l.add(2, 'relabel_configs:');
-  l.add(4, '- source_labels: [__meta_kubernetes_pod_label_app_kubernetes_io_name]');
-  l.add(6, 'regex: kube-state-metrics');
-  l.add(6, 'action: keep');
+  keep(l, '__meta_kubernetes_pod_label_app_kubernetes_io_name', 'kube-state-metrics');
   // Its metrics port (8080, or the chart's http / http-metrics name); its own telemetry port is not it.
-  l.add(4, '- source_labels: [__meta_kubernetes_pod_container_port_number, __meta_kubernetes_pod_container_port_name]');
-  l.add(6, 'regex: 8080;.*|.*;http(-metrics)?');
-  l.add(6, 'action: keep');
+  keep(l, '__meta_kubernetes_pod_container_port_number, __meta_kubernetes_pod_container_port_name', '8080;.*|.*;http(-metrics)?');
   setJob(l, 'kube-state-metrics');
   l.add(0, '# kube-state-metrics (synthesized): while the cluster runs no kube-state-metrics that Vigil');
   l.add(0, '# scrapes, Vigil writes its series itself from the objects it watches (job kube-state-metrics).');
