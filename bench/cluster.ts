@@ -26,9 +26,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { machineBusyS, median, sampleTree, Sampler } from './cluster/proc';
+import { startVigil as startPeerVigil } from '../test/peers/vigil';
 
 const ROOT = path.resolve(__dirname, '..');
-const VIGIL_BIN = path.join(ROOT, 'bin', 'vigil.js');
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
 const SAVE = !QUICK && !argv.includes('--no-save');
@@ -182,32 +182,11 @@ interface Vigil {
 }
 
 async function startVigil(args: string[], dataDir: string, settings?: object, env: NodeJS.ProcessEnv = process.env): Promise<Vigil> {
-  if (!fs.existsSync(path.join(ROOT, 'out', 'main', 'cli.js'))) throw new Error('out/main/cli.js is missing: run `npm run build` first');
   if (settings) fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify(settings, null, 2));
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [VIGIL_BIN, 'serve', '--listen', '127.0.0.1:0', '--data', dataDir, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let out = '';
-  const keep = (d: Buffer): void => void (out = (out + d.toString()).slice(-200_000));
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`vigil did not print its URL within 60 s; output:\n${out}`)), 60_000);
-    const check = (): void => {
-      const m = /serving at (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout!.on('data', check);
-    child.stderr!.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`vigil exited with code ${code}; output:\n${out}`));
-    });
-  });
-  return { url, child, pid: child.pid!, spawnedAt, servingAt: performance.now(), output: () => out };
+  const v = await startPeerVigil(args, { dataDir, env, timeoutMs: 60_000 });
+  children.add(v.child);
+  return { url: v.url, child: v.child, pid: v.child.pid!, spawnedAt, servingAt: performance.now(), output: v.output };
 }
 
 interface ApiTarget {

@@ -6,6 +6,7 @@
  * spreads scrape loops over the interval.
  */
 import * as os from 'node:os';
+import type { ApiDroppedBy } from '../../common/api/types';
 import type { Label, Labels } from '../../common/model/labels';
 import { labelsKey } from '../../common/model/labels';
 import { formatDuration, parseDuration } from '../../common/model/time';
@@ -186,16 +187,9 @@ export interface PopulateResult {
 
 /**
  * DroppedBy names the relabel_configs rule that dropped a target: its index in the scrape
- * config's relabel_configs and the fields that decided (Vigil's extension of /api/v1/targets).
+ * config's relabel_configs and the fields that decided; /api/v1/targets serves it as it is.
  */
-export interface DroppedBy {
-  index: number;
-  action: string;
-  sourceLabels: string[];
-  separator: string;
-  regex: string;
-  targetLabel: string;
-}
+export type DroppedBy = ApiDroppedBy;
 
 /**
  * populateLabels builds a target's labels from its own and its group's labels and the scrape

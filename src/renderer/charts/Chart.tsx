@@ -59,6 +59,10 @@ export function Chart({ xs, ys, labels, unit = 'short', stacked = false, height 
     const axis = cssVar('--muted', '#667085');
     const grid = cssVar('--grid', 'rgba(127,127,127,0.15)');
     const fmt = (v: number | null): string => formatValue(v, unit);
+    // The legend's value cells, found once per plot (the cursor moves far more often than the legend changes).
+    const box = legendEl.current;
+    const cells: [number, HTMLElement][] = box ? [...box.querySelectorAll<HTMLElement>('[data-v]')].map((c) => [Number(c.dataset.v), c]) : [];
+    const timeCell = box?.querySelector<HTMLElement>('[data-t]') ?? null;
     const series: uPlot.Series[] = [
       {},
       ...labels.map((label, i) => {
@@ -123,17 +127,12 @@ export function Chart({ xs, ys, labels, unit = 'short', stacked = false, height 
         ],
         setCursor: [
           (u) => {
-            const box = legendEl.current;
-            if (!box) return;
             const idx = u.cursor.idx;
-            const cells = box.querySelectorAll<HTMLElement>('[data-v]');
-            cells.forEach((cell) => {
-              const i = Number(cell.dataset.v);
+            for (const [i, cell] of cells) {
               const col = ys[i];
               cell.textContent = idx === null || idx === undefined || !col ? '' : fmt((col[idx] as number | null) ?? null);
-            });
-            const t = box.querySelector<HTMLElement>('[data-t]');
-            if (t) t.textContent = idx === null || idx === undefined ? '' : new Date(xs[idx]! * 1000).toLocaleString();
+            }
+            if (timeCell) timeCell.textContent = idx === null || idx === undefined ? '' : new Date(xs[idx]! * 1000).toLocaleString();
           },
         ],
       },

@@ -57,12 +57,11 @@ function errorOf<T>(e: ApiEnvelope<T>): string {
   return e.status === 'error' ? (e.error ?? 'query failed') : '';
 }
 
-/** runRange runs range queries on [start, end] by step. */
-export async function runRange(client: VigilClient, exprs: readonly string[], start: number, end: number, step: number): Promise<RangeResult> {
-  const t0 = performance.now();
-  const envs = await Promise.all(exprs.map((q) => limited(() => client.queryRange(q, start, end, step))));
-  const series: ApiMatrixSeries[] = [];
-  const queryOf: number[] = [];
+/**
+ * collect hands each successful answer's data to take (which may return an error of its own) and
+ * gathers the errors, in query order, and warnings of all.
+ */
+function collect(envs: readonly ApiEnvelope<ApiQueryData>[], take: (d: ApiQueryData, query: number) => string | void): { errors: string[]; warnings: string[] } {
   const errors: string[] = [];
   const warnings: string[] = [];
   envs.forEach((e, qi) => {
@@ -71,15 +70,28 @@ export async function runRange(client: VigilClient, exprs: readonly string[], st
       return;
     }
     warnings.push(...(e.warnings ?? []));
-    const d = e.data as ApiQueryData;
+    const err = take(e.data as ApiQueryData, qi);
+    if (err) errors.push(err);
+  });
+  return { errors, warnings };
+}
+
+/** runRange runs range queries on [start, end] by step. */
+export async function runRange(client: VigilClient, exprs: readonly string[], start: number, end: number, step: number): Promise<RangeResult> {
+  const t0 = performance.now();
+  const envs = await Promise.all(exprs.map((q) => limited(() => client.queryRange(q, start, end, step))));
+  const series: ApiMatrixSeries[] = [];
+  const queryOf: number[] = [];
+  const { errors, warnings } = collect(envs, (d, qi) => {
     if (d.resultType === 'matrix') {
       for (const s of d.result as ApiMatrixSeries[]) {
         series.push(s);
         queryOf.push(qi);
       }
     } else if (d.resultType === 'scalar' || d.resultType === 'vector') {
-      errors.push(`query ${qi + 1} returned a ${d.resultType}, not a range`);
+      return `query ${qi + 1} returned a ${d.resultType}, not a range`;
     }
+    return undefined;
   });
   const columns = toColumns(series, start, end, step);
   const state = errors.length > 0 && series.length === 0 ? 'error' : series.length === 0 ? 'empty' : 'ok';
@@ -91,15 +103,7 @@ export async function runInstant(client: VigilClient, exprs: readonly string[], 
   const t0 = performance.now();
   const envs = await Promise.all(exprs.map((q) => limited(() => client.query(q, time))));
   const samples: InstantResult['samples'] = [];
-  const errors: string[] = [];
-  const warnings: string[] = [];
-  envs.forEach((e, qi) => {
-    if (e.status !== 'success') {
-      errors.push(errorOf(e));
-      return;
-    }
-    warnings.push(...(e.warnings ?? []));
-    const d = e.data as ApiQueryData;
+  const { errors, warnings } = collect(envs, (d, qi) => {
     if (d.resultType === 'vector') for (const s of d.result as ApiVectorSample[]) samples.push({ metric: s.metric, value: Number(s.value?.[1] ?? NaN), query: qi });
     else if (d.resultType === 'scalar') samples.push({ metric: {}, value: Number((d.result as [number, string])[1]), query: qi });
   });
