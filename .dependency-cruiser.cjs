@@ -29,16 +29,17 @@ const SUBSYSTEMS = {
   discovery: ['util', 'config', 'kube', 'relabel'],
   scrape: ['util', 'config', 'relabel', 'discovery', 'kube', 'storage/interface.ts'],
   promql: ['util', 'storage/interface.ts'],
-  rules: ['util', 'config', 'relabel', 'promql', 'storage/interface.ts'],
-  alerting: ['util', 'config', 'relabel', 'rules'],
+  template: ['util'],
+  rules: ['util', 'config', 'relabel', 'promql', 'template', 'storage/interface.ts'],
+  alerting: ['util', 'config', 'relabel', 'template', 'rules'],
   push: ['util', 'config', 'storage/interface.ts'],
   remote: ['util', 'config', 'relabel', 'kube', 'storage/interface.ts'],
   cluster: ['util', 'config', 'kube', 'discovery', 'scrape', 'kubestate'],
   demo: ['util', 'kube', 'storage'],
   electron: ['util'],
-  api: ['util', 'config', 'relabel', 'discovery', 'kube', 'scrape', 'storage', 'promql', 'rules', 'alerting', 'push', 'remote'],
-  host: ['util', 'config', 'relabel', 'discovery', 'kube', 'scrape', 'storage', 'promql', 'rules', 'alerting', 'push', 'remote', 'kubestate', 'cluster', 'demo', 'api'],
-  cli: ['util', 'config', 'relabel', 'discovery', 'kube', 'scrape', 'storage', 'promql', 'rules', 'alerting', 'push', 'remote', 'kubestate', 'cluster', 'demo', 'api', 'host'],
+  api: ['util', 'template', 'config', 'relabel', 'discovery', 'kube', 'scrape', 'storage', 'promql', 'rules', 'alerting', 'push', 'remote'],
+  host: ['util', 'template', 'config', 'relabel', 'discovery', 'kube', 'scrape', 'storage', 'promql', 'rules', 'alerting', 'push', 'remote', 'kubestate', 'cluster', 'demo', 'api'],
+  cli: ['util', 'template', 'config', 'relabel', 'discovery', 'kube', 'scrape', 'storage', 'promql', 'rules', 'alerting', 'push', 'remote', 'kubestate', 'cluster', 'demo', 'api', 'host'],
 };
 
 const esc = (s) => s.replace(/[.]/g, '\\.');

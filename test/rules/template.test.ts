@@ -3,9 +3,9 @@
  * prints: the expected strings are Prometheus's template_test.go cases and Go's documented output.
  */
 import { describe, expect, it } from 'vitest';
-import { expandAlertText, expandTemplate, expandText, templateFuncs, type QuerySample } from '../../src/main/rules/template/expand';
-import { formatFloat, sprintf, GoMap } from '../../src/main/rules/template/gofmt';
-import type { GoValue } from '../../src/main/rules/template/gofmt';
+import { expandAlertText, expandTemplate, expandText, templateFuncs, type QuerySample } from '../../src/main/template/expand';
+import { formatFloat, sprintf, GoMap } from '../../src/main/template/gofmt';
+import type { GoValue } from '../../src/main/template/gofmt';
 
 const noQuery = (): QuerySample[] => [];
 

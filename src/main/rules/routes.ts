@@ -6,7 +6,7 @@
 import { ApiError, ok, type Route } from '../../common/api/route';
 import { many, one } from '../../common/api/params';
 import { labelsToRecord } from '../../common/model/labels';
-import { formatFloat } from './template/gofmt';
+import { formatFloat } from '../template/gofmt';
 import { alertStateString, type Alert, type AlertingRuleRT, type RuleRT } from './rule';
 import type { RuleManager } from './manager';
 

@@ -8,7 +8,7 @@ import { labelsFromRecord, labelsKey, labelsToRecord, type Labels } from '../../
 import type { FloatHistogram } from '../../common/model/histogram';
 import { exprToString } from '../../common/promql';
 import type { AlertingRule as AlertingRuleDef, RecordingRule as RecordingRuleDef } from './file';
-import { expandAlertText, type QuerySample } from './template/expand';
+import { expandAlertText, type QuerySample } from '../template/expand';
 
 /** RESOLVED_RETENTION_MS is how long a resolved alert is kept (Prometheus's resolvedRetention). */
 export const RESOLVED_RETENTION_MS = 15 * 60_000;
