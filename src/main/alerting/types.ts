@@ -146,3 +146,72 @@ export interface IntegrationType<C = unknown> {
   parse(raw: unknown, path: string, global: GlobalConfig): { config: C | null; problems: ConfigProblem[] };
   build(config: C, index: number, deps: IntegrationDeps): Integration;
 }
+
+/** MatchType is a label matcher's operator. */
+export type MatchType = '=' | '!=' | '=~' | '!~';
+
+/** Matcher is one label matcher of Alertmanager's syntax (regexes anchored, as Alertmanager does). */
+export interface Matcher {
+  name: string;
+  type: MatchType;
+  value: string;
+}
+
+/** RouteNode is one node of the route tree, with the defaults of its parents filled in (durations in ms). */
+export interface RouteNode {
+  /** id is Alertmanager's route ID ("{}/{alertname=\"X\"}/0"), key its path of matchers ("{}/{alertname=\"X\"}"). */
+  id: string;
+  key: string;
+  receiver: string;
+  matchers: Matcher[];
+  /** groupBy: label names; groupByAll is true for `...` (group by every label). */
+  groupBy: string[];
+  groupByAll: boolean;
+  groupWaitMs: number;
+  groupIntervalMs: number;
+  repeatIntervalMs: number;
+  continue: boolean;
+  muteTimeIntervals: string[];
+  activeTimeIntervals: string[];
+  routes: RouteNode[];
+}
+
+/** InhibitRule mutes target alerts while a source alert fires with the same values of `equal`. */
+export interface InhibitRule {
+  sourceMatchers: Matcher[];
+  targetMatchers: Matcher[];
+  equal: string[];
+}
+
+/** Silence is a silence as stored (times in ms). */
+export interface Silence {
+  id: string;
+  matchers: Matcher[];
+  startsAt: number;
+  endsAt: number;
+  updatedAt: number;
+  createdBy: string;
+  comment: string;
+}
+
+/** ReceiverConfig is one receiver with its parsed integrations' configurations. */
+export interface ReceiverConfig {
+  name: string;
+  integrations: { type: IntegrationType<unknown>; config: unknown; index: number }[];
+}
+
+/** AlertmanagerFile is a loaded alertmanager.yml. */
+export interface AlertmanagerFile {
+  /** file is the path it was read from ('' for the built-in default). */
+  file: string;
+  text: string;
+  global: GlobalConfig;
+  route: RouteNode;
+  receivers: Map<string, ReceiverConfig>;
+  inhibitRules: InhibitRule[];
+  /** timeIntervals by name (time_intervals and mute_time_intervals together); opaque outside timeinterval.ts. */
+  timeIntervals: Map<string, unknown>;
+  /** templates are the template files the `templates` globs found. */
+  templates: string[];
+  warnings: ConfigProblem[];
+}
