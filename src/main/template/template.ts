@@ -1,12 +1,14 @@
 /**
- * A Go text/template interpreter for the subset alert templates use: text and actions with trim
- * markers and comments, pipelines, variables (`:=`, `=`), fields on maps and structs, if/else
- * if/else, range (slices, maps, ints; else; break/continue), with/else, parenthesised
- * pipelines and the builtins and/or/not/len/index/print/printf/println/eq/ne/lt/le/gt/ge.
+ * A Go text/template interpreter for the subset alert and notification templates use: text and
+ * actions with trim markers and comments, pipelines, variables (`:=`, `=`), fields on maps and
+ * structs, method calls on values whose type has methods (gofmt.ts's GoMethod), if/else if/else,
+ * range (slices, maps, ints; else; break/continue), with/else, define/template/block (a
+ * TemplateGroup holds the named templates), parenthesised pipelines and the builtins
+ * and/or/not/len/index/print/printf/println/eq/ne/lt/le/gt/ge.
  * Errors read as Go's: "template: NAME:LINE: ..." when parsing, "template: NAME:LINE:COL:
  * executing "NAME" at <...>: ..." when executing.
  */
-import { GoMap, GoStruct, goTypeName, printValue, sprintf, truth, type GoValue } from './gofmt';
+import { GoMap, GoStruct, goTypeName, methodsOf, printValue, quote, sprintf, truth, type GoMethod, type GoValue } from './gofmt';
 
 /** GoFunc is a template function: receives evaluated arguments, returns a value or throws an Error. */
 export interface GoFunc {
@@ -206,7 +208,21 @@ type Node =
   | { k: 'text'; v: string }
   | { k: 'action'; pos: number; pipe: Pipe }
   | ControlNode
-  | { k: 'break' | 'continue'; pos: number };
+  | { k: 'break' | 'continue'; pos: number }
+  | { k: 'template'; pos: number; name: string; pipe: Pipe | null };
+
+/** Def is one named template: its tree, and the file (parse name and text) it was defined in. */
+interface Def {
+  name: string;
+  parseName: string;
+  src: string;
+  list: Node[];
+}
+
+/** isEmptyTree is Go's parse.IsEmptyTree: only whitespace text (an empty definition does not replace a full one). */
+function isEmptyTree(list: Node[]): boolean {
+  return list.every((n) => n.k === 'text' && n.v.trim() === '');
+}
 
 function argString(a: Arg): string {
   switch (a.k) {
@@ -252,6 +268,8 @@ function unquote(s: string): string {
 class Parser {
   private i = 0;
   private vars: string[][] = [['$']];
+  /** defs are the templates this parse defines ({{define}}, {{block}}), by name. */
+  readonly defs = new Map<string, Def>();
 
   constructor(
     private readonly name: string,
@@ -259,6 +277,35 @@ class Parser {
     private readonly items: Item[],
     private readonly funcs: ReadonlySet<string>,
   ) {}
+
+  /** add records a definition as Go's Tree.add: an empty one never replaces, two full ones in one parse are an error. */
+  private add(pos: number, name: string, list: Node[]): void {
+    const cur = this.defs.get(name);
+    if (cur === undefined || isEmptyTree(cur.list)) {
+      this.defs.set(name, { name, parseName: this.name, src: this.src, list });
+      return;
+    }
+    if (!isEmptyTree(list)) this.fail(pos, `template: multiple definition of template "${name}"`);
+  }
+
+  /** templateName reads the quoted name of a define, template or block clause. */
+  private templateName(context: string): string {
+    const it = this.next();
+    if (it.t !== 'string') this.fail(it.pos, `unexpected ${describe(it)} in ${context}`);
+    return unquote(it.v);
+  }
+
+  /** body parses a definition's list up to its {{end}}, with variables of its own. */
+  private body(context: string): Node[] {
+    const saved = this.vars;
+    this.vars = [['$']];
+    const { list, end } = this.list(false);
+    if (end === null) this.fail(this.src.length, 'unexpected EOF');
+    if (end.v !== 'end') this.fail(end.pos, `unexpected {{${end.v}}} in ${context}`);
+    this.expect('right', 'end');
+    this.vars = saved;
+    return list;
+  }
 
   private fail(pos: number, msg: string): never {
     const line = 1 + (this.src.slice(0, pos).match(/\n/g)?.length ?? 0);
@@ -277,14 +324,16 @@ class Parser {
     return this.next();
   }
 
+  /** parse parses the whole text: its main tree is recorded under the parse name, beside its definitions. */
   parse(): Node[] {
-    const { list, end } = this.list();
+    const { list, end } = this.list(true);
     if (end !== null) this.fail(end.pos, `unexpected {{${end.v}}}`);
+    this.add(0, this.name, list);
     return list;
   }
 
-  /** list parses until {{end}}, {{else}} or EOF and returns which ended it (null for EOF). */
-  private list(): { list: Node[]; end: Item | null } {
+  /** list parses until {{end}}, {{else}} or EOF and returns which ended it (null for EOF); top allows {{define}}. */
+  private list(top = false): { list: Node[]; end: Item | null } {
     const list: Node[] = [];
     for (;;) {
       const it = this.next();
@@ -313,8 +362,33 @@ class Parser {
             this.expect('right', kw.v);
             list.push({ k: kw.v, pos: kw.pos });
             continue;
+          case 'define': {
+            if (!top) this.fail(kw.pos, `unexpected <define> in command`);
+            this.next();
+            const name = this.templateName('define clause');
+            this.expect('right', 'define clause');
+            this.add(kw.pos, name, this.body('define clause'));
+            continue;
+          }
+          case 'template': {
+            this.next();
+            const name = this.templateName('template clause');
+            let pipe: Pipe | null = null;
+            if (this.peek().t === 'right') this.next();
+            else pipe = this.pipeline('template clause', 'right');
+            list.push({ k: 'template', pos: kw.pos, name, pipe });
+            continue;
+          }
+          case 'block': {
+            this.next();
+            const name = this.templateName('block clause');
+            const pipe = this.pipeline('block clause', 'right');
+            this.add(kw.pos, name, this.body('block clause'));
+            list.push({ k: 'template', pos: kw.pos, name, pipe });
+            continue;
+          }
           default:
-            this.fail(kw.pos, `{{${kw.v}}} is not supported in alert templates`);
+            this.fail(kw.pos, `unexpected <${kw.v}> in command`);
         }
       }
       const pipe = this.pipeline('command', 'right');
@@ -492,23 +566,83 @@ class Continue {}
 
 const BUILTINS = ['and', 'or', 'not', 'len', 'index', 'print', 'printf', 'println', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'urlquery', 'html', 'js'];
 
-/** Template is a parsed template. */
+/** MAX_EXEC_DEPTH bounds nested {{template}} calls, as Go's maxExecDepth. */
+const MAX_EXEC_DEPTH = 100000;
+
+/**
+ * TemplateGroup is a set of named templates sharing functions, as a Go *template.Template with its
+ * associated templates: each parse adds its file's main tree (under the parse name) and its
+ * {{define}}s and {{block}}s; a later parse's definition replaces an earlier one of the same name
+ * unless it is empty. clone gives a copy to add to without changing this one.
+ */
+export class TemplateGroup {
+  private readonly defs: Map<string, Def>;
+  private readonly known: ReadonlySet<string>;
+
+  constructor(
+    readonly funcs: Readonly<Record<string, GoFunc>>,
+    defs?: Map<string, Def>,
+  ) {
+    this.defs = new Map(defs ?? []);
+    this.known = new Set([...BUILTINS, ...Object.keys(funcs)]);
+  }
+
+  /** parse adds name's text (its main tree and definitions); throws a TemplateError (nothing is added then). */
+  parse(name: string, src: string): void {
+    const p = new Parser(name, src, lex(name, src), this.known);
+    p.parse();
+    for (const [n, d] of p.defs) {
+      const cur = this.defs.get(n);
+      if (cur !== undefined && !isEmptyTree(cur.list) && isEmptyTree(d.list)) continue;
+      this.defs.set(n, d);
+    }
+  }
+
+  /** has reports whether a template of that name is defined. */
+  has(name: string): boolean {
+    return this.defs.has(name);
+  }
+
+  /** names lists the defined templates. */
+  names(): string[] {
+    return [...this.defs.keys()].sort();
+  }
+
+  clone(): TemplateGroup {
+    return new TemplateGroup(this.funcs, this.defs);
+  }
+
+  /** execute runs the named template on data; throws a TemplateError with Go's message. */
+  execute(name: string, data: GoValue): string {
+    const d = this.defs.get(name);
+    if (d === undefined) throw new TemplateError(`template: no template "${name}" associated with template "${name}"`, 'exec');
+    const st = new State(d, this.defs, this.funcs, data);
+    try {
+      st.walkList(data, d.list);
+    } catch (e) {
+      if (e instanceof RangeError && /call stack/i.test(e.message)) throw new TemplateError(`template: ${name}: exceeded maximum template depth (${MAX_EXEC_DEPTH})`, 'exec');
+      throw e;
+    }
+    return st.out;
+  }
+}
+
+/** Template is a parsed template (with the templates it defines). */
 export class Template {
-  private readonly tree: Node[];
+  private readonly group: TemplateGroup;
 
   constructor(
     readonly name: string,
-    private readonly src: string,
-    private readonly funcs: Readonly<Record<string, GoFunc>>,
+    src: string,
+    funcs: Readonly<Record<string, GoFunc>>,
   ) {
-    this.tree = new Parser(name, src, lex(name, src), new Set([...BUILTINS, ...Object.keys(funcs)])).parse();
+    this.group = new TemplateGroup(funcs);
+    this.group.parse(name, src);
   }
 
   /** execute runs the template on data and returns its output; throws a TemplateError. */
   execute(data: GoValue): string {
-    const st = new State(this.name, this.src, this.funcs, data);
-    st.walkList(data, this.tree);
-    return st.out;
+    return this.group.execute(this.name, data);
   }
 }
 
@@ -516,24 +650,51 @@ class State {
   out = '';
   private vars: { name: string; v: GoValue }[];
   private at: { pos: number; ctx: string } | null = null;
+  /** cur is the template executing now (its name, and the file its position refers to). */
+  private cur: Def;
+  private depth = 0;
 
   constructor(
-    private readonly name: string,
-    private readonly src: string,
+    cur: Def,
+    private readonly defs: ReadonlyMap<string, Def>,
     private readonly funcs: Readonly<Record<string, GoFunc>>,
     data: GoValue,
   ) {
+    this.cur = cur;
     this.vars = [{ name: '$', v: data }];
   }
 
   private fail(msg: string): never {
-    if (this.at === null) throw new TemplateError(`template: ${this.name}: ${msg}`, 'exec');
-    const before = this.src.slice(0, this.at.pos);
+    const { name, parseName, src } = this.cur;
+    if (this.at === null) throw new TemplateError(`template: ${name}: ${msg}`, 'exec');
+    const before = src.slice(0, this.at.pos);
     const nl = before.lastIndexOf('\n');
     const line = 1 + (before.match(/\n/g)?.length ?? 0);
     const col = nl < 0 ? this.at.pos : this.at.pos - nl - 1;
     const ctx = this.at.ctx.length > 20 ? this.at.ctx.slice(0, 20) + '...' : this.at.ctx;
-    throw new TemplateError(`template: ${this.name}:${line}:${col}: executing "${this.name}" at <${ctx}>: ${msg}`, 'exec');
+    throw new TemplateError(`template: ${parseName}:${line}:${col}: executing "${name}" at <${ctx}>: ${msg}`, 'exec');
+  }
+
+  /** walkTemplate runs {{template "name" pipeline}}: the named tree with dot (and $) the pipeline's value. */
+  private walkTemplate(dot: GoValue, n: Extract<Node, { k: 'template' }>): void {
+    const ctxText = `{{template ${quote(n.name)}${n.pipe ? ' ' + pipeString(n.pipe) : ''}}}`;
+    this.setAt(n.pos, ctxText);
+    const d = this.defs.get(n.name);
+    if (d === undefined) this.fail(`template ${quote(n.name)} not defined`);
+    if (this.depth >= MAX_EXEC_DEPTH) this.fail(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
+    const v = n.pipe ? this.evalPipeline(dot, n.pipe) : null;
+    const saved = { cur: this.cur, vars: this.vars, at: this.at };
+    this.cur = d;
+    this.vars = [{ name: '$', v }];
+    this.depth++;
+    try {
+      this.walkList(v, d.list);
+    } finally {
+      this.depth--;
+      this.cur = saved.cur;
+      this.vars = saved.vars;
+      this.at = saved.at;
+    }
   }
 
   private setAt(pos: number, ctx: string): void {
@@ -569,6 +730,9 @@ class State {
       }
       case 'range':
         this.walkRange(dot, n);
+        return;
+      case 'template':
+        this.walkTemplate(dot, n);
         return;
     }
   }
@@ -634,6 +798,11 @@ class State {
   private evalCommand(dot: GoValue, c: Cmd, final: GoValue | undefined): GoValue {
     const first = c.args[0]!;
     if (first.k === 'ident') return this.evalFunction(dot, first, c, final);
+    const rest = c.args.slice(1);
+    // A field chain's last element receives the command's arguments (a method call, as Go's evalFieldNode).
+    if (first.k === 'field') return this.fieldChain(dot, dot, first.names, first, rest, final);
+    if (first.k === 'var' && first.names.length > 0) return this.fieldChain(dot, this.varValue(first.name), first.names, first, rest, final);
+    if (first.k === 'pipe' && first.names.length > 0) return this.fieldChain(dot, this.evalPipeline(dot, first.pipe), first.names, first, rest, final);
     if (c.args.length > 1 || final !== undefined) {
       this.setAt(first.pos, argString(first));
       this.fail(`can't give argument to non-function ${argString(first)}`);
@@ -666,14 +835,33 @@ class State {
     }
   }
 
-  private fieldChain(_dot: GoValue, v: GoValue, names: string[], a: Arg): GoValue {
+  /**
+   * fieldChain evaluates .A.B.C on v: each name a method of the value's type (called, the last one
+   * with the command's arguments and the piped value), a struct field or a map key, as Go's evalField.
+   */
+  private fieldChain(dot: GoValue, v: GoValue, names: string[], a: Arg, args: Arg[] = [], final?: GoValue): GoValue {
     let cur = v;
-    for (const n of names) {
+    for (let i = 0; i < names.length; i++) {
+      const n = names[i]!;
+      const last = i === names.length - 1;
+      const argNodes = last ? args : [];
+      const fin = last ? final : undefined;
+      const hasArgs = argNodes.length > 0 || fin !== undefined;
       this.setAt(a.pos, argString(a));
+      const m = methodsOf(cur)?.[n];
+      if (m !== undefined) {
+        const vals = argNodes.map((x) => this.evalArg(dot, x));
+        if (fin !== undefined) vals.push(fin);
+        this.setAt(a.pos, argString(a));
+        cur = this.call(n, m, vals, argNodes, (...xs) => m.fn(cur, ...xs));
+        continue;
+      }
       if (cur instanceof GoMap) {
+        if (hasArgs) this.fail(`${n} is not a method but has arguments`);
         cur = cur.entries.has(n) ? cur.entries.get(n)! : cur.zero;
       } else if (cur instanceof GoStruct) {
         if (!(n in cur.fields)) this.fail(`can't evaluate field ${n} in type ${goTypeName(cur)}`);
+        if (hasArgs) this.fail(`${n} has arguments but cannot be invoked as function`);
         cur = cur.fields[n]!;
       } else if (cur === null) {
         return null; // nil data: the zero value, printed as <no value>
@@ -682,6 +870,36 @@ class State {
       }
     }
     return cur;
+  }
+
+  /** call checks a function's or method's arguments (count and types) as Go's evalCall and runs it. */
+  private call(name: string, f: GoFunc | GoMethod, args: GoValue[], argNodes: Arg[], run: (...a: GoValue[]) => GoValue): GoValue {
+    const np = f.params.length;
+    if (f.variadic ? args.length < np - 1 : args.length !== np) {
+      this.fail(`wrong number of args for ${name}: want ${f.variadic ? 'at least ' + (np - 1) : np} got ${args.length}`);
+    }
+    for (let i = 0; i < args.length; i++) {
+      const want = f.params[Math.min(i, np - 1)]!;
+      const a = args[i]!;
+      if (want === 'any') continue;
+      if (want === 'float64' && typeof a === 'bigint') {
+        args[i] = Number(a);
+        continue;
+      }
+      // A nil argument is the zero value of a slice, map or pointer parameter.
+      if (a === null && (want.startsWith('[]') || want.startsWith('map[') || want.startsWith('*'))) continue;
+      const got = goTypeName(a);
+      if (got !== want) {
+        void argNodes;
+        this.fail(`wrong type for value; expected ${want}; got ${got}`);
+      }
+    }
+    try {
+      return run(...args);
+    } catch (e) {
+      if (e instanceof TemplateError || e instanceof Break || e instanceof Continue || e instanceof RangeError) throw e;
+      return this.fail(`error calling ${name}: ${(e as Error).message}`);
+    }
   }
 
   private evalFunction(dot: GoValue, id: Extract<Arg, { k: 'ident' }>, c: Cmd, final: GoValue | undefined): GoValue {
@@ -714,34 +932,8 @@ class State {
       return this.fail(`"${name}" is not a defined function`);
     }
     const args = evalAll();
-    const np = f.params.length;
-    if (f.variadic ? args.length < np - 1 : args.length !== np) {
-      ctx();
-      this.fail(`wrong number of args for ${name}: want ${f.variadic ? 'at least ' + (np - 1) : np} got ${args.length}`);
-    }
-    for (let i = 0; i < args.length; i++) {
-      const want = f.params[Math.min(i, np - 1)]!;
-      const a = args[i]!;
-      if (want === 'any') continue;
-      const got = goTypeName(a);
-      if (want === 'float64' && typeof a === 'bigint') {
-        args[i] = Number(a);
-        continue;
-      }
-      if (got !== want && !(want === '*template.sample' && a === null)) {
-        const node = i < argNodes.length ? argNodes[i]! : null;
-        ctx();
-        if (node && (node.k === 'number' || node.k === 'string' || node.k === 'bool')) this.fail(`wrong type for value; expected ${want}; got ${got}`);
-        this.fail(`wrong type for value; expected ${want}; got ${got}`);
-      }
-    }
     ctx();
-    try {
-      return f.fn(...args);
-    } catch (e) {
-      if (e instanceof TemplateError || e instanceof Break || e instanceof Continue) throw e;
-      return this.fail(`error calling ${name}: ${(e as Error).message}`);
-    }
+    return this.call(name, f, args, argNodes, (...a) => f.fn(...a));
   }
 }
 
