@@ -203,6 +203,9 @@ export function quote(s: string): string {
 /** printValue is fmt.Sprint of one value (%v). */
 export function printValue(v: GoValue, top = true): string {
   if (v === null) return '<nil>';
+  // A value whose type has a String() method prints through it (fmt's Stringer).
+  const str = methodsOf(v)?.String;
+  if (str !== undefined && str.params.length === 0) return String(str.fn(v));
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return formatFloat(v, 'g', -1);
   if (typeof v === 'bigint' || typeof v === 'boolean') return String(v);

@@ -494,9 +494,15 @@ class Parser {
     return { pos, args };
   }
 
-  private fieldChain(): string[] {
+  /** fieldChain reads the .Field names written right after prev (no space between: `.A.B`, `$x.A`, `(p).A`). */
+  private fieldChain(prev: Item): string[] {
     const names: string[] = [];
-    while (this.peek().t === 'field') names.push(this.next().v.slice(1));
+    let end = prev.pos + prev.v.length;
+    while (this.peek().t === 'field' && this.peek().pos === end) {
+      const f = this.next();
+      names.push(f.v.slice(1));
+      end = f.pos + f.v.length;
+    }
     return names;
   }
 
@@ -504,10 +510,10 @@ class Parser {
     const it = this.next();
     switch (it.t) {
       case 'field':
-        return { k: 'field', pos: it.pos, names: [it.v.slice(1), ...this.fieldChain()] };
+        return { k: 'field', pos: it.pos, names: [it.v.slice(1), ...this.fieldChain(it)] };
       case 'var':
         if (!this.declared(it.v)) this.fail(it.pos, `undefined variable "${it.v}"`);
-        return { k: 'var', pos: it.pos, name: it.v, names: this.fieldChain() };
+        return { k: 'var', pos: it.pos, name: it.v, names: this.fieldChain(it) };
       case 'dot':
         return { k: 'dot', pos: it.pos };
       case 'nil':
@@ -523,7 +529,7 @@ class Parser {
         return { k: 'ident', pos: it.pos, name: it.v };
       case 'lparen': {
         const pipe = this.pipeline('parenthesized pipeline', 'rparen');
-        return { k: 'pipe', pos: it.pos, pipe, names: this.fieldChain() };
+        return { k: 'pipe', pos: it.pos, pipe, names: this.fieldChain(this.items[this.i - 1]!) };
       }
       default:
         return this.fail(it.pos, `unexpected ${describe(it)} in operand`);
