@@ -4,8 +4,15 @@
  * UNSUPPORTED so a configuration using them loads with a warning naming the receiver.
  */
 import type { IntegrationType } from '../types';
+import { DESKTOP } from './desktop';
+import { EMAIL } from './email';
+import { SLACK } from './slack';
 
-export const INTEGRATION_TYPES: readonly IntegrationType<any>[] = [];
+export const INTEGRATION_TYPES: readonly IntegrationType<any>[] = [
+  SLACK,
+  EMAIL,
+  DESKTOP,
+];
 
 /** UNSUPPORTED are Alertmanager receiver keys Vigil accepts but does not send to (a warning says so). */
 export const UNSUPPORTED: readonly string[] = [
