@@ -10,7 +10,7 @@ import type { HostEvent } from '../../common/ipc/messages';
 import { defaultDataDir } from '../util/paths';
 import { CoreLink, type ChildCore } from './core-link';
 import { registerIpc } from './ipc';
-import { externalUrlAllowed, isAppUrl, windowWebPreferences } from './policy';
+import { externalUrlAllowed, isAppUrl, uiHash, windowWebPreferences } from './policy';
 
 let mainWindow: BrowserWindow | null = null;
 
@@ -29,13 +29,25 @@ function forkCore(): ChildCore {
   return utilityProcess.fork(path.join(__dirname, 'cli.js'), args, { serviceName: 'Vigil core', stdio: 'inherit' }) as unknown as ChildCore;
 }
 
+/** shown keeps the notifications on screen referenced: a collected one loses its click handler. */
+const shown = new Set<Notification>();
+
 function onHostEvent(e: HostEvent): void {
   if (e.kind !== 'notification' || !Notification.isSupported()) return;
   const n = new Notification({ title: e.title, body: e.body });
+  shown.add(n);
+  const forget = (): void => void shown.delete(n);
+  n.on('close', forget);
   n.on('click', () => {
-    if (!mainWindow) return;
-    mainWindow.show();
-    if (e.route) void mainWindow.loadURL(`${appUrl().split('#')[0]}#${e.route}`);
+    forget();
+    if (!mainWindow) createWindow();
+    const w = mainWindow;
+    if (!w) return;
+    if (w.isMinimized()) w.restore();
+    w.show();
+    w.focus();
+    const hash = uiHash(e.route);
+    if (hash !== '') void w.webContents.executeJavaScript(`window.location.hash = ${JSON.stringify(hash)}`).catch(() => {});
   });
   n.show();
 }

@@ -170,6 +170,10 @@ export interface HttpClientConfig {
 
 /** TlsOptions is tls_config. */
 export interface TlsOptions {
+  /** ca, cert and key are inline PEM (prometheus.yml's tls_config allows them beside the files). */
+  ca?: string;
+  cert?: string;
+  key?: string;
   caFile: string;
   certFile: string;
   keyFile: string;

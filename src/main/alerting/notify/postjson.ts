@@ -51,8 +51,11 @@ export function postJson(url: string, body: string, cfg: HttpClientConfig, signa
     if (isHttps) {
       try {
         if (cfg.tls.caFile !== '') opts.ca = fs.readFileSync(cfg.tls.caFile);
+        else if (cfg.tls.ca) opts.ca = cfg.tls.ca;
         if (cfg.tls.certFile !== '') opts.cert = fs.readFileSync(cfg.tls.certFile);
+        else if (cfg.tls.cert) opts.cert = cfg.tls.cert;
         if (cfg.tls.keyFile !== '') opts.key = fs.readFileSync(cfg.tls.keyFile);
+        else if (cfg.tls.key) opts.key = cfg.tls.key;
       } catch (e) {
         reject(new Error(`tls_config: ${(e as Error).message}`));
         return;
