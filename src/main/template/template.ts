@@ -289,10 +289,10 @@ class Parser {
   }
 
   /** templateName reads the quoted name of a define, template or block clause. */
-  private templateName(context: string): string {
+  private templateName(context: string): { name: string; pos: number } {
     const it = this.next();
     if (it.t !== 'string') this.fail(it.pos, `unexpected ${describe(it)} in ${context}`);
-    return unquote(it.v);
+    return { name: unquote(it.v), pos: it.pos };
   }
 
   /** body parses a definition's list up to its {{end}}, with variables of its own. */
@@ -365,26 +365,27 @@ class Parser {
           case 'define': {
             if (!top) this.fail(kw.pos, `unexpected <define> in command`);
             this.next();
-            const name = this.templateName('define clause');
+            const { name } = this.templateName('define clause');
             this.expect('right', 'define clause');
             this.add(kw.pos, name, this.body('define clause'));
             continue;
           }
           case 'template': {
             this.next();
-            const name = this.templateName('template clause');
+            // The node's position is its name's, as Go's (errors point at it).
+            const { name, pos } = this.templateName('template clause');
             let pipe: Pipe | null = null;
             if (this.peek().t === 'right') this.next();
             else pipe = this.pipeline('template clause', 'right');
-            list.push({ k: 'template', pos: kw.pos, name, pipe });
+            list.push({ k: 'template', pos, name, pipe });
             continue;
           }
           case 'block': {
             this.next();
-            const name = this.templateName('block clause');
+            const { name, pos } = this.templateName('block clause');
             const pipe = this.pipeline('block clause', 'right');
             this.add(kw.pos, name, this.body('block clause'));
-            list.push({ k: 'template', pos: kw.pos, name, pipe });
+            list.push({ k: 'template', pos, name, pipe });
             continue;
           }
           default:
