@@ -58,6 +58,7 @@ describe('the interpreter: define, template, block and methods', () => {
   });
 
   test("Go's errors: undefined template, bad clause, duplicate definition, define inside a block, recursion bound", () => {
+    // (Go before 1.2x cut the context at 20 bytes, as the Go that built Alertmanager 0.25 and Prometheus did.)
     expect(() => new Template('t', '{{ template "nope" . }}', {}).execute(null)).toThrow('template: t:1:12: executing "t" at <{{template "nope" .}...>: template "nope" not defined');
     expect(() => new Template('t', '{{ template . }}', {})).toThrow('template: t:1: unexpected <.> in template clause');
     expect(() => new Template('t', '{{ define "a" }}x{{ end }}{{ define "a" }}y{{ end }}', {})).toThrow('template: t:1: template: multiple definition of template "a"');
