@@ -6,6 +6,7 @@
  * permanent ones (5xx replies, template and configuration errors) do not.
  */
 import * as fs from 'node:fs';
+import { isIP } from 'node:net';
 import * as os from 'node:os';
 import { createTransport } from 'nodemailer';
 import type { Alert, ConfigProblem, GlobalConfig, Integration, IntegrationDeps, IntegrationType, NotifyContext, NotifyResult } from '../types';
@@ -162,6 +163,8 @@ class EmailIntegration implements Integration {
     } catch (e) {
       return { ok: false, retry: false, error: (e as Error).message };
     }
+    // SNI carries host names only (not IP addresses); the certificate is checked against the smarthost either way.
+    const serverName = c.tls.serverName || (isIP(c.smarthost.host) ? '' : c.smarthost.host);
     const auth = c.authUsername === '' ? undefined : pass !== '' ? { user: c.authUsername, pass } : c.authSecret !== '' ? { user: c.authUsername, pass: c.authSecret } : undefined;
     const transport = createTransport({
       host: c.smarthost.host,
@@ -171,7 +174,7 @@ class EmailIntegration implements Integration {
       name: c.hello,
       auth,
       authMethod: auth && pass === '' ? 'CRAM-MD5' : undefined,
-      tls: { rejectUnauthorized: !c.tls.insecureSkipVerify, ca, servername: c.tls.serverName || c.smarthost.host },
+      tls: { rejectUnauthorized: !c.tls.insecureSkipVerify, ca, ...(serverName !== '' ? { servername: serverName } : {}) },
       connectionTimeout: 30_000,
       greetingTimeout: 30_000,
       socketTimeout: 60_000,
