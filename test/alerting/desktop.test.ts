@@ -154,6 +154,11 @@ describe('the events stream and the chooser', () => {
     const n: DesktopNotice = { title: 't', body: 'b', route: '#/alerts', resolved: false };
     await pickDesktopNotifier({ shell, page: null, platform: 'linux', settings: {}, system })!.show(n);
     expect(events).toEqual([{ kind: 'notification', title: 't', body: 'b', route: '#/alerts' }]);
+    // A shell notifier nobody listens to (serve mode) is passed over.
+    const detached = new ShellNotifier((e) => events.push(e), () => false);
+    const sysOnly = new Recorder();
+    await pickDesktopNotifier({ shell: detached, page: null, platform: 'linux', settings: {}, system: sysOnly })!.show(n);
+    expect([events.length, sysOnly.shown.length]).toEqual([1, 1]);
     let open = false;
     const fakePage = new Recorder();
     const serve = pickDesktopNotifier({ shell: null, page: fakePage as unknown as PageNotifier, pageOpen: () => open, platform: 'linux', settings: { notifier: 'auto' }, system })!;

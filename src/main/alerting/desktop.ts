@@ -29,11 +29,17 @@ export function parseNotifierSetting(v: unknown, where = 'notifier'): NotifierSe
   throw new Error(`${where}: must be one of ${NOTIFIER_SETTINGS.join(', ')}, got ${JSON.stringify(v)}`);
 }
 
-/** ShellNotifier hands notices to the desktop shell as HostEvents. */
+/**
+ * ShellNotifier hands notices to the desktop shell as HostEvents; attached tells whether a shell
+ * listens (the core runs as `vigil host` under the app), so the chooser can fall back when none does.
+ */
 export class ShellNotifier implements DesktopNotifier {
   readonly kind = 'shell';
 
-  constructor(private readonly emit: (e: HostEvent) => void) {}
+  constructor(
+    private readonly emit: (e: HostEvent) => void,
+    readonly attached: () => boolean = () => true,
+  ) {}
 
   show(n: DesktopNotice): Promise<void> {
     this.emit({ kind: 'notification', title: n.title, body: n.body, ...(n.route !== undefined ? { route: n.route } : {}) });
@@ -181,7 +187,7 @@ export class SystemNotifier implements DesktopNotifier {
 
 /** PickOptions are what pickDesktopNotifier chooses from. */
 export interface PickOptions {
-  /** shell is the desktop app's notifier (null in serve mode). */
+  /** shell is the desktop app's notifier (null in serve mode; a ShellNotifier is used while attached). */
   shell: DesktopNotifier | null;
   /** page is serve mode's events stream (null in the app); pageOpen tells whether a page listens now. */
   page: PageNotifier | null;
@@ -203,14 +209,15 @@ export function pickDesktopNotifier(o: PickOptions): DesktopNotifier | null {
   let system: DesktopNotifier | null | undefined = o.system;
   const sys = (): DesktopNotifier | null => (system === undefined ? (system = SystemNotifier.detect(o.platform)) : system);
   const pageOpen = o.pageOpen ?? (() => (o.page?.connected() ?? 0) > 0);
+  const shell = (): DesktopNotifier | null => (o.shell instanceof ShellNotifier && !o.shell.attached() ? null : o.shell);
   const choose = (): DesktopNotifier | null => {
     switch (setting) {
       case 'page':
-        return o.page ?? o.shell;
+        return o.page ?? shell();
       case 'system':
         return sys();
       default:
-        if (o.shell) return o.shell;
+        if (shell()) return shell();
         if (o.page && pageOpen()) return o.page;
         return sys() ?? o.page;
     }
