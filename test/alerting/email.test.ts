@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { EMAIL } from '../../src/main/alerting/notify/email';
+import { startAlertmanager } from './peer';
 import { loadTemplateSet } from '../../src/main/alerting/template/index';
 import type { Alert, GlobalConfig, IntegrationDeps, NotifyContext } from '../../src/main/alerting/types';
 
@@ -96,6 +97,60 @@ function header(raw: string, name: string): string {
   const m = new RegExp(`^${name}: (.*)$`, 'mi').exec(head);
   return m ? m[1]! : '';
 }
+
+/** textPart is the decoded text/plain part of a raw MIME message. */
+function textPart(raw: string): string {
+  const boundary = /boundary="?([^";\r\n]+)"?/i.exec(raw)?.[1];
+  const parts = boundary ? raw.split(`--${boundary}`) : [raw];
+  const part = parts.find((p) => /Content-Type: text\/plain/i.test(p));
+  if (!part) return '';
+  const [head, ...rest] = part.split(/\r?\n\r?\n/);
+  let body = rest.join('\r\n\r\n').replace(/\r?\n$/, '');
+  if (/Content-Transfer-Encoding: quoted-printable/i.test(head!)) {
+    body = Buffer.from(body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+  } else if (/Content-Transfer-Encoding: base64/i.test(head!)) body = Buffer.from(body, 'base64').toString('utf8');
+  return body.replace(/\r\n/g, '\n');
+}
+
+describe('email_configs against Alertmanager 0.25', () => {
+  test('the same receiver sends the same envelope, Subject, To, From and text body as Alertmanager', async () => {
+    const smtp = await startSmtp({});
+    const receiver = {
+      to: 'oncall@example.com',
+      from: 'am@vigil.example',
+      smarthost: `127.0.0.1:${smtp.port}`,
+      auth_username: 'vigil',
+      auth_password: 'pa55',
+      require_tls: true,
+      tls_config: { ca_file: path.join(dir, 'cert.pem') },
+      headers: { 'X-Group': '{{ .GroupLabels.SortedPairs.Values | join "," }}' },
+      text: '{{ template "__text_alert_list" .Alerts.Firing }}{{ .CommonAnnotations.SortedPairs.Values | join " " }}',
+    };
+    const am = await startAlertmanager(
+      { route: { receiver: 'ops', group_by: ['alertname'], group_wait: '1s' }, receivers: [{ name: 'ops', email_configs: [receiver] }] },
+      { externalUrl: 'http://vigil:9797' },
+    );
+    try {
+      const posted = alerts.map((a) => ({ labels: a.labels, annotations: a.annotations, startsAt: new Date(a.startsAt).toISOString(), endsAt: new Date(a.endsAt).toISOString(), generatorURL: a.generatorURL }));
+      const res = await fetch(`${am.url}/api/v2/alerts`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(posted) });
+      expect(res.status).toBe(200);
+      for (let i = 0; i < 200 && smtp.received.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(smtp.received).toHaveLength(1);
+      const p = parse(receiver);
+      expect(p.problems).toEqual([]);
+      expect(await EMAIL.build(p.config!, 0, deps()).notify(ctx(), alerts)).toEqual({ ok: true, retry: false });
+      const [fromAm, fromVigil] = smtp.received as [Received, Received];
+      expect([fromVigil.from, fromVigil.to, fromVigil.secure, fromVigil.method]).toEqual([fromAm.from, fromAm.to, fromAm.secure, fromAm.method]);
+      for (const h of ['Subject', 'To', 'From', 'X-Group']) expect([h, header(fromVigil.raw, h)]).toEqual([h, header(fromAm.raw, h)]);
+      expect(header(fromAm.raw, 'Subject')).toBe('[FIRING:1] DiskFull (db-1 critical)');
+      const amText = textPart(fromAm.raw);
+      expect(amText).toContain('Labels:\n - alertname = DiskFull');
+      expect(textPart(fromVigil.raw)).toBe(amText);
+    } finally {
+      await am.stop();
+    }
+  });
+});
 
 describe('email_configs', () => {
   test('STARTTLS, PLAIN authentication, the default headers and bodies, a templated custom header', async () => {
