@@ -130,6 +130,30 @@ describe('slack_configs: retries and configuration errors', () => {
     expect(SLACK.parse({ api_url: 'https://a/b' }, 'p', GLOBAL).config!.sendResolved).toBe(false);
   });
 
+  test('api_url_file is read at send time; http_config credentials are sent; the global http_config applies when none is given', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-slack-'));
+    try {
+      const f = path.join(dir, 'url');
+      fs.writeFileSync(f, `${capture.url}/from-file\n`);
+      const c = SLACK.parse({ api_url_file: f, http_config: { authorization: { credentials: 'tok' } } }, 'r', GLOBAL).config!;
+      expect((await SLACK.build(c, 0, deps()).notify(ctx(Date.now()), one)).ok).toBe(true);
+      const got = await capture.waitFor((x) => x.path === '/from-file');
+      expect(got.headers.authorization).toBe('Bearer tok');
+      const g = SLACK.parse({ api_url: `${capture.url}/global-http` }, 'r', { ...GLOBAL, raw: { http_config: { basic_auth: { username: 'u', password: 'p' } } } }).config!;
+      expect((await SLACK.build(g, 0, deps()).notify(ctx(Date.now()), one)).ok).toBe(true);
+      expect((await capture.waitFor((x) => x.path === '/global-http')).headers.authorization).toBe('Basic ' + Buffer.from('u:p').toString('base64'));
+      fs.rmSync(f);
+      const gone = await SLACK.build(c, 0, deps()).notify(ctx(Date.now()), one);
+      expect([gone.ok, gone.retry]).toEqual([false, false]);
+      expect(gone.error).toContain('api_url_file');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a template error fails the notification without retry', async () => {
     const integ = SLACK.build(SLACK.parse({ api_url: `${capture.url}/t`, title: '{{ .Nope }}' }, 'r', GLOBAL).config!, 0, deps());
     const r = await integ.notify(ctx(Date.now()), one);
