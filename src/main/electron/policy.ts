@@ -73,7 +73,7 @@ export function externalUrlAllowed(url: string): boolean {
 
 /** uiHash turns a notification's route into the window's location hash ('' when it is not a UI route). */
 export function uiHash(route: string | undefined): string {
-  if (!route) return '';
-  const h = route.startsWith('#') ? route : `#${route.startsWith('/') ? '' : '/'}${route}`;
+  if (!route || !(route.startsWith('#/') || route.startsWith('/'))) return '';
+  const h = route.startsWith('#') ? route : `#${route}`;
   return /^#\/[\w\-./?=&%+~:,;@!*'()]*$/.test(h) ? h : '';
 }
