@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { execFile } from 'node:child_process';
 import { labelsFromRecord } from '../../src/common/model/labels';
 import { loadConfig } from '../../src/main/config/load';
-import { Forwarder } from '../../src/main/alerting/forward/index';
+import { Forwarder, forwarderRoutes, discover } from '../../src/main/alerting/forward/index';
 import type { NotifyAlert } from '../../src/main/rules/index';
 import { startAlertmanager, startCapture, type AlertmanagerPeer, type CaptureServer } from './peer';
 
@@ -69,6 +69,9 @@ describe('forwarding to Alertmanager 0.25', () => {
     const fwd = new Forwarder({ retryDelayMs: 50 });
     fwd.applyConfig(cfg);
     expect(fwd.alertmanagers()).toEqual([`http://127.0.0.1:${port}/api/v2/alerts`]);
+    const route = forwarderRoutes(() => fwd)[0]!;
+    const res = await route.handler({ method: 'GET', path: '/api/v1/alertmanagers', params: {}, pathParams: {}, header: () => undefined, body: () => Promise.resolve(new Uint8Array()) });
+    expect(res).toEqual({ kind: 'json', status: 200, body: { status: 'success', data: { activeAlertmanagers: [{ url: `http://127.0.0.1:${port}/api/v2/alerts` }], droppedAlertmanagers: [] } } });
     fwd.send([alert({ alertname: 'DiskFull', severity: 'critical', dropme: 'x' }, Date.now() + 3600_000), alert({ alertname: 'Noise', severity: 'ignore' }, Date.now() + 3600_000)]);
     await fwd.idle();
     const listed = await amAlerts();
@@ -93,6 +96,23 @@ describe('forwarding to Alertmanager 0.25', () => {
 });
 
 describe('the notifier queue and requests', () => {
+  test('discovery: scheme, path_prefix, default ports, relabel_configs on __address__, duplicates once', () => {
+    const cfg = loadConfig(
+      [
+        'alerting:',
+        '  alertmanagers:',
+        '    - scheme: https',
+        '      path_prefix: /prefix',
+        "      static_configs: [{targets: ['am-a', 'am-b:9093', 'am-a']}]",
+        '      relabel_configs:',
+        '        - {source_labels: [__address__], regex: am-b.*, action: drop}',
+        '',
+      ].join('\n'),
+      'prometheus.yml',
+    );
+    expect(discover(cfg.alerting.alertmanagers[0]!, 0).map((t) => t.url)).toEqual(['https://am-a:443/prefix/api/v2/alerts']);
+  });
+
   test('batches of 256, path_prefix and scheme, basic auth, a 5xx retried, errors counted', async () => {
     const port = new URL(capture.url).port;
     const cfg = loadConfig(

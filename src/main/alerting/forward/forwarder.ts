@@ -7,6 +7,7 @@
  * self-metrics. Firing alerts are re-sent by the rule engine every resend delay and resolved ones
  * once with endsAt in the past, through send().
  */
+import { ok, type Route } from '../../../common/api/route';
 import type { Labels } from '../../../common/model/labels';
 import { labelsFromRecord, labelsToRecord } from '../../../common/model/labels';
 import type { AlertmanagerConfig, HTTPClientConfig, VigilConfig } from '../../config/types';
@@ -277,4 +278,16 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
       resolve();
     }, { once: true });
   });
+}
+
+/** forwarderRoutes is Prometheus's `GET /api/v1/alertmanagers` (the discovered Alertmanagers; none dropped without service discovery). */
+export function forwarderRoutes(get: () => Forwarder | null): Route[] {
+  return [
+    {
+      methods: ['GET'],
+      pattern: '/api/v1/alertmanagers',
+      readOnly: true,
+      handler: () => ok({ activeAlertmanagers: (get()?.alertmanagers() ?? []).map((url) => ({ url })), droppedAlertmanagers: [] }),
+    },
+  ];
 }

@@ -1,1 +1,1 @@
-export { Forwarder, discover, alertsPath, QUEUE_CAPACITY, MAX_BATCH, type ForwarderOptions } from './forwarder';
+export { Forwarder, forwarderRoutes, discover, alertsPath, QUEUE_CAPACITY, MAX_BATCH, type ForwarderOptions } from './forwarder';
