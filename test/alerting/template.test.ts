@@ -85,7 +85,9 @@ describe('the interpreter: define, template, block and methods', () => {
     const t = (src: string): string => new Template('t', src, {}).execute(s);
     expect(t('{{ .Hello }} {{ .Add "a" "b" }} {{ "z" | .Add "y" }} {{ .F }}')).toBe('hi a+b y+z field');
     expect(() => t('{{ .Add "a" }}')).toThrow('executing "t" at <.Add>: wrong number of args for Add: want 2 got 1');
-    expect(() => t('{{ .Add 1 "b" }}')).toThrow('wrong type for value; expected string; got int');
+    expect(() => t('{{ .Add 1 "b" }}')).toThrow('template: t:1:8: executing "t" at <1>: expected string; found 1');
+    expect(() => t('{{ .Add .F .Hello }}')).not.toThrow();
+    expect(() => new Template('t', '{{ .Add (len "x") "b" }}', {}).execute(s)).toThrow('wrong type for value; expected string; got int');
     expect(() => t('{{ .F "x" }}')).toThrow('F has arguments but cannot be invoked as function');
     const m = new GoMap(new Map([['k', 'v']]), 'main.M', '', { Keys: { params: [], fn: () => typedSlice(['k'], '[]string') } });
     expect(new Template('t', '{{ .Keys }} {{ .k }} {{ .missing }}', {}).execute(m)).toBe('[k] v ');
@@ -152,7 +154,8 @@ describe("Alertmanager's data and methods", () => {
     expect(run('{{ urlUnescape "a%20b+c%2Fd" }}')).toBe('a b c/d');
     expect(() => queryUnescape('%zz')).toThrow('invalid URL escape "%zz"');
     expect(run('{{ reReplaceAll "web-(\\\\d)" "pod $1" "web-7" }}')).toBe('pod 7');
-    expect(() => run('{{ join "," "notaslice" }}')).toThrow('wrong type for value; expected []string; got string');
+    expect(() => run('{{ join "," "notaslice" }}')).toThrow('template: :1:12: executing "" at <"notaslice">: can\'t handle "notaslice" for arg of type []string');
+    expect(() => run('{{ join "," .Receiver }}')).toThrow('wrong type for value; expected []string; got string');
   });
 });
 

@@ -889,6 +889,12 @@ class State {
       const want = f.params[Math.min(i, np - 1)]!;
       const a = args[i]!;
       if (want === 'any') continue;
+      const node = i < argNodes.length ? argNodes[i]! : null;
+      if (node !== null && (node.k === 'string' || node.k === 'number' || node.k === 'bool' || node.k === 'nil')) {
+        this.checkConstant(node, want);
+        if (want === 'float64' && typeof a === 'bigint') args[i] = Number(a);
+        continue;
+      }
       if (want === 'float64' && typeof a === 'bigint') {
         args[i] = Number(a);
         continue;
@@ -896,16 +902,42 @@ class State {
       // A nil argument is the zero value of a slice, map or pointer parameter.
       if (a === null && (want.startsWith('[]') || want.startsWith('map[') || want.startsWith('*'))) continue;
       const got = goTypeName(a);
-      if (got !== want) {
-        void argNodes;
-        this.fail(`wrong type for value; expected ${want}; got ${got}`);
-      }
+      if (got !== want) this.fail(`wrong type for value; expected ${want}; got ${got}`);
     }
     try {
       return run(...args);
     } catch (e) {
       if (e instanceof TemplateError || e instanceof Break || e instanceof Continue || e instanceof RangeError) throw e;
       return this.fail(`error calling ${name}: ${(e as Error).message}`);
+    }
+  }
+
+  /** checkConstant is Go's evalArg for a constant argument: its errors point at the constant. */
+  private checkConstant(node: Extract<Arg, { k: 'string' | 'number' | 'bool' | 'nil' }>, want: string): void {
+    const text = argString(node);
+    const at = (msg: string): never => {
+      this.setAt(node.pos, text);
+      return this.fail(msg);
+    };
+    if (node.k === 'nil') {
+      if (!(want.startsWith('[]') || want.startsWith('map[') || want.startsWith('*'))) at(`cannot assign nil to ${want}`);
+      return;
+    }
+    switch (want) {
+      case 'string':
+        if (node.k !== 'string') at(`expected string; found ${text}`);
+        return;
+      case 'bool':
+        if (node.k !== 'bool') at(`expected bool; found ${text}`);
+        return;
+      case 'int':
+        if (node.k !== 'number' || typeof node.v !== 'bigint') at(`expected integer; found ${text}`);
+        return;
+      case 'float64':
+        if (node.k !== 'number') at(`expected float; found ${text}`);
+        return;
+      default:
+        at(`can't handle ${text} for arg of type ${want}`);
     }
   }
 
