@@ -143,6 +143,17 @@ describe("Alertmanager's data and methods", () => {
     expect(durationString(3600_000_000_000n)).toBe('1h0m0s');
     expect(durationString(1_500_000n)).toBe('1.5ms');
     expect(formatTime(Date.UTC(2024, 6, 1, 12), 'Europe/Berlin', '15:04 -07:00')).toBe('14:00 +02:00');
+    // Zone abbreviations as Go's time package prints them (go1.26 output for the same instants).
+    const zones: [string, string][] = [
+      ['Europe/Paris', '2024-01-02 04:04:05 CET +01:00'],
+      ['Asia/Kolkata', '2024-01-02 08:34:05 IST +05:30'],
+      ['America/New_York', '2024-01-01 22:04:05 EST -05:00'],
+      ['Europe/London', '2024-01-02 03:04:05 GMT +00:00'],
+      ['Australia/Sydney', '2024-01-02 14:04:05 AEDT +11:00'],
+      ['America/Sao_Paulo', '2024-01-02 00:04:05 -03 -03:00'],
+    ];
+    for (const [z, want] of zones) expect([z, formatTime(T0, z, '2006-01-02 15:04:05 MST -07:00')]).toEqual([z, want]);
+    expect(formatTime(Date.UTC(2024, 6, 2), 'Europe/Paris', 'MST')).toBe('CEST');
   });
 
   test('string functions: toUpper, toLower, title, trimSpace, join, match, safeHtml, safeUrl, urlUnescape, reReplaceAll, stringSlice', () => {

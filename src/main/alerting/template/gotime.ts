@@ -60,9 +60,22 @@ function wallOf(ms: number, zone: string): Wall {
   asUtc.setUTCFullYear(w.year, w.month - 1, w.day);
   asUtc.setUTCHours(w.hour, w.minute, w.second, 0);
   const offsetSec = Math.round((asUtc.getTime() - secMs) / 1000);
-  let abbrev = parts.timeZoneName ?? '';
-  if (/^GMT([+-]|$)/.test(abbrev) || abbrev === 'UTC') abbrev = offsetSec === 0 && abbrev !== 'UTC' ? 'GMT' : abbrev === 'UTC' ? 'UTC' : offsetName(offsetSec);
-  return { ...w, weekday: asUtc.getUTCDay(), offsetSec, abbrev };
+  return { ...w, weekday: asUtc.getUTCDay(), offsetSec, abbrev: abbreviation(zone, secMs, parts.timeZoneName ?? '', offsetSec) };
+}
+
+/** ABBREV_LOCALES are tried in turn for a zone's abbreviation (ICU names "CET" in en-GB, "IST" in en-IN, "AEDT" in en-AU). */
+const ABBREV_LOCALES = ['en-GB', 'en-IN', 'en-AU'];
+
+/** abbreviation is the zone's abbreviation as tzdata (and so Go) names it when ICU knows it, else Go's "+01" form. */
+function abbreviation(zone: string, ms: number, usName: string, offsetSec: number): string {
+  const isOffset = (n: string): boolean => /^(GMT|UTC)([+-]|$)/.test(n);
+  if (usName !== '' && !isOffset(usName)) return usName;
+  for (const loc of ABBREV_LOCALES) {
+    const n = new Intl.DateTimeFormat(loc, { timeZone: zone, timeZoneName: 'short' }).formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? '';
+    if (n !== '' && !isOffset(n)) return n;
+  }
+  if (usName === 'GMT' && offsetSec === 0) return 'GMT';
+  return offsetName(offsetSec);
 }
 
 /** offsetName is how Go names a zone without an abbreviation: "+01", "+0530". */
