@@ -41,7 +41,7 @@ function common(sets: LabelSet[]): LabelSet {
 }
 
 /** notificationData is template.Data for one notification (Alertmanager's notify.GetTemplateData). */
-export function notificationData(ctx: Pick<NotifyContext, 'receiver' | 'groupKey' | 'groupLabels' | 'now' | 'externalURL'>, alerts: readonly Alert[]): NotificationData {
+export function notificationData(ctx: Pick<NotifyContext, 'receiver' | 'groupKey' | 'groupLabels' | 'now' | 'externalURL'>, alerts: readonly Alert[], truncated = 0): NotificationData {
   const data: DataAlert[] = alerts.map((a) => ({
     status: alertResolved(a, ctx.now) ? 'resolved' : 'firing',
     labels: { ...a.labels },
@@ -60,7 +60,7 @@ export function notificationData(ctx: Pick<NotifyContext, 'receiver' | 'groupKey
     commonAnnotations: common(alerts.map((a) => a.annotations)),
     externalURL: ctx.externalURL,
     groupKey: ctx.groupKey,
-    truncatedAlerts: 0,
+    truncatedAlerts: truncated,
   };
 }
 
