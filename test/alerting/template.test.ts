@@ -186,7 +186,7 @@ describe('the default templates', () => {
     expect(run('{{ template "__text_alert_list" .Alerts.Resolved }}')).toBe(
       'Labels:\n - alertname = KubePodCrashLooping\n - cluster = prod\n - namespace = shop\n - pod = web-3\n - severity = warning\nAnnotations:\n - summary = web-3 restarts\nSource: http://vigil:9797/graph?g0.expr=up\n',
     );
-    const html = run('{{ template "email.default.html" . }}');
+    const html = set.executeHTML('{{ template "email.default.html" . }}', data());
     expect(html).toContain('<title>[FIRING:2] KubePodCrashLooping (prod shop warning)</title>');
     expect(html).toContain('3 alerts for alertname=KubePodCrashLooping');
     expect(html).toContain('[2] Firing');
@@ -197,10 +197,13 @@ describe('the default templates', () => {
 
   test('the e-mail body escapes label values', () => {
     const d = notificationData({ receiver: 'r', groupKey: 'k', groupLabels: { alertname: 'A' }, now: T0, externalURL: 'http://x' }, [alert({ alertname: 'A', x: '<script>' }, { summary: 'a & b' })]);
-    const html = run('{{ template "email.default.html" . }}', d);
+    const html = set.executeHTML('{{ template "email.default.html" . }}', d);
     expect(html).toContain('x = &lt;script&gt;<br>');
     expect(html).toContain('summary = a &amp; b<br>');
     expect(html).not.toContain('<script>');
+    // As html/template: every action escaped, safeHtml's value not; the text form escapes nothing.
+    expect(set.executeHTML('{{ "<i>" }}{{ safeHtml "<b>" }}{{ .CommonLabels.x }}', d)).toBe('&lt;i&gt;<b>&lt;script&gt;');
+    expect(set.execute('{{ "<i>" }}{{ safeHtml "<b>" }}', d)).toBe('<i><b>');
   });
 
   test('the desktop title and body', () => {

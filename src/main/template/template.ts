@@ -619,11 +619,15 @@ export class TemplateGroup {
     return new TemplateGroup(this.funcs, this.defs);
   }
 
-  /** execute runs the named template on data; throws a TemplateError with Go's message. */
-  execute(name: string, data: GoValue): string {
+  /**
+   * execute runs the named template on data; throws a TemplateError with Go's message. With
+   * escapeHtml every action's output is HTML-escaped unless its value is SAFE_HTML_TYPE (safeHtml's
+   * result), the text-content part of what html/template does.
+   */
+  execute(name: string, data: GoValue, opts: { escapeHtml?: boolean } = {}): string {
     const d = this.defs.get(name);
     if (d === undefined) throw new TemplateError(`template: no template "${name}" associated with template "${name}"`, 'exec');
-    const st = new State(d, this.defs, this.funcs, data);
+    const st = new State(d, this.defs, this.funcs, data, opts.escapeHtml === true);
     try {
       st.walkList(data, d.list);
     } catch (e) {
@@ -666,6 +670,7 @@ class State {
     private readonly defs: ReadonlyMap<string, Def>,
     private readonly funcs: Readonly<Record<string, GoFunc>>,
     data: GoValue,
+    private readonly escapeHtml = false,
   ) {
     this.cur = cur;
     this.vars = [{ name: '$', v: data }];
@@ -719,7 +724,7 @@ class State {
         return;
       case 'action': {
         const v = this.evalPipeline(dot, n.pipe);
-        if (n.pipe.decl.length === 0) this.out += printOutput(v);
+        if (n.pipe.decl.length === 0) this.out += this.escapeHtml && !isSafe(v) ? escapeHtmlText(printOutput(v)) : printOutput(v);
         return;
       }
       case 'break':
@@ -974,6 +979,18 @@ class State {
     ctx();
     return this.call(name, f, args, argNodes, (...a) => f.fn(...a));
   }
+}
+
+/** SAFE_TYPES are the types whose values HTML escaping leaves alone (html/template's HTML and URL). */
+const SAFE_TYPES = new Set(['template.HTML', 'template.URL']);
+
+function isSafe(v: GoValue): boolean {
+  return v instanceof GoStruct && SAFE_TYPES.has(v.typeName);
+}
+
+/** escapeHtmlText is html/template's escaping of text and quoted attribute values. */
+export function escapeHtmlText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;').replace(/\+/g, '&#43;').replace(/\0/g, '\uFFFD');
 }
 
 /** printOutput is how an action prints its value: fmt.Fprint, with nil as "<no value>". */

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import { isIP } from 'node:net';
 import * as os from 'node:os';
 import { createTransport } from 'nodemailer';
-import type { Alert, ConfigProblem, GlobalConfig, Integration, IntegrationDeps, IntegrationType, NotifyContext, NotifyResult } from '../types';
+import type { Alert, ConfigProblem, GlobalConfig, Integration, IntegrationDeps, IntegrationType, NotificationData, NotifyContext, NotifyResult, TemplateSet } from '../types';
 import { notificationData } from '../template/index';
 import { Fields, NO_TLS, parseTls, type TlsOptions } from './parsefields';
 
@@ -151,7 +151,9 @@ class EmailIntegration implements Integration {
       return { ok: false, retry: false, error: `execute text template: ${(e as Error).message}` };
     }
     try {
-      html = this.deps.templates.execute(c.html, data);
+      // The HTML body is escaped as html/template escapes it, when the set can (the contract's TemplateSet may not).
+      const t = this.deps.templates as TemplateSet & { executeHTML?: (text: string, d: NotificationData) => string };
+      html = t.executeHTML ? t.executeHTML(c.html, data) : t.execute(c.html, data);
     } catch (e) {
       return { ok: false, retry: false, error: `execute html template: ${(e as Error).message}` };
     }

@@ -38,20 +38,18 @@ const slack = `
 {{- define "slack.default.footer" }}{{ end }}
 `;
 
-// The e-mail body: one table per state, each alert's labels, annotations and source, HTML-escaped.
+// The e-mail body: one table per state, each alert's labels, annotations and source. It is run
+// with HTML escaping (executeHTML), as Alertmanager runs it through html/template.
 const email = `
 {{- define "email.default.subject" }}{{ template "__subject" . }}{{ end }}
 {{- define "__email_alert" -}}
 <tr><td style="padding:0 0 16px 0;font-size:14px;">
 <strong>Labels</strong><br>
-{{- range .Labels.SortedPairs }}{{ html .Name }} = {{ html .Value }}<br>{{ end }}
+{{- range .Labels.SortedPairs }}{{ .Name }} = {{ .Value }}<br>{{ end }}
 {{- if gt (len .Annotations) 0 }}<strong>Annotations</strong><br>{{ end }}
-{{- range .Annotations.SortedPairs }}{{ html .Name }} = {{ html .Value }}<br>{{ end }}
-<a href="{{ html .GeneratorURL }}">Source</a>
+{{- range .Annotations.SortedPairs }}{{ .Name }} = {{ .Value }}<br>{{ end }}
+<a href="{{ .GeneratorURL }}">Source</a>
 </td></tr>
-{{- end }}
-{{- define "__email_subject_html" -}}
-[{{ toUpper .Status }}{{ if eq .Status "firing" }}:{{ len .Alerts.Firing }}{{ end }}] {{ html (join " " .GroupLabels.SortedPairs.Values) }} {{ if gt (len .CommonLabels) (len .GroupLabels) }}({{ with .CommonLabels.Remove .GroupLabels.Names }}{{ html (join " " .Values) }}{{ end }}){{ end }}
 {{- end }}
 {{- define "email.default.html" -}}
 <!DOCTYPE html>
@@ -59,16 +57,16 @@ const email = `
 <head>
 <meta name="viewport" content="width=device-width">
 <meta http-equiv="Content-Type" content="text/html; charset=UTF-8">
-<title>{{ template "__email_subject_html" . }}</title>
+<title>{{ template "__subject" . }}</title>
 </head>
 <body style="margin:0;padding:24px;background:#f6f6f6;font-family:Helvetica,Arial,sans-serif;color:#222;">
 <table width="100%" cellpadding="0" cellspacing="0" style="max-width:640px;margin:0 auto;background:#fff;border-radius:4px;">
 <tr><td style="padding:16px;color:#fff;font-size:16px;text-align:center;background:{{ if gt (len .Alerts.Firing) 0 }}#e6522c{{ else }}#68b90f{{ end }};">
-{{- len .Alerts }} alert{{ if gt (len .Alerts) 1 }}s{{ end }} for{{ range .GroupLabels.SortedPairs }} {{ html .Name }}={{ html .Value }}{{ end -}}
+{{- len .Alerts }} alert{{ if gt (len .Alerts) 1 }}s{{ end }} for{{ range .GroupLabels.SortedPairs }} {{ .Name }}={{ .Value }}{{ end -}}
 </td></tr>
 <tr><td style="padding:16px;">
 <table width="100%" cellpadding="0" cellspacing="0">
-<tr><td style="padding:0 0 16px 0;"><a href="{{ html .ExternalURL }}/#/alerts?receiver={{ urlquery .Receiver }}" style="display:inline-block;padding:8px 16px;background:#348eda;color:#fff;text-decoration:none;border-radius:4px;">View in {{ template "__alertmanager" . }}</a></td></tr>
+<tr><td style="padding:0 0 16px 0;"><a href="{{ template "__alertmanagerURL" . }}" style="display:inline-block;padding:8px 16px;background:#348eda;color:#fff;text-decoration:none;border-radius:4px;">View in {{ template "__alertmanager" . }}</a></td></tr>
 {{- if gt (len .Alerts.Firing) 0 }}
 <tr><td style="padding:0 0 8px 0;"><strong>[{{ len .Alerts.Firing }}] Firing</strong></td></tr>
 {{- range .Alerts.Firing }}
@@ -87,7 +85,7 @@ const email = `
 </table>
 </td></tr>
 </table>
-<p style="text-align:center;font-size:12px;color:#999;"><a href="{{ html .ExternalURL }}" style="color:#999;">Sent by {{ template "__alertmanager" . }}</a></p>
+<p style="text-align:center;font-size:12px;color:#999;"><a href="{{ .ExternalURL }}" style="color:#999;">Sent by {{ template "__alertmanager" . }}</a></p>
 </body>
 </html>
 {{ end }}

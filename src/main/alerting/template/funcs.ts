@@ -3,10 +3,17 @@
  * join, match, safeHtml, safeUrl, urlUnescape, reReplaceAll, stringSlice, date, tz, now, since and
  * humanizeDuration.
  */
-import { typedSlice, type GoValue } from '../../template/gofmt';
+import { GoStruct, typedSlice, type GoMethods, type GoValue } from '../../template/gofmt';
 import { convertToFloat, goRegexp, humanizeDuration, reReplaceAll, title } from '../../template/expand';
 import type { GoFunc } from '../../template/template';
 import { checkZone, formatTime, GoDuration, GoTime } from './gotime';
+
+const SAFE_METHODS: GoMethods = { String: { params: [], fn: (v) => (v as GoStruct).fields.s as string } };
+
+/** safeValue is html/template's HTML or URL: printed as is (HTML escaping leaves it alone). */
+function safeValue(typeName: string, s: string): GoStruct {
+  return new GoStruct(typeName, { s }, false, SAFE_METHODS);
+}
 
 /** queryUnescape is Go's url.QueryUnescape ('+' is a space; a bad escape is an error naming it). */
 export function queryUnescape(s: string): string {
@@ -36,8 +43,8 @@ export function alertmanagerFuncs(nowMs: () => number = Date.now): Record<string
     trimSpace: { params: ['string'], fn: (s) => (s as string).trim() },
     join: { params: ['string', '[]string'], fn: (sep, xs) => ((xs as string[] | null) ?? []).join(sep as string) },
     match: { params: ['string', 'string'], fn: (p, s) => goRegexp(p as string).test(s as string) },
-    safeHtml: { params: ['string'], fn: (s) => s },
-    safeUrl: { params: ['string'], fn: (s) => s },
+    safeHtml: { params: ['string'], fn: (s) => safeValue('template.HTML', s as string) },
+    safeUrl: { params: ['string'], fn: (s) => safeValue('template.URL', s as string) },
     urlUnescape: { params: ['string'], fn: (s) => queryUnescape(s as string) },
     reReplaceAll: { params: ['string', 'string', 'string'], fn: (p, r, s) => reReplaceAll(p as string, r as string, s as string) },
     stringSlice: { params: ['string'], variadic: true, fn: (...xs) => typedSlice(xs, '[]string') },

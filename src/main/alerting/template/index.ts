@@ -32,6 +32,15 @@ export class NotificationTemplates implements TemplateSet {
    * in a copy of the set (its own {{define}}s stay its own); errors are Go's.
    */
   execute(text: string, data: NotificationData): string {
+    return this.run(text, data, false);
+  }
+
+  /** executeHTML is ExecuteHTMLString: as execute, with each action's output HTML-escaped (safeHtml's not). */
+  executeHTML(text: string, data: NotificationData): string {
+    return this.run(text, data, true);
+  }
+
+  private run(text: string, data: NotificationData, escapeHtml: boolean): string {
     if (text === '') return '';
     let g = this.cache.get(text);
     if (g === undefined) {
@@ -40,7 +49,7 @@ export class NotificationTemplates implements TemplateSet {
       if (this.cache.size >= 512) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(text, g);
     }
-    return g.execute('', toGoData(data));
+    return g.execute('', toGoData(data), { escapeHtml });
   }
 }
 
