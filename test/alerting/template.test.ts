@@ -157,7 +157,7 @@ describe("Alertmanager's data and methods", () => {
   });
 
   test('string functions: toUpper, toLower, title, trimSpace, join, match, safeHtml, safeUrl, urlUnescape, reReplaceAll, stringSlice', () => {
-    expect(run('{{ toUpper "aBc" }} {{ toLower "AbC" }} {{ title "hello wide world" }} [{{ trimSpace "  x \\n" }}]')).toBe('ABC abc Hello Wide World [x]');
+    expect(run('{{ toUpper "aBc" }} {{ toLower "AbC" }} {{ title "hello wIDE world" }} [{{ trimSpace "  x \\n" }}]')).toBe('ABC abc Hello Wide World [x]');
     expect(run('{{ join ", " (stringSlice "a" "b" "c") }} {{ stringSlice }}')).toBe('a, b, c []');
     expect(run('{{ match "^web-[0-9]$" "web-1" }} {{ match "^x" "web" }}')).toBe('true false');
     expect(() => run('{{ match "(" "x" }}')).toThrow(/error calling match: error parsing regexp/);

@@ -39,7 +39,8 @@ export function alertmanagerFuncs(nowMs: () => number = Date.now): Record<string
   return {
     toUpper: { params: ['string'], fn: (s) => (s as string).toUpperCase() },
     toLower: { params: ['string'], fn: (s) => (s as string).toLowerCase() },
-    title: { params: ['string'], fn: (s) => title(s as string) },
+    // Alertmanager's title is cases.Title(language.AmericanEnglish): the rest of each word is lower-cased (Prometheus's keeps it).
+    title: { params: ['string'], fn: (s) => title((s as string).toLowerCase()) },
     trimSpace: { params: ['string'], fn: (s) => (s as string).trim() },
     join: { params: ['string', '[]string'], fn: (sep, xs) => ((xs as string[] | null) ?? []).join(sep as string) },
     match: { params: ['string', 'string'], fn: (p, s) => goRegexp(p as string).test(s as string) },
