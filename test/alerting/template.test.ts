@@ -6,6 +6,7 @@ import { TemplateGroup, Template } from '../../src/main/template/template';
 import { GoMap, GoStruct, typedSlice } from '../../src/main/template/gofmt';
 import { durationString, fingerprint, formatTime, loadTemplateSet, notificationData, queryUnescape } from '../../src/main/alerting/template/index';
 import type { Alert, NotificationData } from '../../src/main/alerting/types';
+import { title as promTitle } from '../../src/main/template/expand';
 
 const T0 = Date.UTC(2024, 0, 2, 3, 4, 5, 678);
 
@@ -154,6 +155,28 @@ describe("Alertmanager's data and methods", () => {
     ];
     for (const [z, want] of zones) expect([z, formatTime(T0, z, '2006-01-02 15:04:05 MST -07:00')]).toEqual([z, want]);
     expect(formatTime(Date.UTC(2024, 6, 2), 'Europe/Paris', 'MST')).toBe('CEST');
+  });
+
+  test("title as golang.org/x/text/cases.Title (x/text v0.40 output): Alertmanager lower-cases the rest, Prometheus keeps it", () => {
+    const cases: [string, string, string][] = [
+      ['hello wIDE world', 'Hello Wide World', 'Hello WIDE World'],
+      ["o'neil DISK-full", "O'neil Disk-Full", "O'neil DISK-Full"],
+      ['kube_pod_CRASH', 'Kube_pod_crash', 'Kube_pod_CRASH'],
+      ['123abc x.y', '123Abc X.y', '123Abc X.y'],
+      ['a.b.c d:e f-g', 'A.b.c D:e F-G', 'A.b.c D:e F-G'],
+      ['éCOLE ça', 'École Ça', 'ÉCOLE Ça'],
+      ['foo  bar\tbaz\nqux', 'Foo  Bar\tBaz\nQux', 'Foo  Bar\tBaz\nQux'],
+      ['x1y z2', 'X1y Z2', 'X1y Z2'],
+      ["it's 3.5x", "It's 3.5X", "It's 3.5X"],
+      ['hello.', 'Hello.', 'Hello.'],
+      ["'quoted' \"dq\"", "'Quoted' \"Dq\"", "'Quoted' \"Dq\""],
+      ['a/b c,d', 'A/B C,D', 'A/B C,D'],
+      ['ß straße', 'Ss Straße', 'Ss Straße'],
+    ];
+    for (const [s, am, prom] of cases) {
+      expect([s, run(`{{ title ${JSON.stringify(s)} }}`)]).toEqual([s, am]);
+      expect([s, promTitle(s)]).toEqual([s, prom]);
+    }
   });
 
   test('string functions: toUpper, toLower, title, trimSpace, join, match, safeHtml, safeUrl, urlUnescape, reReplaceAll, stringSlice', () => {

@@ -187,16 +187,58 @@ export function reReplaceAll(pattern: string, repl: string, text: string): strin
   });
 }
 
-/** title upper-cases the first letter of every word and leaves the rest (cases.Title with NoLower). */
-export function title(s: string): string {
+/**
+ * titleCase is golang.org/x/text/cases.Title: words found as Unicode word segmentation finds them
+ * (letters, digits and connectors, with `.`, `'`, `:` inside a word between letters and `.`, `,`,
+ * `;` between digits), the first cased letter of each title-cased and, when lowerRest (Alertmanager's
+ * default), the rest lower-cased; Prometheus keeps the rest (cases.NoLower).
+ */
+export function titleCase(s: string, lowerRest: boolean): string {
+  const chars = [...s];
+  const isLetter = (c: string | undefined): boolean => c !== undefined && /[\p{L}\p{M}]/u.test(c);
+  const isDigit = (c: string | undefined): boolean => c !== undefined && /\p{Nd}/u.test(c);
+  const isConn = (c: string | undefined): boolean => c !== undefined && /\p{Pc}/u.test(c);
+  const isWord = (c: string | undefined): boolean => isLetter(c) || isDigit(c) || isConn(c);
+  const midLetter = new Set([':', '\u00b7', '.', "'", '\u2019']);
+  const midNum = new Set([',', ';', '.', "'", '\u2019']);
   let out = '';
-  let prev = '';
-  for (const ch of s) {
-    const wordChar = /[\p{L}\p{N}'’]/u.test(prev);
-    out += !wordChar && /\p{L}/u.test(ch) ? ch.toUpperCase() : ch;
-    prev = ch;
+  let i = 0;
+  while (i < chars.length) {
+    if (!isWord(chars[i])) {
+      out += chars[i];
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    for (;;) {
+      const c = chars[j];
+      if (isWord(c)) {
+        j++;
+        continue;
+      }
+      const prev = chars[j - 1];
+      const next = chars[j + 1];
+      if (c !== undefined && ((midLetter.has(c) && isLetter(prev) && isLetter(next)) || (midNum.has(c) && isDigit(prev) && isDigit(next)))) {
+        j += 2;
+        continue;
+      }
+      break;
+    }
+    let done = false;
+    for (const c of chars.slice(i, j)) {
+      if (!done && c.toUpperCase() !== c.toLowerCase()) {
+        out += c === '\u00df' ? 'Ss' : c.toUpperCase().length === 1 ? c.toUpperCase() : c.toUpperCase()[0] + c.toUpperCase().slice(1).toLowerCase();
+        done = true;
+      } else out += lowerRest ? c.toLowerCase() : c;
+    }
+    i = j;
   }
   return out;
+}
+
+/** title is Prometheus's template function: cases.Title with NoLower (the rest of each word kept). */
+export function title(s: string): string {
+  return titleCase(s, false);
 }
 
 const SAMPLE_TYPE = 'template.sample';

@@ -4,7 +4,7 @@
  * humanizeDuration.
  */
 import { GoStruct, typedSlice, type GoMethods, type GoValue } from '../../template/gofmt';
-import { convertToFloat, goRegexp, humanizeDuration, reReplaceAll, title } from '../../template/expand';
+import { convertToFloat, goRegexp, humanizeDuration, reReplaceAll, titleCase } from '../../template/expand';
 import type { GoFunc } from '../../template/template';
 import { checkZone, formatTime, GoDuration, GoTime } from './gotime';
 
@@ -40,7 +40,7 @@ export function alertmanagerFuncs(nowMs: () => number = Date.now): Record<string
     toUpper: { params: ['string'], fn: (s) => (s as string).toUpperCase() },
     toLower: { params: ['string'], fn: (s) => (s as string).toLowerCase() },
     // Alertmanager's title is cases.Title(language.AmericanEnglish): the rest of each word is lower-cased (Prometheus's keeps it).
-    title: { params: ['string'], fn: (s) => title((s as string).toLowerCase()) },
+    title: { params: ['string'], fn: (s) => titleCase(s as string, true) },
     trimSpace: { params: ['string'], fn: (s) => (s as string).trim() },
     join: { params: ['string', '[]string'], fn: (sep, xs) => ((xs as string[] | null) ?? []).join(sep as string) },
     match: { params: ['string', 'string'], fn: (p, s) => goRegexp(p as string).test(s as string) },
