@@ -22,6 +22,7 @@ interface Received {
   secure: boolean;
   user: string;
   method: string;
+  hello: string;
   raw: string;
 }
 
@@ -54,6 +55,7 @@ async function startSmtp(opts: Partial<SMTPServerOptions>): Promise<{ port: numb
           secure: session.secure,
           user: user!,
           method: method!,
+          hello: session.hostNameAppearsAs,
           raw: Buffer.concat(chunks).toString('utf8'),
         });
         cb();
@@ -140,7 +142,7 @@ describe('email_configs against Alertmanager 0.25', () => {
       expect(p.problems).toEqual([]);
       expect(await EMAIL.build(p.config!, 0, deps()).notify(ctx(), alerts)).toEqual({ ok: true, retry: false });
       const [fromAm, fromVigil] = smtp.received as [Received, Received];
-      expect([fromVigil.from, fromVigil.to, fromVigil.secure, fromVigil.method]).toEqual([fromAm.from, fromAm.to, fromAm.secure, fromAm.method]);
+      expect([fromVigil.from, fromVigil.to, fromVigil.secure, fromVigil.method, fromVigil.hello]).toEqual([fromAm.from, fromAm.to, fromAm.secure, fromAm.method, fromAm.hello]);
       for (const h of ['Subject', 'To', 'From', 'X-Group']) expect([h, header(fromVigil.raw, h)]).toEqual([h, header(fromAm.raw, h)]);
       expect(header(fromAm.raw, 'Subject')).toBe('[FIRING:1] DiskFull (db-1 critical)');
       const amText = textPart(fromAm.raw);
@@ -160,6 +162,7 @@ describe('email_configs', () => {
       smarthost: `127.0.0.1:${smtp.port}`,
       auth_username: 'vigil',
       auth_password: 'pa55',
+      hello: 'vigil.test',
       headers: { 'x-vigil-receiver': '{{ .Receiver }}/{{ .Status }}' },
       text: '{{ range .Alerts }}{{ .Annotations.summary }}{{ end }}',
       tls_config: { ca_file: path.join(dir, 'cert.pem') },
@@ -172,6 +175,7 @@ describe('email_configs', () => {
     expect(m.secure).toBe(true);
     expect(m.user).toBe('vigil');
     expect(m.method).toBe('PLAIN');
+    expect(m.hello).toBe('vigil.test');
     expect(m.from).toBe('alerts@vigil.example');
     expect(m.to).toEqual(['oncall@example.com', 'boss@example.com']);
     expect(header(m.raw, 'Subject')).toBe('[FIRING:1] DiskFull (db-1 critical)');
