@@ -65,6 +65,13 @@ describe('the interpreter: define, template, block and methods', () => {
     expect(() => new Template('t', '{{ define "a" }}x{{ end }}{{ define "a" }}y{{ end }}', {})).toThrow('template: t:1: template: multiple definition of template "a"');
     expect(() => new Template('t', '{{ if true }}{{ define "a" }}x{{ end }}{{ end }}', {})).toThrow('unexpected <define> in command');
     expect(() => new Template('t', '{{ define "a" }}x{{ else }}y{{ end }}', {})).toThrow('template: t:1: unexpected {{else}} in define clause');
+    // (go1.26 messages for the same texts.)
+    expect(() => new Template('t', '{{ break }}', {})).toThrow('template: t:1: {{break}} outside {{range}}');
+    expect(() => new Template('t', '{{ range . }}{{ template "x" }}{{ end }}{{ define "x" }}{{ continue }}{{ end }}', {})).toThrow('template: t:1: {{continue}} outside {{range}}');
+    expect(new Template('t', '{{ range . }}{{ if eq . 2 }}{{ break }}{{ end }}{{ . }}{{ end }}', {}).execute([1n, 2n, 3n])).toBe('1');
+    expect(() => new Template('t', '{{ block "x" }}{{ end }}', {})).toThrow('template: t:1: missing value for block clause');
+    expect(() => new Template('t', '{{ define "x" }}', {})).toThrow('template: t:1: unexpected EOF');
+    expect(() => new Template('t', '{{ define x }}{{ end }}', {})).toThrow('template: t:1: unexpected "x" in define clause');
     const loop = new Template('t', '{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" . }}', {});
     expect(() => loop.execute(null)).toThrow(/exceeded maximum template depth \(100000\)/);
   });

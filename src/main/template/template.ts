@@ -268,6 +268,8 @@ function unquote(s: string): string {
 class Parser {
   private i = 0;
   private vars: string[][] = [['$']];
+  /** rangeDepth counts the {{range}}s around the current position ({{break}} and {{continue}} need one). */
+  private rangeDepth = 0;
   /** defs are the templates this parse defines ({{define}}, {{block}}), by name. */
   readonly defs = new Map<string, Def>();
 
@@ -298,8 +300,11 @@ class Parser {
   /** body parses a definition's list up to its {{end}}, with variables of its own. */
   private body(context: string): Node[] {
     const saved = this.vars;
+    const savedDepth = this.rangeDepth;
     this.vars = [['$']];
+    this.rangeDepth = 0;
     const { list, end } = this.list(false);
+    this.rangeDepth = savedDepth;
     if (end === null) this.fail(this.src.length, 'unexpected EOF');
     if (end.v !== 'end') this.fail(end.pos, `unexpected {{${end.v}}} in ${context}`);
     this.expect('right', 'end');
@@ -359,6 +364,7 @@ class Parser {
           case 'break':
           case 'continue':
             this.next();
+            if (this.rangeDepth === 0) this.fail(kw.pos, `{{${kw.v}}} outside {{range}}`);
             this.expect('right', kw.v);
             list.push({ k: kw.v, pos: kw.pos });
             continue;
@@ -406,7 +412,9 @@ class Parser {
   private control(kind: 'if' | 'with' | 'range', pos: number): Node {
     this.vars.push([]);
     const pipe = this.pipeline(kind, 'right');
+    if (kind === 'range') this.rangeDepth++;
     const { list, end } = this.list();
+    if (kind === 'range') this.rangeDepth--;
     let elseList: Node[] | null = null;
     if (end === null) this.fail(this.src.length, 'unexpected EOF');
     if (end.v === 'else') {
@@ -560,8 +568,15 @@ function describe(it: Item): string {
       return '")"';
     case 'eof':
       return 'EOF';
-    default:
+    case 'keyword':
+    case 'dot':
+    case 'nil':
       return `<${it.v}>`;
+    default: {
+      // Go's item.String: other items quoted, cut at 10 characters.
+      const chars = [...it.v];
+      return chars.length > 10 ? `${quote(chars.slice(0, 10).join(''))}...` : quote(it.v);
+    }
   }
 }
 
