@@ -59,8 +59,7 @@ describe('the interpreter: define, template, block and methods', () => {
   });
 
   test("Go's errors: undefined template, bad clause, duplicate definition, define inside a block, recursion bound", () => {
-    // (Go before 1.2x cut the context at 20 bytes, as the Go that built Alertmanager 0.25 and Prometheus did.)
-    expect(() => new Template('t', '{{ template "nope" . }}', {}).execute(null)).toThrow('template: t:1:12: executing "t" at <{{template "nope" .}...>: template "nope" not defined');
+    expect(() => new Template('t', '{{ template "nope" . }}', {}).execute(null)).toThrow('template: t:1:12: executing "t" at <{{template "nope" .}}>: template "nope" not defined');
     expect(() => new Template('t', '{{ template . }}', {})).toThrow('template: t:1: unexpected <.> in template clause');
     expect(() => new Template('t', '{{ define "a" }}x{{ end }}{{ define "a" }}y{{ end }}', {})).toThrow('template: t:1: template: multiple definition of template "a"');
     expect(() => new Template('t', '{{ if true }}{{ define "a" }}x{{ end }}{{ end }}', {})).toThrow('unexpected <define> in command');
@@ -183,6 +182,28 @@ describe("Alertmanager's data and methods", () => {
     for (const [s, am, prom] of cases) {
       expect([s, run(`{{ title ${JSON.stringify(s)} }}`)]).toEqual([s, am]);
       expect([s, promTitle(s)]).toEqual([s, prom]);
+    }
+  });
+
+  test("regexp syntax errors are worded as Go's regexp package words them (go1.26 output)", () => {
+    const cases: [string, string][] = [
+      ['(', 'missing closing ): `(`'],
+      ['a)', 'unexpected ): `a)`'],
+      ['*a', 'missing argument to repetition operator: `*`'],
+      ['[a', 'missing closing ]: `[a`'],
+      ['a**', 'invalid nested repetition operator: `**`'],
+      ['a{2,1}', 'invalid repeat count: `{2,1}`'],
+      ['(?P<n>a', 'missing closing ): `(?P<n>a`'],
+      ['x[b-a]', 'invalid character class range: `b-a`'],
+    ];
+    for (const [p, want] of cases) {
+      let got = 'ok';
+      try {
+        run(`{{ match ${JSON.stringify(p)} "x" }}`);
+      } catch (e) {
+        got = (e as Error).message;
+      }
+      expect([p, got]).toEqual([p, `template: :1:3: executing "" at <match ${JSON.stringify(p)} "x">: error calling match: error parsing regexp: ${want}`]);
     }
   });
 

@@ -131,8 +131,26 @@ export function goRegexp(pattern: string, global = false): RegExp {
   try {
     return new RegExp(src, flags);
   } catch (e) {
-    throw new Error(`error parsing regexp: ${(e as Error).message}: \`${pattern}\``);
+    throw new Error(`error parsing regexp: ${re2Message((e as Error).message, pattern)}`);
   }
+}
+
+/** re2Message words a JavaScript RegExp syntax error as Go's regexp package words it (the common cases). */
+function re2Message(js: string, pattern: string): string {
+  const reason = js.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+  if (reason === 'Unterminated group') return `missing closing ): \`${pattern}\``;
+  if (reason === "Unmatched ')'") return `unexpected ): \`${pattern}\``;
+  if (reason === 'Unterminated character class') return `missing closing ]: \`${pattern.slice(pattern.lastIndexOf('['))}\``;
+  if (reason === 'Nothing to repeat') {
+    const nested = /[*+?][*+?]/.exec(pattern);
+    if (nested && !/^[*+?]/.test(pattern)) return `invalid nested repetition operator: \`${nested[0]}\``;
+    const op = /[*+?]|\{\d+(,\d*)?\}/.exec(pattern);
+    return `missing argument to repetition operator: \`${op ? op[0] : pattern}\``;
+  }
+  if (reason === 'numbers out of order in {} quantifier') return `invalid repeat count: \`${/\{\d+(,\d*)?\}/.exec(pattern)?.[0] ?? pattern}\``;
+  if (reason === 'Range out of order in character class') return `invalid character class range: \`${/(.)-(.)/.exec(pattern.slice(pattern.indexOf('[') + 1))?.[0] ?? pattern}\``;
+  if (/\\ at end of pattern/.test(reason)) return 'trailing backslash at end of expression: ``';
+  return `${reason}: \`${pattern}\``;
 }
 
 /** goExpand is regexp.Expand's template: $1, ${1}, $name, ${name}, $$. */

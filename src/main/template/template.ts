@@ -505,24 +505,37 @@ class Parser {
 
   /** fieldChain reads the .Field names written right after prev (no space between: `.A.B`, `$x.A`, `(p).A`). */
   private fieldChain(prev: Item): string[] {
+    return this.chain(prev).names;
+  }
+
+  /** chain is fieldChain with the position of the first chained name (Go's ChainNode position: errors point there). */
+  private chain(prev: Item): { names: string[]; pos: number } {
     const names: string[] = [];
     let end = prev.pos + prev.v.length;
+    let pos = prev.pos;
     while (this.peek().t === 'field' && this.peek().pos === end) {
       const f = this.next();
+      if (names.length === 0) pos = f.pos;
       names.push(f.v.slice(1));
       end = f.pos + f.v.length;
     }
-    return names;
+    return { names, pos };
   }
 
   private operand(): Arg {
     const it = this.next();
     switch (it.t) {
       case 'field':
-        return { k: 'field', pos: it.pos, names: [it.v.slice(1), ...this.fieldChain(it)] };
+      {
+        const c = this.chain(it);
+        return { k: 'field', pos: c.names.length > 0 ? c.pos : it.pos, names: [it.v.slice(1), ...c.names] };
+      }
       case 'var':
         if (!this.declared(it.v)) this.fail(it.pos, `undefined variable "${it.v}"`);
-        return { k: 'var', pos: it.pos, name: it.v, names: this.fieldChain(it) };
+      {
+        const c = this.chain(it);
+        return { k: 'var', pos: c.pos, name: it.v, names: c.names };
+      }
       case 'dot':
         return { k: 'dot', pos: it.pos };
       case 'nil':
@@ -538,7 +551,8 @@ class Parser {
         return { k: 'ident', pos: it.pos, name: it.v };
       case 'lparen': {
         const pipe = this.pipeline('parenthesized pipeline', 'rparen');
-        return { k: 'pipe', pos: it.pos, pipe, names: this.fieldChain(this.items[this.i - 1]!) };
+        const c = this.chain(this.items[this.i - 1]!);
+        return { k: 'pipe', pos: c.names.length > 0 ? c.pos : it.pos, pipe, names: c.names };
       }
       default:
         return this.fail(it.pos, `unexpected ${describe(it)} in operand`);
@@ -698,7 +712,7 @@ class State {
     const nl = before.lastIndexOf('\n');
     const line = 1 + (before.match(/\n/g)?.length ?? 0);
     const col = nl < 0 ? this.at.pos : this.at.pos - nl - 1;
-    const ctx = this.at.ctx.length > 20 ? this.at.ctx.slice(0, 20) + '...' : this.at.ctx;
+    const ctx = this.at.ctx;
     throw new TemplateError(`template: ${parseName}:${line}:${col}: executing "${name}" at <${ctx}>: ${msg}`, 'exec');
   }
 
@@ -922,7 +936,11 @@ class State {
       // A nil argument is the zero value of a slice, map or pointer parameter.
       if (a === null && (want.startsWith('[]') || want.startsWith('map[') || want.startsWith('*'))) continue;
       const got = goTypeName(a);
-      if (got !== want) this.fail(`wrong type for value; expected ${want}; got ${got}`);
+      if (got !== want) {
+        // Go checks an argument as it evaluates it: the error points at the argument.
+        if (node !== null) this.setAt(node.pos, argString(node));
+        this.fail(`wrong type for value; expected ${want}; got ${got}`);
+      }
     }
     try {
       return run(...args);
