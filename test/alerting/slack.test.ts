@@ -23,6 +23,7 @@ const slackConfig = (pathName: string): Record<string, unknown> => ({
   fields: [
     { title: 'Pods', value: '{{ range .Alerts }}{{ .Labels.pod }} {{ end }}', short: true },
     { title: 'Severity', value: '{{ .CommonLabels.severity | toUpper }}' },
+    { title: 'Times', value: '{{ range .Alerts }}{{ .Status }} {{ .StartsAt }} / {{ .EndsAt }} / {{ .Fingerprint }}; {{ end }}' },
   ],
   actions: [{ type: 'button', text: 'Runbook', url: '{{ .CommonAnnotations.runbook }}' }],
 });

@@ -42,12 +42,13 @@ function common(sets: LabelSet[]): LabelSet {
 
 /** notificationData is template.Data for one notification (Alertmanager's notify.GetTemplateData). */
 export function notificationData(ctx: Pick<NotifyContext, 'receiver' | 'groupKey' | 'groupLabels' | 'now' | 'externalURL'>, alerts: readonly Alert[], truncated = 0): NotificationData {
+  // As types.Alerts: a firing alert's end is not exposed (its endsAt is Go's zero time).
   const data: DataAlert[] = alerts.map((a) => ({
     status: alertResolved(a, ctx.now) ? 'resolved' : 'firing',
     labels: { ...a.labels },
     annotations: { ...a.annotations },
     startsAt: a.startsAt,
-    endsAt: a.endsAt,
+    endsAt: alertResolved(a, ctx.now) ? a.endsAt : 0,
     generatorURL: a.generatorURL,
     fingerprint: fingerprint(a.labels),
   }));

@@ -5,8 +5,8 @@
  * notice title and body. The user's `templates` files are parsed after these and may redefine any.
  */
 
-/** DEFAULT_TEMPLATES_NAME is the parse name errors in the built-in templates would carry. */
-export const DEFAULT_TEMPLATES_NAME = 'default.tmpl';
+/** DEFAULT_TEMPLATES_NAME is the parse name of the built-in templates: '', as Alertmanager parses its own. */
+export const DEFAULT_TEMPLATES_NAME = '';
 
 const helpers = `
 {{- define "__alertmanager" }}Alertmanager{{ end }}

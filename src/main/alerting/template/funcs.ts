@@ -15,6 +15,23 @@ function safeValue(typeName: string, s: string): GoStruct {
   return new GoStruct(typeName, { s }, false, SAFE_METHODS);
 }
 
+/** goToUpper is strings.ToUpper: rune by rune, a rune without a one-rune upper case (ß) kept. */
+export function goToUpper(s: string): string {
+  let out = '';
+  for (const c of s) {
+    const u = c.toUpperCase();
+    out += [...u].length === 1 ? u : c;
+  }
+  return out;
+}
+
+/** goToLower is strings.ToLower: rune by rune (İ becomes i, as unicode.ToLower maps it). */
+export function goToLower(s: string): string {
+  let out = '';
+  for (const c of s) out += [...c.toLowerCase()][0] ?? c;
+  return out;
+}
+
 /** queryUnescape is Go's url.QueryUnescape ('+' is a space; a bad escape is an error naming it). */
 export function queryUnescape(s: string): string {
   const bytes: number[] = [];
@@ -37,8 +54,8 @@ export function queryUnescape(s: string): string {
 /** alertmanagerFuncs are the functions notification templates may call; nowMs is the clock of now and since. */
 export function alertmanagerFuncs(nowMs: () => number = Date.now): Record<string, GoFunc> {
   return {
-    toUpper: { params: ['string'], fn: (s) => (s as string).toUpperCase() },
-    toLower: { params: ['string'], fn: (s) => (s as string).toLowerCase() },
+    toUpper: { params: ['string'], fn: (s) => goToUpper(s as string) },
+    toLower: { params: ['string'], fn: (s) => goToLower(s as string) },
     // Alertmanager's title is cases.Title(language.AmericanEnglish): the rest of each word is lower-cased (Prometheus's keeps it).
     title: { params: ['string'], fn: (s) => titleCase(s as string, true) },
     trimSpace: { params: ['string'], fn: (s) => (s as string).trim() },
