@@ -14,7 +14,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HostEvent } from '../../common/ipc/messages';
-import type { Route } from '../../common/api/route';
+import { fail, type Route } from '../../common/api/route';
 import type { DesktopNotice, DesktopNotifier } from './types';
 
 /** NotifierSetting is the user's choice of how desktop notices are shown. */
@@ -55,6 +55,9 @@ export interface PageEvent {
   tag: string;
   resolved: boolean;
 }
+
+/** MAX_PAGES bounds the pages subscribed at once (each holds a connection). */
+export const MAX_PAGES = 32;
 
 /** PageNotifier fans notices out to the browser pages subscribed to the events stream. */
 export class PageNotifier implements DesktopNotifier {
@@ -103,7 +106,10 @@ export class PageNotifier implements DesktopNotifier {
         methods: ['GET'],
         pattern: '/api/v1/alerting/events',
         readOnly: true,
-        handler: () => ({ kind: 'stream', status: 200, contentType: 'text/event-stream; charset=utf-8', start: (write) => this.subscribe(write) }),
+        handler: () =>
+          this.clients.size >= MAX_PAGES
+            ? fail('unavailable', `too many pages are subscribed to the alerting events (${MAX_PAGES})`)
+            : { kind: 'stream', status: 200, contentType: 'text/event-stream; charset=utf-8', start: (write) => this.subscribe(write) },
       },
     ];
   }
