@@ -239,3 +239,40 @@ export function pickDesktopNotifier(o: PickOptions): DesktopNotifier | null {
     },
   };
 }
+
+/** DesktopNotifiersOptions are what the composition root knows. */
+export interface DesktopNotifiersOptions {
+  /** emit sends a HostEvent to the shell (core.onEvent's listeners). */
+  emit: (e: HostEvent) => void;
+  /** shellAttached tells whether a desktop shell listens (the core runs as `vigil host`). */
+  shellAttached: () => boolean;
+  /** setting reads the `notifier` setting now (so a change applies to the next notice). */
+  setting: () => NotifierSetting;
+  platform?: NodeJS.Platform;
+  /** system overrides notify-send/osascript detection (tests). */
+  system?: DesktopNotifier | null;
+}
+
+/**
+ * desktopNotifiers builds everything host/core.ts needs: the desktop notifier for IntegrationDeps
+ * (the setting read at each notice; `off` shows nothing and succeeds), the page notifier with its
+ * events route, and stop.
+ */
+export function desktopNotifiers(o: DesktopNotifiersOptions): { desktop: DesktopNotifier; page: PageNotifier; routes: Route[]; stop(): void } {
+  const page = new PageNotifier();
+  const shell = new ShellNotifier(o.emit, o.shellAttached);
+  const platform = o.platform ?? process.platform;
+  let system = o.system;
+  const desktop: DesktopNotifier = {
+    get kind(): string {
+      return `notifier:${o.setting()}`;
+    },
+    show(n: DesktopNotice): Promise<void> {
+      const setting = o.setting();
+      if (setting === 'off') return Promise.resolve();
+      system ??= SystemNotifier.detect(platform);
+      return pickDesktopNotifier({ shell, page, platform, settings: { notifier: setting }, system })!.show(n);
+    },
+  };
+  return { desktop, page, routes: page.routes(), stop: () => page.stop() };
+}
