@@ -181,11 +181,12 @@ class Loader {
     } else {
       const pr = this.route(v('route'), 'route');
       if (pr !== null) {
-        if (pr.receiver === '') this.err('route.receiver', pr.node, 'root route must specify a default receiver');
-        if (pr.hasMatchers) this.err('route', pr.node, 'root route must not have any matchers');
-        if (pr.muteTimeIntervals.length > 0) this.err('route.mute_time_intervals', pr.node, 'root route must not have any mute time intervals');
-        if (pr.activeTimeIntervals.length > 0) this.err('route.active_time_intervals', pr.node, 'root route must not have any active time intervals');
-        if (pr.continue) this.err('route.continue', pr.node, 'cannot have continue in root route');
+        // These point at the offending key (or at `route:` itself), found by path.
+        if (pr.receiver === '') this.err(pr.receiverNode !== null ? 'route.receiver' : 'route', null, 'root route must specify a default receiver');
+        if (pr.hasMatchers) this.err(['route.matchers', 'route.match', 'route.match_re'].find((k) => this.lines.has(k)) ?? 'route', null, 'root route must not have any matchers');
+        if (pr.muteTimeIntervals.length > 0) this.err('route.mute_time_intervals', null, 'root route must not have any mute time intervals');
+        if (pr.activeTimeIntervals.length > 0) this.err('route.active_time_intervals', null, 'root route must not have any active time intervals');
+        if (pr.continue) this.err('route.continue', null, 'cannot have continue in root route');
         this.checkRefs(pr, receivers, intervals);
         route = buildRoute(pr, null, 0);
       }
