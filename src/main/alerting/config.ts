@@ -71,6 +71,16 @@ const INHIBIT_KEYS = ['source_match', 'source_match_re', 'source_matchers', 'tar
 
 const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
+/**
+ * AM_RECEIVER_KEYS are the `*_configs` keys Alertmanager knows (0.25 and later); one that no
+ * integration type reads loads with a warning, as UNSUPPORTED ones do, rather than as an error.
+ */
+const AM_RECEIVER_KEYS = [
+  'discord_configs', 'email_configs', 'pagerduty_configs', 'slack_configs', 'webhook_configs', 'opsgenie_configs', 'wechat_configs',
+  'pushover_configs', 'victorops_configs', 'sns_configs', 'telegram_configs', 'webex_configs', 'msteams_configs', 'msteamsv2_configs',
+  'jira_configs', 'rocketchat_configs', 'incidentio_configs', 'mattermost_configs',
+];
+
 /** ParsedRoute is a route as written, before inheritance. */
 interface ParsedRoute {
   node: YNode;
@@ -251,7 +261,7 @@ class Loader {
 
   private receivers(n: YNode, global: GlobalConfig): Map<string, ReceiverConfig> {
     const out = new Map<string, ReceiverConfig>();
-    const known = new Set([...this.types.map((t) => t.key), ...this.unsupported]);
+    const known = new Set([...this.types.map((t) => t.key), ...this.unsupported, ...AM_RECEIVER_KEYS]);
     const items = this.take('receivers', () => this.w.seq(n, '[]*config.Receiver'));
     items.forEach((item, i) => {
       const p = `receivers[${i}]`;
