@@ -263,3 +263,49 @@ describe('routing agrees with amtool config routes', () => {
     expect(got).toBe(am.stdout.trim().split('\n').pop());
   });
 });
+
+const GOOD_MATCHERS = [
+  'foo=bar',
+  '{foo = "bar", dings != "bums", }',
+  'foo=bar,dings!=bums',
+  'quote="She said: \\"Hi, ladies! That\'s gender-neutral…\\""',
+  'statuscode=~"5.."',
+  'a=~"x,y"',
+  'x="a\\nb\\\\c\\q"',
+  'x=unquoted value with spaces',
+  'job:rate=~"a|b"',
+  'a=',
+  'a!~"(?i)foo"',
+  '{a="1"}',
+  'a="é ü"',
+  'a = "b" , c = d',
+  'a="trailing\\\\"',
+  'b!="x\\\\"',
+];
+
+const BAD_MATCHERS = ['a~b', 'a="b"c"', 'a="b', 'a=~"("', '1a=b', 'a=~"(?=x)"', 'a=~"x{2,1}"', 'a=~"[z-a]"', '=b', 'a=~"x**"'];
+
+const yamlQuote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+describe('matcher strings agree with Alertmanager', () => {
+  it('parses and prints the good ones as amtool does', async () => {
+    const text = `route:\n  receiver: a\n  routes:\n${GOOD_MATCHERS.map((m) => `  - matchers: [${yamlQuote(m)}]\n`).join('')}receivers:\n- name: a\n`;
+    const f = write(text);
+    const am = await amtool(['config', 'routes', `--config.file=${f}`]);
+    expect(am.code).toBe(0);
+    const v = vigil(text, f);
+    if (!v.ok) throw v.err;
+    expect(vigilSlugs(v.cfg.route)).toEqual(amtoolSlugs(am.stdout));
+  });
+
+  it.each(BAD_MATCHERS)('both reject %s, Vigil naming the line', async (m) => {
+    const text = `route:\n  receiver: a\n  routes:\n  - receiver: a\n    matchers:\n    - ${yamlQuote(m)}\nreceivers:\n- name: a\n`;
+    const f = write(text);
+    const am = await amtool(['check-config', f]);
+    expect(am.code).not.toBe(0);
+    const v = vigil(text, f);
+    if (v.ok) throw new Error(`Vigil accepted ${m}; amtool: ${am.stdout}`);
+    expect(v.err.problems).toHaveLength(1);
+    expect(v.err.problems[0]).toMatchObject({ path: 'route.routes[0].matchers[0]', line: 6 });
+  });
+});
