@@ -115,6 +115,7 @@ receivers:
 route:
   receiver: a
 `],
+  ['http_config', 'global:\n  http_config:\n    follow_redirects: false\n    tls_config: {insecure_skip_verify: true}\n    proxy_url: "ftp//x"\nroute:\n  receiver: a\nreceivers:\n- name: a\n'],
   ['empty sections', 'global:\nroute:\n  receiver: a\nreceivers:\n- name: a\ninhibit_rules: []\ntemplates: []\n'],
 ];
 
@@ -141,6 +142,10 @@ const BROKEN: [string, string, number][] = [
   ['bad webhook url', 'route:\n  receiver: a\nreceivers:\n- name: a\n  webhook_configs:\n  - url: "ftp://x/y"\n', 6],
   ['bad equal label', 'route:\n  receiver: a\nreceivers:\n- name: a\ninhibit_rules:\n- equal: ["a-b"]\n', 6],
   ['group_by invalid label', 'route:\n  receiver: a\n  group_by: ["a.b"]\nreceivers:\n- name: a\n', 3],
+  ['bearer token twice', 'global:\n  http_config:\n    bearer_token: a\n    bearer_token_file: b\nroute:\n  receiver: a\nreceivers:\n- name: a\n', 4],
+  ['basic auth and bearer', 'global:\n  http_config:\n    basic_auth: {username: u, password: p}\n    bearer_token: x\nroute:\n  receiver: a\nreceivers:\n- name: a\n', 2],
+  ['unknown basic_auth field', 'global:\n  http_config:\n    basic_auth:\n      usr: u\nroute:\n  receiver: a\nreceivers:\n- name: a\n', 4],
+  ['authorization type basic', 'global:\n  http_config:\n    authorization:\n      type: Basic\nroute:\n  receiver: a\nreceivers:\n- name: a\n', 4],
   ['zero repeat_interval', 'route:\n  receiver: a\n  repeat_interval: 0s\nreceivers:\n- name: a\n', 3],
 ];
 

@@ -248,7 +248,9 @@ class Loader {
       if (e) this.err(at(k), v(k), e);
     }
     g.slackApiUrl = str('slack_api_url');
-    if (f.has('http_config')) this.fields(v('http_config'), at('http_config'), 'config.plain', HTTP_CONFIG_KEYS);
+    if (f.has('http_config')) {
+      for (const pr of checkHttpConfig(this.js(v('http_config')), at('http_config'))) this.problems.push({ ...pr, line: this.lineOf(pr.path) });
+    }
     const pair = (a: string, b: string): void => {
       if (str(a) !== undefined && str(b) !== undefined) this.err(at(b), v(b), `at most one of ${a} & ${b} must be configured`);
     };
@@ -528,6 +530,57 @@ function buildRoute(r: ParsedRoute, parent: RouteNode | null, index: number): Ro
   };
   node.routes = r.routes.map((c, i) => buildRoute(c, node, i));
   return node;
+}
+
+const HTTP_SUB_KEYS: Record<string, readonly string[]> = {
+  basic_auth: ['username', 'username_file', 'password', 'password_file'],
+  authorization: ['type', 'credentials', 'credentials_file'],
+  oauth2: ['client_id', 'client_secret', 'client_secret_file', 'scopes', 'token_url', 'endpoint_params', 'tls_config', 'proxy_url', 'no_proxy', 'proxy_from_environment', 'proxy_connect_header'],
+  tls_config: ['ca', 'ca_file', 'cert', 'cert_file', 'key', 'key_file', 'server_name', 'insecure_skip_verify', 'min_version', 'max_version'],
+};
+
+function plainRecord(v: unknown): Record<string, unknown> | null {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+}
+
+/**
+ * checkHttpConfig validates an `http_config` block (a plain value) as prometheus/common's
+ * HTTPClientConfig does: known fields only and at most one way to authenticate. Integration types
+ * use it for their entries' http_config; problems are named by path.
+ */
+export function checkHttpConfig(raw: unknown, p: string): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  if (raw === null || raw === undefined) return out;
+  const r = plainRecord(raw);
+  if (!r) return [{ path: p, message: 'cannot unmarshal into config.HTTPClientConfig: expected a mapping' }];
+  for (const k of Object.keys(r)) if (!HTTP_CONFIG_KEYS.includes(k)) out.push({ path: `${p}.${k}`, message: `field ${k} not found in type config.plain` });
+  for (const [k, allowed] of Object.entries(HTTP_SUB_KEYS)) {
+    if (r[k] === undefined || r[k] === null) continue;
+    const sub = plainRecord(r[k]);
+    if (!sub) {
+      out.push({ path: `${p}.${k}`, message: `cannot unmarshal into ${k}: expected a mapping` });
+      continue;
+    }
+    for (const sk of Object.keys(sub)) if (!allowed.includes(sk)) out.push({ path: `${p}.${k}.${sk}`, message: `field ${sk} not found in type config.plain` });
+  }
+  const set = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
+  const basic = plainRecord(r.basic_auth);
+  const authz = plainRecord(r.authorization);
+  const bearer = set(r.bearer_token);
+  const bearerFile = set(r.bearer_token_file);
+  if (bearer && bearerFile) out.push({ path: `${p}.bearer_token_file`, message: 'at most one of bearer_token & bearer_token_file must be configured' });
+  if ((basic || set(r.oauth2)) && (bearer || bearerFile)) out.push({ path: p, message: 'at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured' });
+  if (basic && set(basic.password) && set(basic.password_file)) out.push({ path: `${p}.basic_auth`, message: 'at most one of basic_auth password & password_file must be configured' });
+  if (authz) {
+    if (bearer || bearerFile) out.push({ path: `${p}.authorization`, message: 'authorization is not compatible with bearer_token & bearer_token_file' });
+    if (basic || set(r.oauth2)) out.push({ path: `${p}.authorization`, message: 'at most one of basic_auth, oauth2 & authorization must be configured' });
+    if (set(authz.credentials) && set(authz.credentials_file)) out.push({ path: `${p}.authorization`, message: 'at most one of authorization credentials & credentials_file must be configured' });
+    if (typeof authz.type === 'string' && authz.type.trim().toLowerCase() === 'basic') {
+      out.push({ path: `${p}.authorization.type`, message: 'authorization type cannot be set to "basic", use "basic_auth" instead' });
+    }
+  }
+  if (basic && set(r.oauth2)) out.push({ path: p, message: 'at most one of basic_auth, oauth2 & authorization must be configured' });
+  return out;
 }
 
 /** hostPortError validates a "host:port" as Go's net.SplitHostPort and Alertmanager's HostPort do. */
