@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AlertmanagerConfigError, loadAlertmanagerConfig, walkRoutes } from '../../src/main/alerting/config';
+import { AlertmanagerConfigError, loadAlertmanagerConfig, loadAlertmanagerConfigFile, walkRoutes } from '../../src/main/alerting/config';
 import { containsTime, type TimeInterval } from '../../src/main/alerting/timeinterval';
 import type { RouteNode } from '../../src/main/alerting/types';
 import { TEST_TYPES } from './testtypes';
@@ -228,5 +228,9 @@ receivers:
       expect(err.problems[0]!.line).toBeGreaterThanOrEqual(2);
       expect(err.message).toMatch(/^\/etc\/am\/alertmanager\.yml:\d+: /);
     }
+  });
+
+  it('an unreadable file is a problem naming it', () => {
+    expect(() => loadAlertmanagerConfigFile('/nonexistent/alertmanager.yml')).toThrow(/^\/nonexistent\/alertmanager\.yml: cannot read the file: ENOENT/);
   });
 });

@@ -314,3 +314,21 @@ describe('matcher strings agree with Alertmanager', () => {
     expect(v.err.problems[0]).toMatchObject({ path: 'route.routes[0].matchers[0]', line: 6 });
   });
 });
+
+describe("Debian's packaged alertmanager.yml", () => {
+  const FILE = '/etc/prometheus/alertmanager.yml';
+  it('loads in both, with the same route tree and routing', async () => {
+    const text = fs.readFileSync(FILE, 'utf8');
+    const am = await amtool(['check-config', FILE]);
+    expect(am.code).toBe(0);
+    const v = vigil(text, FILE);
+    if (!v.ok) throw v.err;
+    const tree = await amtool(['config', 'routes', `--config.file=${FILE}`]);
+    expect(vigilSlugs(v.cfg.route)).toEqual(amtoolSlugs(tree.stdout));
+    const sets: Record<string, string>[] = [{ service: 'foo1', severity: 'critical' }, { service: 'files' }, { service: 'database', owner: 'team-Y' }, { service: 'baz2' }];
+    for (const labels of sets) {
+      const r = await amtool(['config', 'routes', 'test', `--config.file=${FILE}`, ...Object.entries(labels).map(([k, x]) => `${k}=${x}`)]);
+      expect(matchRoutes(v.cfg.route, labels).map((x) => x.receiver).join(',')).toBe(r.stdout.trim().split('\n').pop());
+    }
+  });
+});

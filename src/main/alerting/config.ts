@@ -5,6 +5,7 @@
  * entries go through the integration registry, inhibit rules, time intervals and templates. Every
  * problem is collected with its path and line, so one load reports them all.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { Walker, type Fields, type YNode } from '../config/yamlwalk';
@@ -631,6 +632,17 @@ export function loadAlertmanagerConfig(text: string, file: string, opts: Alertma
   if (out === null) throw new AlertmanagerConfigError(file, l.problems, l.warnings);
   out.text = text;
   return out;
+}
+
+/** loadAlertmanagerConfigFile reads and loads a file; an unreadable file is a problem like any other. */
+export function loadAlertmanagerConfigFile(file: string, opts: AlertmanagerLoadOptions = {}): AlertmanagerFile {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new AlertmanagerConfigError(file, [{ path: '', message: `cannot read the file: ${(e as Error).message}` }]);
+  }
+  return loadAlertmanagerConfig(text, file, opts);
 }
 
 /** walkRoutes visits every node of a route tree depth-first (the root first). */
