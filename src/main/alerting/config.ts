@@ -586,22 +586,18 @@ export function checkHttpConfig(raw: unknown, p: string): ConfigProblem[] {
 
 /** hostPortError validates a "host:port" as Go's net.SplitHostPort and Alertmanager's HostPort do. */
 function hostPortError(s: string): string | null {
-  let host: string;
   let port: string;
   if (s.startsWith('[')) {
     const end = s.indexOf(']');
     if (end < 0) return `address ${s}: missing ']' in address`;
     if (s[end + 1] !== ':') return `address ${s}: missing port in address`;
-    host = s.slice(1, end);
     port = s.slice(end + 2);
   } else {
     const i = s.lastIndexOf(':');
     if (i < 0) return `address ${s}: missing port in address`;
-    host = s.slice(0, i);
+    if (s.slice(0, i).includes(':')) return `address ${s}: too many colons in address`;
     port = s.slice(i + 1);
-    if (host.includes(':')) return `address ${s}: too many colons in address`;
   }
-  void host;
   if (port === '') return `address ${JSON.stringify(s)}: port cannot be empty`;
   return null;
 }
