@@ -15,6 +15,9 @@ import type { Logger } from '../util/log';
 import { REAL_CLOCK, type Clock } from './manager';
 import type { HoldSet } from './rule';
 
+/** MIN_GAP_MS is the shortest clock drift or stall counted as a gap. */
+export const MIN_GAP_MS = 10_000;
+
 /** GapReason says what caused a gap. */
 export type GapReason = 'sleep' | 'clock_jump' | 'stall' | 'targets_down' | 'apiserver_unreachable';
 
@@ -48,7 +51,7 @@ export interface GapOptions {
   clock?: Clock;
   sources?: GapSources;
   logger: Logger;
-  /** intervalMs is the evaluation interval: a clock drift or a stall longer than twice it is a gap. */
+  /** intervalMs is the evaluation interval: a clock drift or a stall longer than twice it (at least MIN_GAP_MS) is a gap. */
   intervalMs: () => number;
   /** settleMs is the scrape interval: evaluation resumes that long after a gap ended (with a fresh scrape). */
   settleMs: () => number;
@@ -117,7 +120,8 @@ export class GapDetector {
     const mono = this.mono();
     const dWall = wall - this.lastWall;
     const dMono = mono - this.lastMono;
-    const limit = 2 * this.opts.intervalMs();
+    // Twice the evaluation interval, and no less than 10 s (a busy laptop delays timers by seconds).
+    const limit = Math.max(2 * this.opts.intervalMs(), MIN_GAP_MS);
     if (dWall - dMono > limit) {
       // The wall clock went on while the monotonic one stood still: the machine slept.
       this.add({ cluster: null, from: this.lastWall + Math.max(0, dMono), to: wall, reason: 'sleep' });
