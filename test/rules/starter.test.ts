@@ -25,6 +25,7 @@ import { RuleManager, engineQueryFunc } from '../../src/main/rules/manager';
 import { AlertState } from '../../src/main/rules/rule';
 import { StarterRules, shippedStarterPath, STARTER_COPY } from '../../src/main/rules/starter';
 import { nopLogger } from '../../src/main/util/log';
+import { SettingsStore, validateSettings } from '../../src/main/host/settings';
 import { findPrometheus } from '../peers/prometheus';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -262,5 +263,20 @@ describe('StarterRules', () => {
     expect(m.ruleGroups().map((g) => g.name)).toEqual(['team']);
     m.stop();
     st.close();
+  });
+});
+
+describe('settings: rules.starter', () => {
+  it('defaults to enabled with nothing disabled, persists changes, and names the field of a bad value', () => {
+    const d = tmp();
+    const s = new SettingsStore(d);
+    expect(s.starterRules()).toEqual({ enabled: true, disabled: [] });
+    s.update({ rules: { starter: { enabled: false, disabled: ['TargetDown'] } } });
+    expect(new SettingsStore(d).starterRules()).toEqual({ enabled: false, disabled: ['TargetDown'] });
+    s.update({ retention: { time: '7d' } });
+    expect(new SettingsStore(d).starterRules()).toEqual({ enabled: false, disabled: ['TargetDown'] });
+    expect(() => validateSettings({ rules: { starter: { enabled: 'yes' } } }, 'settings.json')).toThrow('settings.json: rules.starter.enabled must be true or false');
+    expect(() => validateSettings({ rules: { starter: { disabled: [1] } } }, 'settings.json')).toThrow('settings.json: rules.starter.disabled must be a list of rule names');
+    expect(() => validateSettings({ rules: { other: {} } }, 'settings.json')).toThrow('settings.json: unknown setting rules.other');
   });
 });
