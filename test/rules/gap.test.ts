@@ -290,6 +290,34 @@ describe('every target of one cluster failing at once', () => {
   });
 });
 
+describe('targets of a cluster failing one by one', () => {
+  it('is real trouble, not a gap: TargetDown fires', () => {
+    const s = setup();
+    const scrape = scraper(s);
+    s.clock.advance(2 * M, (t) => {
+      if (t % (15 * S) === 0) scrape(t, { problemA: 0 });
+    });
+    // one more of c1's three targets fails every 2 minutes (its API server still answers)
+    const downAt = s.clock.now();
+    let lastT = 0;
+    s.clock.advance(8 * M, (t) => {
+      if (t % (15 * S) !== 0 || t <= lastT) return;
+      lastT = t;
+      const n = Math.min(3, 1 + Math.floor((t - downAt) / (2 * M)));
+      for (const [i, instance] of ['a', 'b', 'c'].entries()) s.write({ __name__: 'up', cluster: 'c1', job: 'kubelet', instance }, t, i < n ? 0 : 1);
+      for (const instance of ['a', 'b', 'c']) s.write({ __name__: 'up', cluster: 'c2', job: 'kubelet', instance }, t, 1);
+      s.write({ __name__: 'heartbeat', cluster: 'c1' }, t, 1);
+      s.health.set('c1', { cluster: 'c1', targets: 3, up: 3 - n, lastUpMs: n < 3 ? t : (s.health.get('c1')?.lastUpMs ?? 0) });
+      s.health.set('c2', { cluster: 'c2', targets: 3, up: 3, lastUpMs: t });
+    });
+    expect(s.gaps.gaps()).toEqual([]);
+    expect(s.firing()).toEqual(['TargetDown@c1/a', 'TargetDown@c1/b', 'TargetDown@c1/c']);
+    s.m.stop();
+    s.gaps.stop();
+    s.st.close();
+  });
+});
+
 describe('a stalled event loop', () => {
   it('is a gap of every cluster while both clocks agree', () => {
     const clock = new JumpClock();

@@ -71,6 +71,7 @@ export class GapDetector {
   private stopped = false;
   /** per cluster: whether a target was ever seen up, and the open gap of each cluster reason. */
   private seenUp = new Set<string>();
+  private healthyAt = new Map<string, number>();
   private open = new Map<string, Gap>();
   private readonly counts = new Map<GapReason, number>();
 
@@ -149,10 +150,15 @@ export class GapDetector {
       return;
     }
     const down = new Map<string, GapReason>();
+    const window = 2 * this.opts.settleMs();
     for (const t of targets) {
       if (t.up > 0) this.seenUp.add(t.cluster);
-      // Every target of a cluster failing at once (and it had targets up before): the network.
-      if (t.targets >= 2 && t.up === 0 && this.seenUp.has(t.cluster)) down.set(`${t.cluster}\xfftargets_down`, 'targets_down');
+      if (t.up * 2 >= t.targets && t.up > 0) this.healthyAt.set(t.cluster, now);
+      // Every target of a cluster failing at once (at least half were up a scrape interval or two
+      // ago): the network went away. Targets failing one by one are real trouble, not a gap.
+      const key = `${t.cluster}\xfftargets_down`;
+      const atOnce = now - (this.healthyAt.get(t.cluster) ?? -Infinity) <= window;
+      if (t.targets >= 2 && t.up === 0 && this.seenUp.has(t.cluster) && (atOnce || this.open.has(key))) down.set(key, 'targets_down');
     }
     for (const a of apis) if (!a.up) down.set(`${a.cluster}\xffapiserver_unreachable`, 'apiserver_unreachable');
     for (const [key, reason] of down) {
