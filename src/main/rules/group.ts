@@ -165,6 +165,12 @@ export class Group {
       rule.lastError = null;
       samplesTotal += vector.length;
       if (rule.kind === 'alerting') this.sendAlerts(rule, ts);
+      if (vector.length === 0 && this.seriesInPreviousEval[i]!.size === 0) {
+        // Nothing to write and nothing to mark stale (a quiet alerting rule): no transaction.
+        rule.evaluationSeconds = (performance.now() - t0) / 1000;
+        rule.lastEvaluation = wall;
+        return;
+      }
       const app = this.opts.appendable.appender();
       const returned = new Map<string, Labels>();
       let appendErr: string | null = null;
