@@ -19,9 +19,8 @@ import { DEFAULT_MAX_EXEMPLARS, ExemplarStorage, exemplarSelfMetrics, openStorag
 import { storageRoutes } from '../storage/routes';
 import { Engine } from '../promql/engine';
 import { queryRoutes } from '../promql/routes';
-import { GapDetector, RuleManager, StarterRules, engineQueryFunc, gapRoutes, ruleEditRoutes, ruleRoutes } from '../rules';
+import { RuleManager, StarterRules, engineQueryFunc, gapRoutes, ruleEditRoutes, ruleRoutes } from '../rules';
 import type { EngineOpts } from '../promql/value';
-
 import { ScrapeManager, scrapeRoutes, scrapeSelfMetrics } from '../scrape';
 import { startServer, type ApiServer } from '../api/server';
 import { RouteTable } from '../api/table';
@@ -38,7 +37,7 @@ import type { LimiterOptions } from '../kube/limiter';
 import { kubeRoutes } from '../kube/routes';
 import { KubeTransports } from '../scrape/kubernetes';
 import { selfMetricsRoute } from './self-metrics';
-import { gapSources } from './gaps';
+import { startGapDetector } from './gaps';
 import { SettingsStore, type Retention } from './settings';
 
 /** CoreOptions configure a core. */
@@ -178,8 +177,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
 
     // The starter rule pack (and the user's rule files in <dataDir>/rules/), and the gaps Vigil causes itself.
     const starter = new StarterRules({ dataDir: opts.dataDir, logger: log, settings: () => settings.starterRules() });
-    const gaps = new GapDetector({ logger: log, intervalMs: () => config?.global.evaluationInterval ?? 15_000, settleMs: () => Math.min(5 * 60_000, Math.max(config?.global.scrapeInterval ?? 15_000, ...(config?.scrapeConfigs.map((c) => c.scrapeInterval) ?? []))), sources: gapSources(() => scrape, kube) });
-    gaps.start();
+    const gaps = startGapDetector({ logger: log, config: () => config, scrape: () => scrape, kube });
     stops.push(() => gaps.stop());
 
     // Exemplars live in memory (as in Prometheus); storage.exemplars.max_exemplars sizes the buffer.
