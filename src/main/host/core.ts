@@ -19,7 +19,7 @@ import { DEFAULT_MAX_EXEMPLARS, ExemplarStorage, exemplarSelfMetrics, openStorag
 import { storageRoutes } from '../storage/routes';
 import { Engine } from '../promql/engine';
 import { queryRoutes } from '../promql/routes';
-import { RuleManager, engineQueryFunc, ruleRoutes } from '../rules';
+import { RuleManager, StarterRules, engineQueryFunc, gapRoutes, ruleEditRoutes, ruleRoutes } from '../rules';
 import type { EngineOpts } from '../promql/value';
 import { ScrapeManager, scrapeRoutes, scrapeSelfMetrics } from '../scrape';
 import { startServer, type ApiServer } from '../api/server';
@@ -37,6 +37,7 @@ import type { LimiterOptions } from '../kube/limiter';
 import { kubeRoutes } from '../kube/routes';
 import { KubeTransports } from '../scrape/kubernetes';
 import { selfMetricsRoute } from './self-metrics';
+import { startGapDetector } from './gaps';
 import { SettingsStore, type Retention } from './settings';
 
 /** CoreOptions configure a core. */
@@ -174,6 +175,11 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     cluster.start();
     stops.push(() => cluster.stop());
 
+    // The starter rule pack (and the user's rule files in <dataDir>/rules/), and the gaps Vigil causes itself.
+    const starter = new StarterRules({ dataDir: opts.dataDir, logger: log, settings: () => settings.starterRules() });
+    const gaps = startGapDetector({ logger: log, config: () => config, scrape: () => scrape, kube });
+    stops.push(() => gaps.stop());
+
     // Exemplars live in memory (as in Prometheus); storage.exemplars.max_exemplars sizes the buffer.
     const exemplars = new ExemplarStorage(DEFAULT_MAX_EXEMPLARS);
     const now = (): number => Date.now();
@@ -182,6 +188,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       ...storageRoutes({ storage, exemplars, parserOptions }),
       ...scrapeRoutes(() => scrape),
       ...ruleRoutes(() => rules),
+      ...ruleEditRoutes({ rules: () => rules, starter, starterSettings: () => settings.starterRules(), persistStarter: (next) => (settings.update({ rules: { starter: next } }), settings.starterRules()) }),
+      ...gapRoutes(() => gaps),
       ...kubeRoutes({ contexts: kube, persist: (monitored, all) => settings.update({ contexts: { monitored, all } }) }),
       ...clusterRoutes({
         monitor: cluster,
@@ -219,7 +227,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
           'query.timeout': `${(engine.opts.timeoutMs / 1000) | 0}s`,
         }),
       }),
-      selfMetricsRoute(() => [storage.selfMetrics(), exemplarSelfMetrics(exemplars), scrape ? scrapeSelfMetrics(scrape) : '', rules ? rules.selfMetrics() : '', kube.selfMetrics()]),
+      selfMetricsRoute(() => [storage.selfMetrics(), exemplarSelfMetrics(exemplars), scrape ? scrapeSelfMetrics(scrape) : '', rules ? rules.selfMetrics() : '', gaps.selfMetrics(), kube.selfMetrics()]),
     ]);
 
     const server: ApiServer = await startServer({
@@ -266,9 +274,12 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       queryable: storage,
       externalURL: server.url,
       logger: (level, msg, f) => log(level, msg, { component: 'rules', ...f }),
+      hold: () => gaps.hold(),
     });
     rules = ruleManager;
     stops.push(() => ruleManager.stop());
+    starter.ensureCopy();
+    ruleManager.setExtraRules(() => starter.extraRules());
     ruleManager.applyConfig(config);
 
     exemplars.resize(config.storage.maxExemplars ?? DEFAULT_MAX_EXEMPLARS);
