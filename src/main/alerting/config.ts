@@ -340,7 +340,8 @@ class Loader {
           continue;
         }
       }
-      out.push({ name: e.name, type: regex ? '=~' : '=', value });
+      // Alertmanager builds these matchers from the compiled regexp's text, so the value is anchored.
+      out.push({ name: e.name, type: regex ? '=~' : '=', value: regex ? `^(?:${value})$` : value });
     }
     return out;
   }
@@ -355,7 +356,7 @@ class Loader {
       try {
         out.push(...parseMatchers(s));
       } catch (e) {
-        const msg = e instanceof MatcherError ? `${e.reason}: ${e.text} (at character ${e.position + 1} of ${JSON.stringify(s)})` : (e as Error).message;
+        const msg = e instanceof MatcherError ? `${e.reason}: ${e.text.trim()} (in ${s}, at character ${e.position + 1})` : (e as Error).message;
         this.err(ip, it, msg);
       }
     });

@@ -136,11 +136,26 @@ export function compileMatcherRegex(v: string): RegExp {
   try {
     re = new RegExp(`^(?:${source})$`, flags + dotAll);
   } catch (e) {
-    throw new Error(`error parsing regexp: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`);
+    throw new Error(`error parsing regexp: ${re2Message((e as Error).message, v)}`);
   }
   if (reCache.size > 5000) reCache.clear();
   reCache.set(v, re);
   return re;
+}
+
+/** re2Message words a JavaScript RegExp error as Go's regexp package does for the common cases. */
+function re2Message(js: string, v: string): string {
+  const why = js.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+  if (/Unterminated group/.test(why)) return `missing closing ): \`${v}\``;
+  if (/Unmatched '\)'/.test(why)) return `unexpected ): \`${v}\``;
+  if (/Unterminated character class/.test(why)) return `missing closing ]: \`${v.slice(v.lastIndexOf('['))}\``;
+  if (/Nothing to repeat/.test(why)) {
+    const op = /(?:^|[(|])([*+?]|\{\d+(?:,\d*)?\})/.exec(v);
+    return `missing argument to repetition operator: \`${op ? op[1] : '*'}\``;
+  }
+  if (/numbers out of order/.test(why)) return `invalid repeat count: \`${/\{\d+,\d+\}/.exec(v)?.[0] ?? v}\``;
+  if (/Range out of order/.test(why)) return `invalid character class range: \`${/.-./.exec(v.slice(v.indexOf('[')))?.[0] ?? v}\``;
+  return why;
 }
 
 /** matchesValue reports whether one matcher accepts the value v. */
