@@ -101,7 +101,8 @@ export interface DispatcherOptions {
   muting: Muting;
   /** integrations returns a receiver's integrations (empty for an unknown receiver). */
   integrations(receiver: string): readonly Integration[];
-  externalURL: string;
+  /** externalURL is where Vigil's UI lives (read at each flush). */
+  externalURL: () => string;
   logger?: Log;
   metrics?: DispatchMetrics;
   backoff?: Backoff;
@@ -429,7 +430,7 @@ export class Dispatcher {
         groupLabels: { ...g.labels },
         now,
         repeatIntervalMs: g.route.repeatIntervalMs,
-        externalURL: this.opts.externalURL,
+        externalURL: this.opts.externalURL(),
         signal,
       };
       outcome = await this.retry(integ, ctx, sent, stateKey);
