@@ -7,14 +7,14 @@ import * as fs from 'node:fs';
 import type { Route } from '../../common/api/route';
 import { labelsToRecord } from '../../common/model/labels';
 import type { NotifyAlert } from '../rules/group';
-import { AlertStore, Marker, fingerprint, realClock, resolvedAt, type Clock, type StoredAlert } from './alerts';
+import { AlertStore, Marker, fingerprint, realClock, resolvedAt, type AlertStatus, type Clock, type StoredAlert } from './alerts';
 import { DispatchMetrics, Dispatcher, LATENCY_BUCKETS, type Backoff, type IntegrationState, type Muting, type Routing } from './dispatch';
 import { Nflog } from './nflog';
 import { matchRoutes, groupKey } from './route';
 import { Inhibitor } from './inhibit';
 import { SilenceStore } from './silences';
 import { intervalActive, type TimeInterval } from './timeinterval';
-import { alertingRoutes } from './routes';
+import { alertingRoutes, type AlertingApi } from './routes';
 import type { Alert, AlertmanagerFile, ConfigProblem, Integration, IntegrationDeps, LabelSet, TemplateSet } from './types';
 
 type Log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
@@ -41,24 +41,6 @@ export interface AlertingOptions {
   timeoutMs?: (groupIntervalMs: number) => number;
 }
 
-/** ApiAlertStatus is the v2 alert status (mutedBy is Vigil's, as later Alertmanagers have it). */
-export interface ApiAlertStatus {
-  state: 'unprocessed' | 'active' | 'suppressed';
-  silencedBy: string[];
-  inhibitedBy: string[];
-  mutedBy: string[];
-}
-
-/** AlertFilter is the v2 API's alert filter. */
-export interface AlertFilter {
-  matchers: { name: string; type: '=' | '!=' | '=~' | '!~'; value: string }[];
-  silenced: boolean;
-  inhibited: boolean;
-  active: boolean;
-  unprocessed: boolean;
-  receiver: RegExp | null;
-}
-
 const noTemplates: TemplateSet = {
   execute(): string {
     // TODO(merge): the notify helper's loadTemplateSet is passed as loadTemplates by host/core.ts.
@@ -67,7 +49,7 @@ const noTemplates: TemplateSet = {
 };
 
 /** Alerting is Alertmanager inside Vigil. */
-export class Alerting {
+export class Alerting implements AlertingApi {
   readonly clock: Clock;
   readonly marker = new Marker();
   readonly store: AlertStore;
@@ -238,7 +220,7 @@ export class Alerting {
   }
 
   /** status computes an alert's status now (silences and inhibition looked up afresh, as the API does). */
-  status(a: StoredAlert): ApiAlertStatus {
+  status(a: StoredAlert): AlertStatus {
     const now = this.clock.now();
     if (this.file && this.inhibitor) {
       this.marker.setSilenced(a.fingerprint, this.silences.mutes(a.labels, now));

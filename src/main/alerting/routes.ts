@@ -6,13 +6,48 @@
 import { ApiError, ok, type Route, type RouteRequest, type RouteResult } from '../../common/api/route';
 import { many, one } from '../../common/api/params';
 import { VERSION } from '../util/version';
-import type { StoredAlert } from './alerts';
-import type { Alerting, AlertFilter, ApiAlertStatus } from './alerting';
+import type { AlertStatus, AlertStore, Clock, StoredAlert } from './alerts';
+import type { GroupView, IntegrationState } from './dispatch';
+import type { Nflog } from './nflog';
+import type { SilenceStore } from './silences';
+import type { AlertmanagerFile, ConfigProblem, Integration, LabelSet, Matcher } from './types';
 import { matches, parseMatcher } from './matchers';
 import { silenceRoutes } from './silence-routes';
 
 /** ALERTMANAGER_VERSION is the Alertmanager whose API Vigil answers as. */
 export const ALERTMANAGER_VERSION = '0.25.0';
+
+/** AlertingApi is what the routes need of the facade (alerting.ts's Alerting). */
+export interface AlertingApi {
+  readonly clock: Clock;
+  readonly store: AlertStore;
+  readonly nflog: Nflog;
+  readonly silences: SilenceStore;
+  readonly startedAt: number;
+  readonly integrationState: ReadonlyMap<string, IntegrationState>;
+  readonly config: AlertmanagerFile | null;
+  status(a: StoredAlert): AlertStatus;
+  receiversOf(labels: LabelSet): string[];
+  groups(): GroupView[];
+  receiverNames(): string[];
+  integrationsOf(receiver: string): readonly Integration[];
+  testReceiver(receiver: string): Promise<{ name: string; index: number; ok: boolean; error?: string }[]>;
+  put(alerts: readonly { labels: LabelSet; annotations: LabelSet; startsAt: number; endsAt: number; generatorURL: string }[]): string[];
+  configView(): { file: string; text: string; problems: ConfigProblem[] };
+}
+
+/** AlertFilter is the v2 API's alert filter. */
+export interface AlertFilter {
+  matchers: Matcher[];
+  silenced: boolean;
+  inhibited: boolean;
+  active: boolean;
+  unprocessed: boolean;
+  receiver: RegExp | null;
+}
+
+type Alerting = AlertingApi;
+type ApiAlertStatus = AlertStatus;
 
 function json(status: number, body: unknown): RouteResult {
   return { kind: 'raw', status, contentType: 'application/json', body: JSON.stringify(body) + '\n' };
