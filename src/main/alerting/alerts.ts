@@ -132,8 +132,10 @@ export class Marker {
     return s;
   }
 
+  // As in Alertmanager 0.25, silences and inhibitions suppress; a time interval holding back a
+  // route's notifications is recorded in mutedBy without changing the state.
   private settle(s: AlertStatus): void {
-    s.state = s.silencedBy.length === 0 && s.inhibitedBy.length === 0 && s.mutedBy.length === 0 ? 'active' : 'suppressed';
+    s.state = s.silencedBy.length === 0 && s.inhibitedBy.length === 0 ? 'active' : 'suppressed';
   }
 
   setSilenced(fp: string, ids: string[]): void {
