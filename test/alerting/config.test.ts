@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AlertmanagerConfigError, loadAlertmanagerConfig, walkRoutes } from '../../src/main/alerting/config';
+import { AlertmanagerConfigError, loadAlertmanagerConfig, loadAlertmanagerConfigFile, walkRoutes } from '../../src/main/alerting/config';
 import { containsTime, type TimeInterval } from '../../src/main/alerting/timeinterval';
 import type { RouteNode } from '../../src/main/alerting/types';
 import { TEST_TYPES } from './testtypes';
@@ -191,9 +191,9 @@ receivers:
   it.each([
     ['no route', 'receivers: [{name: a}]\n', 'route', 'no route provided in config'],
     ['empty file', '', 'route', 'no route provided in config'],
-    ['root without receiver', 'route: {group_wait: 1s}\nreceivers: [{name: a}]\n', 'route.receiver', 'root route must specify a default receiver'],
-    ['root with matchers', 'route: {receiver: a, matchers: [\'a="b"\']}\nreceivers: [{name: a}]\n', 'route', 'root route must not have any matchers'],
-    ['root with match', 'route: {receiver: a, match: {a: b}}\nreceivers: [{name: a}]\n', 'route', 'root route must not have any matchers'],
+    ['root without receiver', 'route: {group_wait: 1s}\nreceivers: [{name: a}]\n', 'route', 'root route must specify a default receiver'],
+    ['root with matchers', 'route: {receiver: a, matchers: [\'a="b"\']}\nreceivers: [{name: a}]\n', 'route.matchers', 'root route must not have any matchers'],
+    ['root with match', 'route: {receiver: a, match: {a: b}}\nreceivers: [{name: a}]\n', 'route.match', 'root route must not have any matchers'],
     ['root continue', 'route: {receiver: a, continue: true}\nreceivers: [{name: a}]\n', 'route.continue', 'cannot have continue in root route'],
     ['root mute intervals', 'route: {receiver: a, mute_time_intervals: [x]}\nreceivers: [{name: a}]\ntime_intervals: [{name: x}]\n', 'route.mute_time_intervals', 'root route must not have any mute time intervals'],
     ['unknown top key', 'route: {receiver: a}\nreceivers: [{name: a}]\nfoo: 1\n', '', 'field foo not found in type config.plain'],
@@ -228,5 +228,9 @@ receivers:
       expect(err.problems[0]!.line).toBeGreaterThanOrEqual(2);
       expect(err.message).toMatch(/^\/etc\/am\/alertmanager\.yml:\d+: /);
     }
+  });
+
+  it('an unreadable file is a problem naming it', () => {
+    expect(() => loadAlertmanagerConfigFile('/nonexistent/alertmanager.yml')).toThrow(/^\/nonexistent\/alertmanager\.yml: cannot read the file: ENOENT/);
   });
 });

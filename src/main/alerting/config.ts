@@ -5,6 +5,7 @@
  * entries go through the integration registry, inhibit rules, time intervals and templates. Every
  * problem is collected with its path and line, so one load reports them all.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { Walker, type Fields, type YNode } from '../config/yamlwalk';
@@ -70,6 +71,16 @@ const ROUTE_KEYS = [
 const INHIBIT_KEYS = ['source_match', 'source_match_re', 'source_matchers', 'target_match', 'target_match_re', 'target_matchers', 'equal'];
 
 const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/**
+ * AM_RECEIVER_KEYS are the `*_configs` keys Alertmanager knows (0.25 and later); one that no
+ * integration type reads loads with a warning, as UNSUPPORTED ones do, rather than as an error.
+ */
+const AM_RECEIVER_KEYS = [
+  'discord_configs', 'email_configs', 'pagerduty_configs', 'slack_configs', 'webhook_configs', 'opsgenie_configs', 'wechat_configs',
+  'pushover_configs', 'victorops_configs', 'sns_configs', 'telegram_configs', 'webex_configs', 'msteams_configs', 'msteamsv2_configs',
+  'jira_configs', 'rocketchat_configs', 'incidentio_configs', 'mattermost_configs',
+];
 
 /** ParsedRoute is a route as written, before inheritance. */
 interface ParsedRoute {
@@ -181,11 +192,12 @@ class Loader {
     } else {
       const pr = this.route(v('route'), 'route');
       if (pr !== null) {
-        if (pr.receiver === '') this.err('route.receiver', pr.node, 'root route must specify a default receiver');
-        if (pr.hasMatchers) this.err('route', pr.node, 'root route must not have any matchers');
-        if (pr.muteTimeIntervals.length > 0) this.err('route.mute_time_intervals', pr.node, 'root route must not have any mute time intervals');
-        if (pr.activeTimeIntervals.length > 0) this.err('route.active_time_intervals', pr.node, 'root route must not have any active time intervals');
-        if (pr.continue) this.err('route.continue', pr.node, 'cannot have continue in root route');
+        // These point at the offending key (or at `route:` itself), found by path.
+        if (pr.receiver === '') this.err(pr.receiverNode !== null ? 'route.receiver' : 'route', null, 'root route must specify a default receiver');
+        if (pr.hasMatchers) this.err(['route.matchers', 'route.match', 'route.match_re'].find((k) => this.lines.has(k)) ?? 'route', null, 'root route must not have any matchers');
+        if (pr.muteTimeIntervals.length > 0) this.err('route.mute_time_intervals', null, 'root route must not have any mute time intervals');
+        if (pr.activeTimeIntervals.length > 0) this.err('route.active_time_intervals', null, 'root route must not have any active time intervals');
+        if (pr.continue) this.err('route.continue', null, 'cannot have continue in root route');
         this.checkRefs(pr, receivers, intervals);
         route = buildRoute(pr, null, 0);
       }
@@ -237,7 +249,9 @@ class Loader {
       if (e) this.err(at(k), v(k), e);
     }
     g.slackApiUrl = str('slack_api_url');
-    if (f.has('http_config')) this.fields(v('http_config'), at('http_config'), 'config.plain', HTTP_CONFIG_KEYS);
+    if (f.has('http_config')) {
+      for (const pr of checkHttpConfig(this.js(v('http_config')), at('http_config'))) this.problems.push({ ...pr, line: this.lineOf(pr.path) });
+    }
     const pair = (a: string, b: string): void => {
       if (str(a) !== undefined && str(b) !== undefined) this.err(at(b), v(b), `at most one of ${a} & ${b} must be configured`);
     };
@@ -250,7 +264,7 @@ class Loader {
 
   private receivers(n: YNode, global: GlobalConfig): Map<string, ReceiverConfig> {
     const out = new Map<string, ReceiverConfig>();
-    const known = new Set([...this.types.map((t) => t.key), ...this.unsupported]);
+    const known = new Set([...this.types.map((t) => t.key), ...this.unsupported, ...AM_RECEIVER_KEYS]);
     const items = this.take('receivers', () => this.w.seq(n, '[]*config.Receiver'));
     items.forEach((item, i) => {
       const p = `receivers[${i}]`;
@@ -519,6 +533,57 @@ function buildRoute(r: ParsedRoute, parent: RouteNode | null, index: number): Ro
   return node;
 }
 
+const HTTP_SUB_KEYS: Record<string, readonly string[]> = {
+  basic_auth: ['username', 'username_file', 'password', 'password_file'],
+  authorization: ['type', 'credentials', 'credentials_file'],
+  oauth2: ['client_id', 'client_secret', 'client_secret_file', 'scopes', 'token_url', 'endpoint_params', 'tls_config', 'proxy_url', 'no_proxy', 'proxy_from_environment', 'proxy_connect_header'],
+  tls_config: ['ca', 'ca_file', 'cert', 'cert_file', 'key', 'key_file', 'server_name', 'insecure_skip_verify', 'min_version', 'max_version'],
+};
+
+function plainRecord(v: unknown): Record<string, unknown> | null {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+}
+
+/**
+ * checkHttpConfig validates an `http_config` block (a plain value) as prometheus/common's
+ * HTTPClientConfig does: known fields only and at most one way to authenticate. Integration types
+ * use it for their entries' http_config; problems are named by path.
+ */
+export function checkHttpConfig(raw: unknown, p: string): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  if (raw === null || raw === undefined) return out;
+  const r = plainRecord(raw);
+  if (!r) return [{ path: p, message: 'cannot unmarshal into config.HTTPClientConfig: expected a mapping' }];
+  for (const k of Object.keys(r)) if (!HTTP_CONFIG_KEYS.includes(k)) out.push({ path: `${p}.${k}`, message: `field ${k} not found in type config.plain` });
+  for (const [k, allowed] of Object.entries(HTTP_SUB_KEYS)) {
+    if (r[k] === undefined || r[k] === null) continue;
+    const sub = plainRecord(r[k]);
+    if (!sub) {
+      out.push({ path: `${p}.${k}`, message: `cannot unmarshal into ${k}: expected a mapping` });
+      continue;
+    }
+    for (const sk of Object.keys(sub)) if (!allowed.includes(sk)) out.push({ path: `${p}.${k}.${sk}`, message: `field ${sk} not found in type config.plain` });
+  }
+  const set = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
+  const basic = plainRecord(r.basic_auth);
+  const authz = plainRecord(r.authorization);
+  const bearer = set(r.bearer_token);
+  const bearerFile = set(r.bearer_token_file);
+  if (bearer && bearerFile) out.push({ path: `${p}.bearer_token_file`, message: 'at most one of bearer_token & bearer_token_file must be configured' });
+  if ((basic || set(r.oauth2)) && (bearer || bearerFile)) out.push({ path: p, message: 'at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured' });
+  if (basic && set(basic.password) && set(basic.password_file)) out.push({ path: `${p}.basic_auth`, message: 'at most one of basic_auth password & password_file must be configured' });
+  if (authz) {
+    if (bearer || bearerFile) out.push({ path: `${p}.authorization`, message: 'authorization is not compatible with bearer_token & bearer_token_file' });
+    if (basic || set(r.oauth2)) out.push({ path: `${p}.authorization`, message: 'at most one of basic_auth, oauth2 & authorization must be configured' });
+    if (set(authz.credentials) && set(authz.credentials_file)) out.push({ path: `${p}.authorization`, message: 'at most one of authorization credentials & credentials_file must be configured' });
+    if (typeof authz.type === 'string' && authz.type.trim().toLowerCase() === 'basic') {
+      out.push({ path: `${p}.authorization.type`, message: 'authorization type cannot be set to "basic", use "basic_auth" instead' });
+    }
+  }
+  if (basic && set(r.oauth2)) out.push({ path: p, message: 'at most one of basic_auth, oauth2 & authorization must be configured' });
+  return out;
+}
+
 /** hostPortError validates a "host:port" as Go's net.SplitHostPort and Alertmanager's HostPort do. */
 function hostPortError(s: string): string | null {
   let host: string;
@@ -567,6 +632,17 @@ export function loadAlertmanagerConfig(text: string, file: string, opts: Alertma
   if (out === null) throw new AlertmanagerConfigError(file, l.problems, l.warnings);
   out.text = text;
   return out;
+}
+
+/** loadAlertmanagerConfigFile reads and loads a file; an unreadable file is a problem like any other. */
+export function loadAlertmanagerConfigFile(file: string, opts: AlertmanagerLoadOptions = {}): AlertmanagerFile {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new AlertmanagerConfigError(file, [{ path: '', message: `cannot read the file: ${(e as Error).message}` }]);
+  }
+  return loadAlertmanagerConfig(text, file, opts);
 }
 
 /** walkRoutes visits every node of a route tree depth-first (the root first). */
