@@ -273,8 +273,15 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       const r = loadAm();
       if (r.file) {
         for (const w of r.file.warnings) log('warn', `alertmanager config: ${formatProblem(r.file.file, w)}`, { component: 'alerting' });
-        alerting.applyConfig(r.file);
-        return [];
+        try {
+          // Building the integrations and templates may still fail (a template file that does not parse).
+          alerting.applyConfig(r.file);
+          return [];
+        } catch (e) {
+          const problem = { path: '', message: (e as Error).message };
+          alerting.setProblems(r.file.file, r.file.text, [problem]);
+          r.problems = [formatProblem(r.file.file, problem)];
+        }
       }
       for (const p of r.problems) log('error', `alertmanager config: ${p}`, { component: 'alerting' });
       if (initial) {
