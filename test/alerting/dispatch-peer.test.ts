@@ -299,6 +299,10 @@ describe('dispatching compared with Alertmanager 0.25', () => {
     }
     const [ra, rv] = await both('GET', '/api/v2/receivers');
     expect(rv).toEqual(ra);
+    const [sa, sv] = await both('GET', '/api/v2/status');
+    const shape = (x: any): any => (Array.isArray(x) ? [] : x && typeof x === 'object' ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, shape(x[k])])) : typeof x);
+    expect(shape(sv)).toEqual(shape(sa));
+    expect([sv.cluster.status, sv.versionInfo.version]).toEqual([sa.cluster.status, sa.versionInfo.version]);
     // A bad filter is a 400 with a message from both.
     const bad = await Promise.all([amURL, vigilServer.url].map(async (u) => (await fetch(`${u}/api/v2/alerts?filter=%7Bbroken`)).status));
     expect(bad).toEqual([400, 400]);

@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookType, type WebhookConfig } from '../../src/main/alerting/notify/webhook';
 import { fingerprint } from '../../src/main/alerting/alerts';
 import type { Alert, GlobalConfig, IntegrationDeps, NotifyContext } from '../../src/main/alerting/types';
+import { Alerting } from '../../src/main/alerting/alerting';
+import { loadAlertmanagerConfig } from '../../src/main/alerting/config';
 
 interface Req {
   path: string;
@@ -22,6 +24,8 @@ let server: http.Server;
 let base = '';
 const reqs: Req[] = [];
 let answer: { status: number; body?: string; delayMs?: number } = { status: 200 };
+/** queue answers the next requests before answer does. */
+const queue: { status: number; body?: string }[] = [];
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
@@ -29,7 +33,7 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       reqs.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      const a = answer;
+      const a = queue.shift() ?? answer;
       setTimeout(() => {
         res.writeHead(a.status, { 'Content-Type': 'text/plain' });
         res.end(a.body ?? '');
@@ -154,6 +158,28 @@ describe('webhook', () => {
     expect(aborted.ok).toBe(false);
     expect(Date.now() - t0).toBeLessThan(1500);
     answer = { status: 200 };
+  });
+
+  it('through the dispatcher: 503s are retried with backoff until the receiver accepts', async () => {
+    reqs.length = 0;
+    answer = { status: 200 };
+    queue.push({ status: 503, body: 'down' }, { status: 503, body: 'down' });
+    const am = new Alerting({ dataDir: null, externalURL: 'http://vigil.test' });
+    try {
+      am.applyConfig(loadAlertmanagerConfig(`route: {receiver: hook, group_wait: 100ms}\nreceivers: [{name: hook, webhook_configs: [{url: "${base}/flaky"}]}]\n`, ''));
+      const t0 = Date.now();
+      am.put([{ labels: { alertname: 'Flaky' }, annotations: {}, startsAt: 0, endsAt: 0, generatorURL: '' }]);
+      for (let i = 0; i < 100 && am.nflog.recent(1).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      const rec = am.nflog.recent(1)[0]!;
+      expect(rec).toMatchObject({ ok: true, attempts: 3, receiver: 'hook', integration: 'webhook' });
+      expect(reqs.filter((r) => r.path === '/flaky')).toHaveLength(3);
+      // Two waits of the backoff (500ms and 750ms, each +-50%) lie between the attempts.
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(100 + 250 + 375);
+      expect(am.selfMetrics()).toMatch(/^alertmanager_notification_requests_failed_total\{integration="webhook"\} 2$/m);
+      expect(am.selfMetrics()).toMatch(/^alertmanager_notifications_total\{integration="webhook"\} 1$/m);
+    } finally {
+      await am.stop();
+    }
   });
 
   it('rejects bad configurations with the field path', () => {

@@ -121,6 +121,21 @@ describe('alerting in the core', () => {
     expect(received.some((r) => r.path === '/core' && r.alerts[0].labels.alertname === 'TestAlert')).toBe(true);
   }, 30_000);
 
+  it('a restart with the same data folder does not notify again', async () => {
+    const dir = tmp();
+    fs.mkdirSync(path.join(dir, 'data'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'data', 'alertmanager.yml'), AM_YML(hookURL).replace('/core', '/restart'));
+    const first = await core(dir);
+    await until(() => received.find((r) => r.path === '/restart'), 15_000, 'the first notification');
+    await first.core.stop();
+    const second = await core(dir);
+    // The rule fires again at once; group_wait is 1s: give it 4s.
+    await until(async () => ((await get(second.core, '/api/v1/alerting/alerts')).data.length === 1 ? true : undefined), 5000, 'the alert in the new process');
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(received.filter((r) => r.path === '/restart')).toHaveLength(1);
+    expect((await get(second.core, '/api/v1/alerting/groups')).data).toHaveLength(1);
+  }, 40_000);
+
   it('a broken file at start runs the built-in configuration and reports every problem; on reload a broken file keeps the running one', async () => {
     const dir = tmp();
     const file = path.join(dir, 'am.yml');
