@@ -25,7 +25,7 @@ let base = '';
 const reqs: Req[] = [];
 let answer: { status: number; body?: string; delayMs?: number } = { status: 200 };
 /** queue answers the next requests before answer does. */
-const queue: { status: number; body?: string }[] = [];
+const queue: { status: number; body?: string; delayMs?: number }[] = [];
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
