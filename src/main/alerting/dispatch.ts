@@ -14,7 +14,9 @@
  * After a successful flush, resolved alerts that were not updated meanwhile leave the group.
  */
 import { compareAlerts, fingerprint, resolvedAt, type AlertStore, type Clock, type Marker, type StoredAlert } from './alerts';
+import { walkRoutes } from './config';
 import type { Nflog, NflogEntry, NflogReceiver } from './nflog';
+import { groupLabels } from './route';
 import type { Alert, Integration, LabelSet, NotifyContext, RouteNode } from './types';
 
 type Log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
@@ -127,18 +129,6 @@ export interface GroupView {
 /** routeSignature says whether a reloaded route is the same as before (then its groups keep their state). */
 function routeSignature(r: RouteNode): string {
   return JSON.stringify([r.id, r.receiver, r.matchers, r.groupBy, r.groupByAll, r.groupWaitMs, r.groupIntervalMs, r.repeatIntervalMs, r.continue, r.muteTimeIntervals, r.activeTimeIntervals]);
-}
-
-function walk(r: RouteNode, fn: (r: RouteNode) => void): void {
-  fn(r);
-  for (const c of r.routes) walk(c, fn);
-}
-
-/** groupLabelsOf returns the alert's labels the route groups by. */
-export function groupLabelsOf(labels: LabelSet, route: RouteNode): LabelSet {
-  const out: LabelSet = {};
-  for (const [k, v] of Object.entries(labels)) if (route.groupByAll || route.groupBy.includes(k)) out[k] = v;
-  return out;
 }
 
 class AggrGroup {
@@ -292,7 +282,7 @@ export class Dispatcher {
   private process(a: StoredAlert): void {
     if (this.stopped) return;
     for (const route of this.routing.match(a.labels)) {
-      const gl = groupLabelsOf(a.labels, route);
+      const gl = groupLabels(route, a.labels);
       const gfp = fingerprint(gl);
       let rg = this.groups.get(route.id);
       if (!rg) {
@@ -314,7 +304,7 @@ export class Dispatcher {
    */
   reload(routing: Routing, muting: Muting, integrations: (receiver: string) => readonly Integration[]): void {
     const keep = new Map<string, RouteNode>();
-    walk(routing.root, (r) => keep.set(routeSignature(r), r));
+    walkRoutes(routing.root, (r) => keep.set(routeSignature(r), r));
     for (const [id, rg] of [...this.groups]) {
       const next = keep.get(routeSignature(rg.route));
       if (!next) {
