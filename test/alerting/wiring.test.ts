@@ -119,6 +119,14 @@ describe('alerting in the core', () => {
     const test = await fetch(`${c.url}/api/v1/alerting/receivers/test`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'receiver=hook' });
     expect(((await test.json()) as any).data).toEqual([{ name: 'webhook', index: 0, ok: true }]);
     expect(received.some((r) => r.path === '/core' && r.alerts[0].labels.alertname === 'TestAlert')).toBe(true);
+    const unknown = await fetch(`${c.url}/api/v1/alerting/receivers/test`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'receiver=nope' });
+    expect(unknown.status).toBe(404);
+    const badLimit = await fetch(`${c.url}/api/v1/alerting/notifications?limit=-1`);
+    expect(badLimit.status).toBe(400);
+    expect(((await badLimit.json()) as any).error).toMatch(/limit/);
+    // The UI's IPC allowlist: reads are read-only, the test notification is an IPC-callable change.
+    const specs = c.routes.specs().filter((r) => r.pattern.startsWith('/api/v1/alerting/'));
+    expect(specs.filter((r) => !r.readOnly && !r.ipc).map((r) => r.pattern)).toEqual([]);
   }, 30_000);
 
   it('a restart with the same data folder does not notify again', async () => {
