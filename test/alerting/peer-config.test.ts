@@ -116,6 +116,8 @@ route:
   receiver: a
 `],
   ['http_config', 'global:\n  http_config:\n    follow_redirects: false\n    tls_config: {insecure_skip_verify: true}\n    proxy_url: "ftp//x"\nroute:\n  receiver: a\nreceivers:\n- name: a\n'],
+  ['several YAML documents (the first counts)', '---\nroute:\n  receiver: a\nreceivers:\n- name: a\n---\nfoo: bar\n'],
+  ['month numbers out of range', 'route:\n  receiver: a\nreceivers:\n- name: a\ntime_intervals:\n- name: x\n  time_intervals:\n  - months: ["13", "0:12"]\n'],
   ['empty sections', 'global:\nroute:\n  receiver: a\nreceivers:\n- name: a\ninhibit_rules: []\ntemplates: []\n'],
 ];
 
@@ -146,6 +148,13 @@ const BROKEN: [string, string, number][] = [
   ['basic auth and bearer', 'global:\n  http_config:\n    basic_auth: {username: u, password: p}\n    bearer_token: x\nroute:\n  receiver: a\nreceivers:\n- name: a\n', 2],
   ['unknown basic_auth field', 'global:\n  http_config:\n    basic_auth:\n      usr: u\nroute:\n  receiver: a\nreceivers:\n- name: a\n', 4],
   ['authorization type basic', 'global:\n  http_config:\n    authorization:\n      type: Basic\nroute:\n  receiver: a\nreceivers:\n- name: a\n', 4],
+  ['templates not a list', 'templates: x\nroute:\n  receiver: a\nreceivers:\n- name: a\n', 1],
+  ['matchers not a list', 'route:\n  receiver: a\n  routes:\n  - matchers: \'a="b"\'\nreceivers:\n- name: a\n', 4],
+  ['continue as a string', 'route:\n  receiver: a\n  routes:\n  - continue: "true"\nreceivers:\n- name: a\n', 4],
+  ['time without leading zero', 'route:\n  receiver: a\nreceivers:\n- name: a\ntime_intervals:\n- name: x\n  time_intervals:\n  - times:\n    - start_time: "9:00"\n      end_time: "10:00"\n', 9],
+  ['duplicate route key', 'route:\n  receiver: a\n  receiver: b\nreceivers:\n- name: a\n', 3],
+  ['null match_re value', 'route:\n  receiver: a\nreceivers:\n- name: a\ninhibit_rules:\n- source_match_re:\n    a: ~\n', 7],
+  ['negative duration', 'route:\n  receiver: a\n  group_wait: -1s\nreceivers:\n- name: a\n', 3],
   ['zero repeat_interval', 'route:\n  receiver: a\n  repeat_interval: 0s\nreceivers:\n- name: a\n', 3],
 ];
 

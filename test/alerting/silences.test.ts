@@ -140,6 +140,7 @@ describe('SilenceStore', () => {
   });
 
   it('persists atomically and reloads', () => {
+    fs.writeFileSync(path.join(dir, 'silences.json.tmp-99999'), '{"half": ');
     const s = open();
     const a = s.set(input('x="1"', now, now + H, { comment: 'persist me' }));
     expect(fs.readdirSync(dir)).toEqual(['silences.json']);

@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
 import { Walker, type Fields, type YNode } from '../config/yamlwalk';
 import { globFiles } from '../util/glob';
 import { INTEGRATION_TYPES, UNSUPPORTED } from './notify/registry';
@@ -114,7 +114,14 @@ class Loader {
     readonly types: readonly IntegrationType<unknown>[],
     readonly unsupported: readonly string[],
   ) {
-    this.w = new Walker(file, text);
+    let w = new Walker(file, text);
+    if (w.issues.some((i) => /multiple documents/.test(i.message))) {
+      // yaml.v2 reads the first document of a stream and ignores the rest; so does this loader.
+      const first = parseAllDocuments(text)[0];
+      const end = first && 'range' in first ? first.range[1] : text.length;
+      w = new Walker(file, text.slice(0, end));
+    }
+    this.w = w;
     for (const i of this.w.issues.splice(0)) this.problems.push({ path: '', line: i.line || undefined, message: i.message });
     this.index(this.w.root(), '', null);
   }
@@ -586,22 +593,18 @@ export function checkHttpConfig(raw: unknown, p: string): ConfigProblem[] {
 
 /** hostPortError validates a "host:port" as Go's net.SplitHostPort and Alertmanager's HostPort do. */
 function hostPortError(s: string): string | null {
-  let host: string;
   let port: string;
   if (s.startsWith('[')) {
     const end = s.indexOf(']');
     if (end < 0) return `address ${s}: missing ']' in address`;
     if (s[end + 1] !== ':') return `address ${s}: missing port in address`;
-    host = s.slice(1, end);
     port = s.slice(end + 2);
   } else {
     const i = s.lastIndexOf(':');
     if (i < 0) return `address ${s}: missing port in address`;
-    host = s.slice(0, i);
+    if (s.slice(0, i).includes(':')) return `address ${s}: too many colons in address`;
     port = s.slice(i + 1);
-    if (host.includes(':')) return `address ${s}: too many colons in address`;
   }
-  void host;
   if (port === '') return `address ${JSON.stringify(s)}: port cannot be empty`;
   return null;
 }

@@ -21,7 +21,8 @@ export class MatcherError extends Error {
 }
 
 // '=~' before '=' so that the operator is taken whole; the name may hold ':' as the classic parser allows.
-const MATCHER_RE = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|=|!=|!~)\s*([\s\S]*?)\s*$/;
+// RE2's \s is [\t\n\f\r ], narrower than JavaScript's.
+const MATCHER_RE = /^[\t\n\f\r ]*([a-zA-Z_:][a-zA-Z0-9_:]*)[\t\n\f\r ]*(=~|=|!=|!~)[\t\n\f\r ]*([\s\S]*?)[\t\n\f\r ]*$/;
 
 /**
  * parseMatchers parses a comma-separated list of matchers; a leading `{` and a trailing `}` are
@@ -71,7 +72,7 @@ function parseMatcherAt(s: string, at: number): Matcher {
   if (!m) throw new MatcherError('bad matcher format', s, at + lead);
   const [, name, op, raw] = m as unknown as [string, string, MatchType, string];
   let p = s.indexOf(op, s.indexOf(name) + name.length) + op.length;
-  while (p < s.length && /\s/.test(s[p]!)) p++;
+  while (p < s.length && /[\t\n\f\r ]/.test(s[p]!)) p++;
   const rawAt = at + p;
   let rv = raw;
   let expectQuote = false;

@@ -139,6 +139,12 @@ export class SilenceStore {
 
   private load(): void {
     const file = this.file!;
+    // A write interrupted by a crash leaves its temporary file behind; the snapshot itself is whole.
+    try {
+      for (const f of fs.readdirSync(path.dirname(file))) if (f.startsWith(`${SNAPSHOT_FILE}.tmp-`)) fs.rmSync(path.join(path.dirname(file), f), { force: true });
+    } catch {
+      // no folder yet
+    }
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');

@@ -97,8 +97,8 @@ function parseMonth(s: string): Range {
     if (n === null) throw new Error(`${x} is not a valid month`);
     return n;
   });
-  if (r.begin < 1 || r.begin > 12 || r.end < 1 || r.end > 12) throw new Error(`${s} is not a valid month: out of range`);
-  if (r.begin > r.end) throw new Error(`end month ${MONTH_NAMES[r.end - 1]} is before start month ${MONTH_NAMES[r.begin - 1]}`);
+  // As Alertmanager, a month number out of 1..12 is accepted (it never matches).
+  if (r.begin > r.end) throw new Error(`end month ${MONTH_NAMES[r.end - 1] ?? ''} is before start month ${MONTH_NAMES[r.begin - 1] ?? ''}`);
   return r;
 }
 

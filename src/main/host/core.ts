@@ -20,7 +20,7 @@ import { DEFAULT_MAX_EXEMPLARS, ExemplarStorage, exemplarSelfMetrics, openStorag
 import { storageRoutes } from '../storage/routes';
 import { Engine } from '../promql/engine';
 import { queryRoutes } from '../promql/routes';
-import { RuleManager, engineQueryFunc, ruleRoutes } from '../rules';
+import { RuleManager, StarterRules, engineQueryFunc, gapRoutes, ruleEditRoutes, ruleRoutes } from '../rules';
 import { ALERTING_DIR, ALERTMANAGER_FILE, Alerting, AlertmanagerConfigError, DEFAULT_ALERTMANAGER_YML, formatProblem, loadAlertmanagerConfig, type AlertmanagerFile } from '../alerting';
 import type { EngineOpts } from '../promql/value';
 import { ScrapeManager, scrapeRoutes, scrapeSelfMetrics } from '../scrape';
@@ -39,6 +39,7 @@ import type { LimiterOptions } from '../kube/limiter';
 import { kubeRoutes } from '../kube/routes';
 import { KubeTransports } from '../scrape/kubernetes';
 import { selfMetricsRoute } from './self-metrics';
+import { startGapDetector } from './gaps';
 import { SettingsStore, type Retention } from './settings';
 
 /** CoreOptions configure a core. */
@@ -182,6 +183,11 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     cluster.start();
     stops.push(() => cluster.stop());
 
+    // The starter rule pack (and the user's rule files in <dataDir>/rules/), and the gaps Vigil causes itself.
+    const starter = new StarterRules({ dataDir: opts.dataDir, logger: log, settings: () => settings.starterRules() });
+    const gaps = startGapDetector({ logger: log, config: () => config, scrape: () => scrape, kube });
+    stops.push(() => gaps.stop());
+
     // Exemplars live in memory (as in Prometheus); storage.exemplars.max_exemplars sizes the buffer.
     const exemplars = new ExemplarStorage(DEFAULT_MAX_EXEMPLARS);
     const now = (): number => Date.now();
@@ -201,6 +207,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       ...scrapeRoutes(() => scrape),
       ...ruleRoutes(() => rules),
       ...alerting.routes(),
+      ...ruleEditRoutes({ rules: () => rules, starter, starterSettings: () => settings.starterRules(), persistStarter: (next) => (settings.update({ rules: { starter: next } }), settings.starterRules()) }),
+      ...gapRoutes(() => gaps),
       ...kubeRoutes({ contexts: kube, persist: (monitored, all) => settings.update({ contexts: { monitored, all } }) }),
       ...clusterRoutes({
         monitor: cluster,
@@ -238,7 +246,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
           'query.timeout': `${(engine.opts.timeoutMs / 1000) | 0}s`,
         }),
       }),
-      selfMetricsRoute(() => [storage.selfMetrics(), exemplarSelfMetrics(exemplars), scrape ? scrapeSelfMetrics(scrape) : '', rules ? rules.selfMetrics() : '', kube.selfMetrics(), alerting.selfMetrics()]),
+      selfMetricsRoute(() => [storage.selfMetrics(), exemplarSelfMetrics(exemplars), scrape ? scrapeSelfMetrics(scrape) : '', rules ? rules.selfMetrics() : '', gaps.selfMetrics(), kube.selfMetrics(), alerting.selfMetrics()]),
     ]);
 
     const server: ApiServer = await startServer({
@@ -339,10 +347,13 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       queryable: storage,
       externalURL: server.url,
       logger: (level, msg, f) => log(level, msg, { component: 'rules', ...f }),
+      hold: () => gaps.hold(),
     });
     rules = ruleManager;
     stops.push(() => ruleManager.stop());
     ruleManager.onAlerts((a) => alerting.receive(a));
+    starter.ensureCopy();
+    ruleManager.setExtraRules(() => starter.extraRules());
     ruleManager.applyConfig(config);
 
     exemplars.resize(config.storage.maxExemplars ?? DEFAULT_MAX_EXEMPLARS);
