@@ -135,6 +135,8 @@ describe('alerting in the core', () => {
     fs.writeFileSync(path.join(dir, 'data', 'alertmanager.yml'), AM_YML(hookURL).replace('/core', '/restart'));
     const first = await core(dir);
     await until(() => received.find((r) => r.path === '/restart'), 15_000, 'the first notification');
+    // Stop once the send is logged (a send still in flight at shutdown is not, as in Alertmanager).
+    await until(async () => ((await get(first.core, '/api/v1/alerting/notifications')).data.some((n: any) => n.ok) ? true : undefined), 5000, 'the logged notification');
     await first.core.stop();
     const second = await core(dir);
     // The rule fires again at once; group_wait is 1s: give it 4s.
