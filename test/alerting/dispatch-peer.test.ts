@@ -64,6 +64,8 @@ route:
       receiver: team.repeat
     - matchers: [scenario="resolve"]
       receiver: resolve
+    - matchers: [scenario="old"]
+      receiver: old
     - matchers: [scenario="inhibit"]
       receiver: inhibit
     - matchers: [scenario="silence"]
@@ -88,7 +90,7 @@ route:
       receiver: active
       active_time_intervals: [always]
 receivers:
-${['default', 'grouping', 'groupall', 'timing', 'team.repeat', 'resolve', 'inhibit', 'silence', 'cont-a', 'cont-b', 'cont-never', 'mute', 'active'].map(recv).join('')}inhibit_rules:
+${['default', 'grouping', 'groupall', 'timing', 'team.repeat', 'resolve', 'old', 'inhibit', 'silence', 'cont-a', 'cont-b', 'cont-never', 'mute', 'active'].map(recv).join('')}inhibit_rules:
   - source_matchers: [scenario="inhibit", severity="critical"]
     target_matchers: [scenario="inhibit", severity="warning"]
     equal: [cluster]
@@ -237,6 +239,8 @@ describe('dispatching compared with Alertmanager 0.25', () => {
       alert('repeat', 'R', { instance: 'r1' }, start),
       alert('resolve', 'X', { instance: 'x1' }, start),
       alert('resolve', 'X', { instance: 'x2' }, start),
+      // Older than group_wait: its new group flushes at once.
+      alert('old', 'O', { instance: 'o1' }, new Date(t0 - 60_000).toISOString()),
       alert('inhibit', 'Crit', { cluster: 'c1', severity: 'critical' }, start),
       alert('inhibit', 'Warn', { cluster: 'c1', severity: 'warning', instance: 'w1' }, start),
       alert('inhibit', 'Warn', { cluster: 'c2', severity: 'warning', instance: 'w2' }, start),
@@ -275,6 +279,12 @@ describe('dispatching compared with Alertmanager 0.25', () => {
     expect(seq('timing', '{}/{scenario="timing"}:{alertname="T"}')).toEqual(['t1:firing,t2:firing', 't1:firing,t2:firing,t3:firing', 't1:firing,t2:firing,t3:firing']);
     expect(seq('team\\.repeat', '{}/{scenario="repeat"}:{alertname="R"}')).toEqual(['r1:firing', 'r1:firing']);
     expect(seq('resolve', '{}/{scenario="resolve"}:{alertname="X"}')).toEqual(['x1:firing,x2:firing', 'x1:resolved,x2:firing']);
+    expect(seq('old', '{}/{scenario="old"}:{alertname="O"}')).toEqual(['o1:firing', 'o1:firing']);
+    for (const url of [amURL, vigilServer.url]) {
+      const first = captured.filter((c) => c.body.externalURL === url && c.body.receiver === 'old').sort((a, b) => a.at - b.at)[0]!;
+      const timing = captured.filter((c) => c.body.externalURL === url && c.body.receiver === 'timing').sort((a, b) => a.at - b.at)[0]!;
+      expect(first.at).toBeLessThan(timing.at - 500);
+    }
     expect(seq('inhibit', '{}/{scenario="inhibit"}:{alertname="Warn"}')).toEqual(['w2:firing', 'w1:firing,w2:firing']);
     expect(seq('silence', '{}/{scenario="silence"}:{alertname="S"}')).toEqual(['s2:firing', 's1:firing,s2:firing']);
     expect(seq('cont-a', '{}/{scenario="continue"}:{alertname="C"}')).toHaveLength(2);
