@@ -85,10 +85,13 @@ async function start(flags: Record<string, string | boolean>, listen: string, li
   }
   const configFile = typeof flags.config === 'string' ? flags.config : null;
   if (configFile && !fs.existsSync(configFile)) throw new Error(`${configFile}: no such file`);
+  const alertmanagerConfigFile = typeof flags['alertmanager.config.file'] === 'string' ? flags['alertmanager.config.file'] : undefined;
+  if (alertmanagerConfigFile && !fs.existsSync(alertmanagerConfigFile)) throw new Error(`${alertmanagerConfigFile}: no such file`);
   try {
     return await startCore({
       dataDir: dataDirOf(flags),
       configFile,
+      alertmanagerConfigFile,
       host,
       port,
       demo,

@@ -4,8 +4,11 @@
  * UNSUPPORTED so a configuration using them loads with a warning naming the receiver.
  */
 import type { IntegrationType } from '../types';
+import { webhookType } from './webhook';
 
-export const INTEGRATION_TYPES: readonly IntegrationType<any>[] = [];
+export const INTEGRATION_TYPES: readonly IntegrationType<any>[] = [
+  webhookType,
+];
 
 /** UNSUPPORTED are Alertmanager receiver keys Vigil accepts but does not send to (a warning says so). */
 export const UNSUPPORTED: readonly string[] = [
