@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprint, Inhibitor } from '../../src/main/alerting/inhibit';
+import { fingerprint } from '../../src/main/alerting/alerts';
+import { Inhibitor } from '../../src/main/alerting/inhibit';
 import { parseMatchers } from '../../src/main/alerting/matchers';
 import type { Alert, InhibitRule, LabelSet } from '../../src/main/alerting/types';
 

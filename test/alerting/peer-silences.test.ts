@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startServer, type ApiServer } from '../../src/main/api/server';
 import { RouteTable } from '../../src/main/api/table';
-import { fingerprint } from '../../src/main/alerting/inhibit';
+import { fingerprint } from '../../src/main/alerting/alerts';
 import { silenceRoutes } from '../../src/main/alerting/silence-routes';
 import { SilenceStore } from '../../src/main/alerting/silences';
 import { amtool, startAlertmanager, type RunningAlertmanager } from './alertmanager-peer';
