@@ -46,7 +46,7 @@ export interface ForwarderOptions {
 function toHttp(h: HTTPClientConfig): HttpClientConfig {
   const t = h.tlsConfig;
   return {
-    basicAuth: h.basicAuth ? { username: h.basicAuth.username, password: h.basicAuth.password, passwordFile: h.basicAuth.passwordFile } : null,
+    basicAuth: h.basicAuth ? { username: h.basicAuth.username, usernameFile: h.basicAuth.usernameFile, password: h.basicAuth.password, passwordFile: h.basicAuth.passwordFile } : null,
     authorization: h.authorization && (h.authorization.credentials !== '' || h.authorization.credentialsFile !== '') ? { type: h.authorization.type || 'Bearer', credentials: h.authorization.credentials, credentialsFile: h.authorization.credentialsFile } : null,
     tls: { ca: t.ca, cert: t.cert, key: t.key, caFile: t.caFile, certFile: t.certFile, keyFile: t.keyFile, serverName: t.serverName, insecureSkipVerify: t.insecureSkipVerify },
     proxyUrl: h.proxyUrl,

@@ -161,7 +161,7 @@ export function redact(u: string): string {
 
 /** HttpClientConfig is the part of http_config the HTTP integrations honour. */
 export interface HttpClientConfig {
-  basicAuth: { username: string; password: string; passwordFile: string } | null;
+  basicAuth: { username: string; usernameFile?: string; password: string; passwordFile: string } | null;
   authorization: { type: string; credentials: string; credentialsFile: string } | null;
   tls: TlsOptions;
   proxyUrl: string;
@@ -199,7 +199,7 @@ export const NO_TLS: TlsOptions = { caFile: '', certFile: '', keyFile: '', serve
 
 /** parseHttpConfig reads http_config (basic_auth, authorization, bearer_token(_file), tls_config, proxy_url, follow_redirects). */
 export function parseHttpConfig(f: Fields): HttpClientConfig {
-  const basicAuth = f.sub('basic_auth', (b) => ({ username: b.string('username'), password: b.string('password'), passwordFile: b.string('password_file') }));
+  const basicAuth = f.sub('basic_auth', (b) => ({ username: b.string('username'), usernameFile: b.string('username_file'), password: b.string('password'), passwordFile: b.string('password_file') }));
   let authorization = f.sub('authorization', (a) => ({ type: a.string('type', 'Bearer'), credentials: a.string('credentials'), credentialsFile: a.string('credentials_file') }));
   const bearer = f.string('bearer_token');
   const bearerFile = f.string('bearer_token_file');

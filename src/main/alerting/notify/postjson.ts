@@ -37,7 +37,8 @@ export function postJson(url: string, body: string, cfg: HttpClientConfig, signa
     try {
       if (cfg.basicAuth) {
         const pw = cfg.basicAuth.passwordFile !== '' ? readSecretFile(cfg.basicAuth.passwordFile) : cfg.basicAuth.password;
-        headers.Authorization = 'Basic ' + Buffer.from(`${cfg.basicAuth.username}:${pw}`).toString('base64');
+        const user = cfg.basicAuth.usernameFile ? readSecretFile(cfg.basicAuth.usernameFile) : cfg.basicAuth.username;
+        headers.Authorization = 'Basic ' + Buffer.from(`${user}:${pw}`).toString('base64');
       } else if (cfg.authorization) {
         const cred = cfg.authorization.credentialsFile !== '' ? readSecretFile(cfg.authorization.credentialsFile) : cfg.authorization.credentials;
         headers.Authorization = `${cfg.authorization.type} ${cred}`;

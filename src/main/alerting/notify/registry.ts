@@ -4,11 +4,13 @@
  * UNSUPPORTED so a configuration using them loads with a warning naming the receiver.
  */
 import type { IntegrationType } from '../types';
+import { webhookType } from './webhook';
 import { DESKTOP } from './desktop';
 import { EMAIL } from './email';
 import { SLACK } from './slack';
 
 export const INTEGRATION_TYPES: readonly IntegrationType<any>[] = [
+  webhookType,
   SLACK,
   EMAIL,
   DESKTOP,
