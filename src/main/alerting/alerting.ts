@@ -43,7 +43,7 @@ export interface AlertingOptions {
 
 const noTemplates: TemplateSet = {
   execute(): string {
-    // TODO(merge): the notify helper's loadTemplateSet is passed as loadTemplates by host/core.ts.
+    // host/core.ts passes alerting/template's loadTemplateSet as loadTemplates; this is for tests without it.
     throw new Error('notification templates are not available');
   },
 };

@@ -15,7 +15,7 @@ export const DEFAULT_ALERTMANAGER_YML = [
   '  repeat_interval: 4h',
   'receivers:',
   '  - name: desktop',
-  // TODO(merge): `desktop_configs: [{}]` once the notify helper's desktop integration is registered.
+  '    desktop_configs: [{}]',
   '',
 ].join('\n');
 

@@ -21,6 +21,9 @@ import { storageRoutes } from '../storage/routes';
 import { Engine } from '../promql/engine';
 import { queryRoutes } from '../promql/routes';
 import { RuleManager, StarterRules, engineQueryFunc, gapRoutes, ruleEditRoutes, ruleRoutes } from '../rules';
+import { desktopNotifiers, parseNotifierSetting, type NotifierSetting } from '../alerting/desktop';
+import { Forwarder, forwarderRoutes } from '../alerting/forward/index';
+import { loadTemplateSet } from '../alerting/template/index';
 import { ALERTING_DIR, ALERTMANAGER_FILE, Alerting, AlertmanagerConfigError, DEFAULT_ALERTMANAGER_YML, formatProblem, loadAlertmanagerConfig, type AlertmanagerFile } from '../alerting';
 import type { EngineOpts } from '../promql/value';
 import { ScrapeManager, scrapeRoutes, scrapeSelfMetrics } from '../scrape';
@@ -191,12 +194,37 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     // Exemplars live in memory (as in Prometheus); storage.exemplars.max_exemplars sizes the buffer.
     const exemplars = new ExemplarStorage(DEFAULT_MAX_EXEMPLARS);
     const now = (): number => Date.now();
+    // Desktop notices: the shell's notifications while a shell listens (the app), else an open
+    // browser page (the events stream), else notify-send/osascript; the `notifier` setting is read
+    // at each notice.
+    let badNotifierSetting = '';
+    const notifierSetting = (): NotifierSetting => {
+      try {
+        return parseNotifierSetting(settings.get().alerting?.notifier, `${settings.file}: alerting.notifier`);
+      } catch (e) {
+        if ((e as Error).message !== badNotifierSetting) log('warn', `settings: ${(badNotifierSetting = (e as Error).message)}; using auto`);
+        return 'auto';
+      }
+    };
+    const notifiers = desktopNotifiers({
+      emit: (e) => {
+        for (const l of [...listeners]) l(e);
+      },
+      shellAttached: () => listeners.size > 0,
+      setting: notifierSetting,
+    });
+    stops.push(() => notifiers.stop());
     // Alerting: the alert store, silences, dispatcher and notification log live in <dataDir>/alerting.
     const alerting = new Alerting({
       dataDir: path.join(opts.dataDir, ALERTING_DIR),
       externalURL: `http://${opts.host}:${opts.port}`,
       logger: (level, msg, f) => log(level, msg, { component: 'alerting', ...f }),
+      deps: { desktop: notifiers.desktop },
+      loadTemplates: (files) => loadTemplateSet(files),
     });
+    // Forwarding to the external Alertmanagers of prometheus.yml's alerting section.
+    const forwarder = new Forwarder({ logger: (level, msg, f) => log(level, msg, { component: 'notifier', ...f }) });
+    stops.push(() => forwarder.stop());
     stops.push(() => alerting.stop());
     alerting.onChange((firing) => {
       for (const l of [...listeners]) l({ kind: 'alerts', firing });
@@ -207,6 +235,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       ...scrapeRoutes(() => scrape),
       ...ruleRoutes(() => rules),
       ...alerting.routes(),
+      ...notifiers.routes,
+      ...forwarderRoutes(() => forwarder),
       ...ruleEditRoutes({ rules: () => rules, starter, starterSettings: () => settings.starterRules(), persistStarter: (next) => (settings.update({ rules: { starter: next } }), settings.starterRules()) }),
       ...gapRoutes(() => gaps),
       ...kubeRoutes({ contexts: kube, persist: (monitored, all) => settings.update({ contexts: { monitored, all } }) }),
@@ -246,7 +276,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
           'query.timeout': `${(engine.opts.timeoutMs / 1000) | 0}s`,
         }),
       }),
-      selfMetricsRoute(() => [storage.selfMetrics(), exemplarSelfMetrics(exemplars), scrape ? scrapeSelfMetrics(scrape) : '', rules ? rules.selfMetrics() : '', gaps.selfMetrics(), kube.selfMetrics(), alerting.selfMetrics()]),
+      selfMetricsRoute(() => [storage.selfMetrics(), exemplarSelfMetrics(exemplars), scrape ? scrapeSelfMetrics(scrape) : '', rules ? rules.selfMetrics() : '', gaps.selfMetrics(), kube.selfMetrics(), alerting.selfMetrics(), forwarder.selfMetrics()]),
     ]);
 
     const server: ApiServer = await startServer({
@@ -352,6 +382,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     rules = ruleManager;
     stops.push(() => ruleManager.stop());
     ruleManager.onAlerts((a) => alerting.receive(a));
+    forwarder.applyConfig(config);
+    ruleManager.onAlerts((a) => forwarder.send(a));
     starter.ensureCopy();
     ruleManager.setExtraRules(() => starter.extraRules());
     ruleManager.applyConfig(config);
@@ -399,6 +431,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       config = next;
       scrape!.applyConfig(next);
       ruleManager.applyConfig(next);
+      forwarder.applyConfig(next);
       discovery.applyConfig(new Map(next.scrapeConfigs.map((sc) => [sc.jobName, sc])));
       log('info', `configuration reloaded: ${why}`, { jobs: next.scrapeConfigs.length });
     };

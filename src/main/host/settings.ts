@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { parseDuration } from '../../common/model/time';
 import { parseBase2Bytes } from '../config/yamlwalk';
 import { validateClusterSettings, type ClusterSettings } from '../cluster/settings';
+import { parseNotifierSetting, type NotifierSetting } from '../alerting/desktop';
 
 /** SETTINGS_FILE is the settings file's name in the data folder. */
 export const SETTINGS_FILE = 'settings.json';
@@ -35,6 +36,10 @@ export interface Settings {
   /** rules: the starter rule pack (on by default) and the names of its rules switched off. */
   rules?: {
     starter?: { enabled?: boolean; disabled?: string[] };
+  };
+  /** alerting: how desktop notices are shown (alerting/desktop.ts: auto, page, system or off). */
+  alerting?: {
+    notifier?: NotifierSetting;
   };
 }
 
@@ -146,7 +151,16 @@ export function validateSettings(v: unknown, file: string): Settings {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`${file}: expected a JSON object`);
   const o = v as Record<string, unknown>;
   const out: Settings = {};
-  for (const k of Object.keys(o)) if (k !== 'retention' && k !== 'contexts' && k !== 'cluster' && k !== 'rules') throw new Error(`${file}: unknown setting ${JSON.stringify(k)}`);
+  for (const k of Object.keys(o)) if (k !== 'retention' && k !== 'contexts' && k !== 'cluster' && k !== 'rules' && k !== 'alerting') throw new Error(`${file}: unknown setting ${JSON.stringify(k)}`);
+  if (o.alerting !== undefined) {
+    const a = o.alerting as Record<string, unknown>;
+    if (typeof a !== 'object' || a === null || Array.isArray(a)) throw new Error(`${file}: alerting must be an object`);
+    out.alerting = {};
+    for (const [k, x] of Object.entries(a)) {
+      if (k !== 'notifier') throw new Error(`${file}: unknown setting alerting.${k}`);
+      out.alerting.notifier = parseNotifierSetting(x, `${file}: alerting.notifier`);
+    }
+  }
   if (o.rules !== undefined) out.rules = validateRulesSettings(o.rules, file);
   if (o.cluster !== undefined) out.cluster = validateClusterSettings(o.cluster, file);
   if (o.contexts !== undefined) {
