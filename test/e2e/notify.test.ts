@@ -19,7 +19,8 @@ import { PageNotifier, pickDesktopNotifier } from '../../src/main/alerting/deskt
 import { DESKTOP } from '../../src/main/alerting/notify/desktop';
 import { loadTemplateSet } from '../../src/main/alerting/template/index';
 import type { Alert } from '../../src/main/alerting/types';
-import { launchChromium, ROOT, waitFor } from './helpers';
+import * as os from 'node:os';
+import { launchChromium, ROOT, startVigil, waitFor, type VigilProcess } from './helpers';
 
 const STUB = `
   window.__notifications = [];
@@ -52,6 +53,37 @@ afterAll(async () => {
   await browser?.close();
   page.stop();
   await server?.close();
+});
+
+describe('browser notifications from vigil serve', () => {
+  let vigil: VigilProcess | null = null;
+  afterAll(async () => {
+    await vigil?.stop();
+  });
+
+  test('a firing rule reaches the open page as a Notification through the dispatcher and the desktop receiver', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-e2e-notify-'));
+    const data = path.join(dir, 'data');
+    fs.mkdirSync(data);
+    fs.writeFileSync(path.join(dir, 'rules.yml'), ['groups:', '  - name: e2e', '    interval: 1s', '    rules:', '      - alert: VigilNotifyE2E', '        expr: vector(1)', '        labels: {severity: warning}', '        annotations: {summary: "the e2e alert fires"}', ''].join('\n'));
+    fs.writeFileSync(path.join(dir, 'prometheus.yml'), ['global: {evaluation_interval: 1s}', 'rule_files: [rules.yml]', ''].join('\n'));
+    fs.writeFileSync(path.join(data, 'alertmanager.yml'), ['route: {receiver: me, group_by: [alertname], group_wait: 1s, group_interval: 1s, repeat_interval: 1h}', 'receivers:', '  - name: me', '    desktop_configs: [{}]', ''].join('\n'));
+    vigil = await startVigil(['--config', path.join(dir, 'prometheus.yml')], { dataDir: data, env: { ...process.env, KUBECONFIG: path.join(dir, 'no-kubeconfig') } });
+    const ctx = await browser.newContext();
+    await ctx.addInitScript(STUB);
+    const tab = await ctx.newPage();
+    await tab.goto(`${vigil.url}/#/dashboards`);
+    const shown = await waitFor(async () => {
+      const n = (await tab.evaluate('window.__notifications')) as { title: string; body: string; tag: string }[];
+      const mine = n.filter((x) => x.title.includes('VigilNotifyE2E'));
+      return mine.length > 0 ? mine : undefined;
+    }, 60_000, 'the rule\'s notification on the page');
+    expect(shown[0]).toEqual({ title: '[FIRING:1] VigilNotifyE2E', body: 'the e2e alert fires', tag: 'me/{}:{alertname="VigilNotifyE2E"}' });
+    await ctx.close();
+    await vigil.stop();
+    vigil = null;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });
 
 describe('browser notifications', () => {
