@@ -15,6 +15,7 @@ import { DESKTOP } from '../../src/main/alerting/notify/desktop';
 import { loadTemplateSet } from '../../src/main/alerting/template/index';
 import type { Alert, DesktopNotice, DesktopNotifier, NotifyContext } from '../../src/main/alerting/types';
 import type { HostEvent } from '../../src/common/ipc/messages';
+import { validateSettings } from '../../src/main/host/settings';
 
 let dir: string;
 const now = Date.now();
@@ -190,5 +191,8 @@ describe('the events stream and the chooser', () => {
     expect(d.routes.map((r) => r.pattern)).toEqual(['/api/v1/alerting/events']);
     d.stop();
     expect(() => parseNotifierSetting('loud', 'settings.json: alerting.notifier')).toThrow('settings.json: alerting.notifier: must be one of auto, page, system, off, got "loud"');
+    expect(validateSettings({ alerting: { notifier: 'page' } }, 'settings.json')).toEqual({ alerting: { notifier: 'page' } });
+    expect(() => validateSettings({ alerting: { notifier: 'loud' } }, 'settings.json')).toThrow('settings.json: alerting.notifier: must be one of');
+    expect(() => validateSettings({ alerting: { sound: true } }, 'settings.json')).toThrow('settings.json: unknown setting alerting.sound');
   });
 });
