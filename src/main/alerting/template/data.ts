@@ -4,24 +4,12 @@
  * methods (toGoData): Alerts.Firing/Resolved, KV.SortedPairs/Names/Values/Remove, Pairs.Names/Values.
  */
 import { GoMap, GoStruct, typedSlice, type GoMethods, type GoValue } from '../../template/gofmt';
+import { fingerprint } from '../alerts';
 import type { Alert, DataAlert, LabelSet, NotificationData, NotifyContext } from '../types';
 import { goTime } from './gotime';
 
-/** fingerprint is Prometheus's model.LabelSet.Fingerprint (FNV-1a 64 over sorted name, 0xff, value, 0xff), as 16 hex digits. */
-export function fingerprint(ls: LabelSet): string {
-  let h = 0xcbf29ce484222325n;
-  const add = (b: number): void => {
-    h ^= BigInt(b);
-    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
-  };
-  for (const name of Object.keys(ls).sort()) {
-    for (const b of Buffer.from(name, 'utf8')) add(b);
-    add(0xff);
-    for (const b of Buffer.from(ls[name]!, 'utf8')) add(b);
-    add(0xff);
-  }
-  return h.toString(16).padStart(16, '0');
-}
+/** fingerprint is the alert store's (Prometheus's model.LabelSet.Fingerprint, 16 hex digits): one fingerprint for all of alerting. */
+export { fingerprint };
 
 /** quoteMeta is Go's regexp.QuoteMeta (Alertmanager quotes the receiver's name with it). */
 export function quoteMeta(s: string): string {
