@@ -76,7 +76,7 @@ describe('the notify pieces in the core', () => {
     const amYml = 'route: {receiver: me, group_by: [alertname], group_wait: 1s, group_interval: 1s}\nreceivers:\n  - name: me\n    desktop_configs: [{}]\n';
     const { events } = await startWith('', { 'alertmanager.yml': amYml });
     const n = await until(() => events.find((e) => e.kind === 'notification'), 20_000, 'the desktop notification event');
-    expect(n).toEqual({ kind: 'notification', title: '[FIRING:1] CoreNotify', body: 'core notify fires', route: '#/alerts?group=%7B%7D%3A%7Balertname%3D%22CoreNotify%22%7D&receiver=me' });
+    expect(n).toEqual({ kind: 'notification', title: '[FIRING:1] CoreNotify', body: 'core notify fires', route: '#/alerts?group=%7B%7D%3A%7Balertname%3D%22CoreNotify%22%7D&receiver=me', tag: 'me/{}:{alertname="CoreNotify"}' });
 
     const off = await startWith('', { 'alertmanager.yml': amYml, 'settings.json': JSON.stringify({ alerting: { notifier: 'off' } }) });
     const log = await until(async () => {

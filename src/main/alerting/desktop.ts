@@ -42,7 +42,7 @@ export class ShellNotifier implements DesktopNotifier {
   ) {}
 
   show(n: DesktopNotice): Promise<void> {
-    this.emit({ kind: 'notification', title: n.title, body: n.body, ...(n.route !== undefined ? { route: n.route } : {}) });
+    this.emit({ kind: 'notification', title: n.title, body: n.body, ...(n.route !== undefined ? { route: n.route } : {}), ...(n.tag !== undefined ? { tag: n.tag } : {}) });
     return Promise.resolve();
   }
 }
