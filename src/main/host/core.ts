@@ -212,6 +212,9 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       },
       shellAttached: () => listeners.size > 0,
       setting: notifierSetting,
+      // VIGIL_SYSTEM_NOTIFIER=off keeps notify-send/osascript out (the test suites set it, so a
+      // developer's desktop does not fill with the tests' alerts).
+      ...(process.env.VIGIL_SYSTEM_NOTIFIER === 'off' ? { system: null } : {}),
     });
     stops.push(() => notifiers.stop());
     // Alerting: the alert store, silences, dispatcher and notification log live in <dataDir>/alerting.
