@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { AlertStore, Marker, compareAlerts, fingerprint, mergeAlerts, resolvedAt } from '../../src/main/alerting/alerts';
 import { Alerting, validateAlert } from '../../src/main/alerting/alerting';
-import { goTime, notificationData, quoteMeta } from '../../src/main/alerting/data';
+import { goTime } from '../../src/main/alerting/data';
+import { notificationData, quoteMeta } from '../../src/main/alerting/template/data';
 import type { Alert } from '../../src/main/alerting/types';
 import { Capture, FakeClock, loadTestConfig } from './core-helpers';
 

@@ -64,8 +64,10 @@ function ctx(signal = new AbortController().signal): NotifyContext {
   return { receiver: 'team.x', groupKey: '{}/{team="x"}:{alertname="A"}', groupLabels: { alertname: 'A' }, now: NOW, repeatIntervalMs: 3600_000, externalURL: 'http://vigil.test', signal };
 }
 
+// The firing alert ends at resolve_timeout (as the store sets it); the payload hides an end not yet
+// reached (Go's zero time), as Alertmanager's types.Alerts does.
 const alerts: Alert[] = [
-  { labels: { alertname: 'A', instance: 'i1', job: 'j' }, annotations: { summary: 'one', common: 'c' }, startsAt: NOW - 60_000, endsAt: 0, generatorURL: 'http://vigil.test/graph?g0.expr=up', updatedAt: NOW, timeout: true },
+  { labels: { alertname: 'A', instance: 'i1', job: 'j' }, annotations: { summary: 'one', common: 'c' }, startsAt: NOW - 60_000, endsAt: NOW + 300_000, generatorURL: 'http://vigil.test/graph?g0.expr=up', updatedAt: NOW, timeout: true },
   { labels: { alertname: 'A', instance: 'i2', job: 'j' }, annotations: { summary: 'two', common: 'c' }, startsAt: NOW - 120_500, endsAt: NOW - 1000, generatorURL: '', updatedAt: NOW, timeout: false },
 ];
 

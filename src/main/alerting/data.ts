@@ -1,49 +1,8 @@
 /**
- * NotificationData for one notification (Alertmanager's template.Data, as notify.GetTemplateData
- * builds it): the receiver (regexp-quoted, as Alertmanager does), the status, the alerts with
- * their own status and fingerprint, the group labels and the labels and annotations all alerts
- * share. Also Go's JSON rendering of times, for payloads.
+ * Go's JSON rendering of times and label sets, for payloads (the webhook's). The data of a
+ * notification itself is template/data.ts's notificationData.
  */
-import { fingerprint, resolvedAt } from './alerts';
-import type { Alert, DataAlert, LabelSet, NotificationData, NotifyContext } from './types';
-
-/** quoteMeta escapes regexp metacharacters as Go's regexp.QuoteMeta does. */
-export function quoteMeta(s: string): string {
-  return s.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
-}
-
-function common(sets: LabelSet[]): LabelSet {
-  if (sets.length === 0) return {};
-  const out: LabelSet = { ...sets[0] };
-  for (const s of sets.slice(1)) {
-    for (const k of Object.keys(out)) if (s[k] !== out[k]) delete out[k];
-  }
-  return out;
-}
-
-/** notificationData builds the data of a notification of these alerts at ctx.now. */
-export function notificationData(ctx: Pick<NotifyContext, 'receiver' | 'groupLabels' | 'externalURL' | 'groupKey' | 'now'>, alerts: readonly Alert[], truncated = 0): NotificationData {
-  const data: DataAlert[] = alerts.map((a) => ({
-    status: resolvedAt(a, ctx.now) ? 'resolved' : 'firing',
-    labels: { ...a.labels },
-    annotations: { ...a.annotations },
-    startsAt: a.startsAt,
-    endsAt: a.endsAt,
-    generatorURL: a.generatorURL,
-    fingerprint: fingerprint(a.labels),
-  }));
-  return {
-    receiver: quoteMeta(ctx.receiver),
-    status: data.some((a) => a.status === 'firing') ? 'firing' : 'resolved',
-    alerts: data,
-    groupLabels: { ...ctx.groupLabels },
-    commonLabels: common(alerts.map((a) => a.labels)),
-    commonAnnotations: common(alerts.map((a) => a.annotations)),
-    externalURL: ctx.externalURL,
-    groupKey: ctx.groupKey,
-    truncatedAlerts: truncated,
-  };
-}
+import type { LabelSet } from './types';
 
 /** goTime renders ms as Go's time.Time JSON (RFC 3339 with trailing zeros of the fraction dropped; 0 is Go's zero time). */
 export function goTime(ms: number): string {

@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { parseDuration } from '../../../common/model/time';
-import { goTime, notificationData, sortedKV } from '../data';
+import { goTime, sortedKV } from '../data';
+import { notificationData } from '../template/data';
 import type { Alert, ConfigProblem, GlobalConfig, Integration, IntegrationDeps, IntegrationType, NotifyContext, NotifyResult } from '../types';
 
 /** HttpAuth is the part of http_config the webhook honours. */
