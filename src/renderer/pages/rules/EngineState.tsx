@@ -47,7 +47,7 @@ function since(iso: string | undefined): string {
   return s < 60 ? `${s.toFixed(0)} s ago` : s < 3600 ? `${(s / 60).toFixed(0)} min ago` : `${(s / 3600).toFixed(1)} h ago`;
 }
 
-function RuleFiles(): ReactElement {
+export function RuleFiles(): ReactElement {
   const { client } = useApp();
   const config = usePoll(() => client.config(), 0, [client]);
   const files = config.data ? ruleFilesFromYaml(config.data.yaml) : null;
