@@ -5,12 +5,13 @@
  * rules they say so and name the rule files the configuration lists (none, or which).
  * Notifications (routing, receivers, silences) come with the next part of the rules issue.
  */
-import type { ReactElement } from 'react';
+import type { ReactElement, ReactNode } from 'react';
 import { pageLink, useApp } from '../../app/AppState';
 import { Labels } from '../common/Labels';
 import { usePoll } from '../common/usePoll';
 import { ruleFilesFromYaml } from './model';
 import '../common/ops.css';
+import '../common/alerting.css';
 
 interface ApiAlert {
   labels: Record<string, string>;
@@ -156,19 +157,32 @@ function RulesView({ groups }: { groups: ApiGroup[] }): ReactElement {
   );
 }
 
-export function EngineState({ kind }: { kind: 'rules' | 'alerts' }): ReactElement {
-  const { client } = useApp();
+export function EngineState({ kind, tabs }: { kind: 'rules' | 'alerts'; tabs?: ReactNode }): ReactElement {
+  const { client, route } = useApp();
+  const only = kind === 'rules' ? (route.params.get('rule') ?? '') : '';
   const served = usePoll<unknown>(() => (kind === 'rules' ? client.rules() : client.alerts()), 15_000, [client, kind]);
   const title = kind === 'rules' ? 'Rules' : 'Alerts';
-  const groups = kind === 'rules' && served.data ? ((served.data as { groups?: ApiGroup[] }).groups ?? []) : [];
+  const allGroups = kind === 'rules' && served.data ? ((served.data as { groups?: ApiGroup[] }).groups ?? []) : [];
+  // `rule` narrows the groups to the rules of that name (the alerts page links each alert's rule).
+  const groups = only ? allGroups.map((g) => ({ ...g, rules: g.rules.filter((r) => r.name === only) })).filter((g) => g.rules.length > 0) : allGroups;
   const alerts = kind === 'alerts' && served.data ? ((served.data as { alerts?: ApiAlert[] }).alerts ?? []) : [];
   const items = kind === 'rules' ? groups.length : alerts.length;
   return (
     <div className={`page ops-page ${kind}-page`} data-testid={`${kind}-page`}>
       <h2>{title}</h2>
+      {tabs}
+      {only && (
+        <div className="toolbar" data-testid="rule-only">
+          <span>
+            Rule <b>{only}</b>
+            {groups.length === 0 && served.data !== null ? ': no loaded rule has this name.' : ''}
+          </span>
+          <a href={pageLink(['rules'])}>Show all rules</a>
+        </div>
+      )}
       {served.error && !served.data && <div className="error">The core did not answer /api/v1/{kind}: {served.error}</div>}
       {served.data !== null && items > 0 && (kind === 'rules' ? <RulesView groups={groups} /> : <AlertsView alerts={alerts} />)}
-      {served.data !== null && items === 0 && (
+      {served.data !== null && items === 0 && !(only && allGroups.length > 0) && (
         <div className="empty-state" data-testid={`${kind}-empty`}>
           <h3>{kind === 'rules' ? 'No rule groups are loaded.' : 'No alert is firing or pending.'}</h3>
           <p>
