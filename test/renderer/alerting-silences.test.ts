@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AmAlert, AmSilence } from '../../src/common/api/alerting';
 import {
   bucketSilences,
+  endOf,
   formatMatchers,
   formFromSilence,
   fromAmMatchers,
@@ -38,12 +39,16 @@ describe('matcher syntax', () => {
       { name: 'job', op: '=', value: 'node' },
     ]);
     expect(parseMatchers('{"a b"="x\\"y\\n"}')).toEqual([{ name: 'a b', op: '=', value: 'x"y\n' }]);
+    // Only \n, \" and \\ are escapes; any other backslash stays (Alertmanager's reading).
+    expect(parseMatchers('{a="\\t\\\\"}')).toEqual([{ name: 'a', op: '=', value: '\\t\\' }]);
     expect(parseMatchers('{}')).toEqual([]);
     expect(parseMatchers('')).toEqual([]);
   });
 
   it('names the column of a malformed list', () => {
-    expect(() => parseMatchers('{a="x"')).toThrow(/column 7: missing closing "}"/);
+    // Braces are optional at either end, as Alertmanager trims each.
+    expect(parseMatchers('{a="x"')).toEqual([{ name: 'a', op: '=', value: 'x' }]);
+    expect(parseMatchers('a=x}')).toEqual([{ name: 'a', op: '=', value: 'x' }]);
     expect(() => parseMatchers('{a "x"}')).toThrow(/column 4: expected an operator/);
     expect(() => parseMatchers('{a="x}')).toThrow(/column 4: unterminated quoted string/);
     expect(() => parseMatchers('{="x"}')).toThrow(/column 2: expected a label name/);
@@ -56,9 +61,10 @@ describe('matcher syntax', () => {
       { name: 'severity', op: '=~', value: 'warn|crit' },
       { name: 'odd name', op: '!=', value: '' },
       { name: 'x', op: '!~', value: 'ab\nc' },
+      { name: 't', op: '=', value: 'tab\there' },
     ];
     const text = formatMatchers(rows);
-    expect(text).toBe('{alertname="He said \\"hi\\"\\\\", severity=~"warn|crit", "odd name"!="", x!~"ab\\nc"}');
+    expect(text).toBe('{alertname="He said \\"hi\\"\\\\", severity=~"warn|crit", "odd name"!="", x!~"ab\\nc", t="tab\there"}');
     expect(parseMatchers(text)).toEqual(rows);
   });
 
@@ -102,6 +108,13 @@ describe('silence form', () => {
     expect(Object.keys(who).sort()).toEqual(['comment', 'createdBy']);
     expect(hasErrors(who)).toBe(true);
     expect(hasErrors(validateForm(ok))).toBe(false);
+  });
+
+  it('ends a duration after the start, or after now once the start has passed', () => {
+    expect(endOf(ok, now - 1000)).toBe(now + 2 * 3_600_000);
+    expect(endOf(ok, now + 60_000)).toBe(now + 60_000 + 2 * 3_600_000);
+    expect(endOf({ ...ok, duration: 'soon' }, now)).toBeNull();
+    expect(endOf({ ...ok, endMode: 'end', endsAt: now + 5 }, now + 1e9)).toBe(now + 5);
   });
 
   it('edits an open silence keeping its end, and re-creates an expired one from now', () => {

@@ -206,7 +206,7 @@ function Form({ initial, alerts, onDone }: { initial: { form: SilenceForm; parse
   const errors = validateForm(f);
   const shownErrors = tried ? errors : { rows: errors.rows };
   const preview = previewAlerts(f.rows, alerts);
-  const end = endOf(f);
+  const end = endOf(f, Date.now());
   const setRow = (i: number, r: Partial<MatcherRow>): void => setF({ ...f, rows: f.rows.map((x, j) => (j === i ? { ...x, ...r } : x)) });
 
   const submit = async (): Promise<void> => {

@@ -7,7 +7,6 @@ import type { AmAlert, AmMatcher, AmSilence, SilenceState } from '../../../commo
 import { Matcher, type MatchType } from '../../../common/model/matcher';
 import { compileAnchoredRegex } from '../../../common/model/regex';
 import { formatDuration, parseDuration } from '../../../common/model/time';
-import { goQuote, goUnquoteString } from '../../../common/util/go/strconv';
 
 /** MatcherRow is one row of the silence form. */
 export interface MatcherRow {
@@ -18,13 +17,34 @@ export interface MatcherRow {
 
 export const OPS: MatchType[] = ['=', '!=', '=~', '!~'];
 
-/** formatMatchers renders rows in Alertmanager's syntax: `{alertname="X", severity=~"crit.*"}`. */
-export function formatMatchers(rows: readonly MatcherRow[]): string {
-  return `{${rows.map((r) => `${quoteName(r.name)}${r.op}${goQuote(r.value)}`).join(', ')}}`;
+/**
+ * formatMatchers renders rows in Alertmanager's syntax: `{alertname="X", severity=~"crit.*"}`.
+ * Values are quoted the way Alertmanager's parser reads them back: only `\\`, `"` and a newline
+ * are escaped (it reads other escapes literally, backslash included).
+ */
+export function formatMatchers(rows: readonly MatcherRow[], sep = ', '): string {
+  return `{${rows.map((r) => `${quoteName(r.name)}${r.op}${quoteValue(r.value)}`).join(sep)}}`;
+}
+
+function quoteValue(v: string): string {
+  return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 
 function quoteName(n: string): string {
-  return /^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(n) ? n : goQuote(n);
+  return /^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(n) ? n : quoteValue(n);
+}
+
+/** unquoteValue reads a quoted value's body as Alertmanager does: `\n`, `\"` and `\\` are escapes, any other backslash is itself. */
+function unquoteValue(body: string): string {
+  let out = '';
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c === '\\' && i + 1 < body.length) {
+      const n = body[++i]!;
+      out += n === 'n' ? '\n' : n === '"' || n === '\\' ? n : `\\${n}`;
+    } else out += c;
+  }
+  return out;
 }
 
 /** fromAmMatchers turns a v2 silence's matchers into rows. */
@@ -53,8 +73,11 @@ export class MatcherParseError extends Error {
  * separated by commas, names bare or quoted, values quoted (Go escapes) or bare up to the next comma.
  */
 export function parseMatchers(text: string): MatcherRow[] {
+  // Braces are optional, at either end (Alertmanager trims each when present).
+  let s = text.trim();
   let i = 0;
-  const s = text;
+  if (s.startsWith('{')) i = 1;
+  if (s.endsWith('}') && s.length > i) s = s.slice(0, -1);
   const ws = (): void => {
     while (i < s.length && /\s/.test(s[i]!)) i++;
   };
@@ -64,26 +87,12 @@ export function parseMatchers(text: string): MatcherRow[] {
     while (i < s.length && s[i] !== '"') i += s[i] === '\\' ? 2 : 1;
     if (i >= s.length) throw new MatcherParseError('unterminated quoted string', start + 1);
     i++;
-    const v = goUnquoteString(s.slice(start, i));
-    if (v === null) throw new MatcherParseError('invalid escape in quoted string', start + 1);
-    return v;
+    return unquoteValue(s.slice(start + 1, i - 1));
   };
-  ws();
-  const braced = s[i] === '{';
-  if (braced) i++;
   const out: MatcherRow[] = [];
   for (;;) {
     ws();
-    if (i >= s.length) {
-      if (braced) throw new MatcherParseError('missing closing "}"', i + 1);
-      break;
-    }
-    if (braced && s[i] === '}') {
-      i++;
-      ws();
-      if (i < s.length) throw new MatcherParseError(`unexpected ${JSON.stringify(s[i])} after "}"`, i + 1);
-      break;
-    }
+    if (i >= s.length) break;
     const nameAt = i;
     let name: string;
     if (s[i] === '"') name = quoted();
@@ -101,17 +110,17 @@ export function parseMatchers(text: string): MatcherRow[] {
     if (s[i] === '"') value = quoted();
     else {
       const at = i;
-      while (i < s.length && s[i] !== ',' && !(braced && s[i] === '}')) i++;
+      while (i < s.length && s[i] !== ',') i++;
       value = s.slice(at, i).trim();
       if (value.includes('"')) throw new MatcherParseError('a bare value cannot hold a quote; quote the value', at + 1);
     }
     out.push({ name, op, value });
     ws();
+    if (i >= s.length) break;
     if (s[i] === ',') {
       i++;
       continue;
     }
-    if (i >= s.length || (braced && s[i] === '}')) continue;
     throw new MatcherParseError(`expected "," or the end after the value of ${JSON.stringify(name)}`, i + 1);
   }
   return out;
@@ -170,10 +179,10 @@ export function validateForm(f: SilenceForm): FormErrors {
     e.matchers = 'at least one matcher must not match the empty string (else the silence would mute every alert)';
   }
   if (!Number.isFinite(f.startsAt)) e.startsAt = 'the start is not a valid time';
-  const end = endOf(f);
   if (f.endMode === 'duration') {
-    if (end === null) e.duration = `${JSON.stringify(f.duration.trim())} is not a duration like 2h, 30m or 1d12h`;
-    else if (end <= f.startsAt) e.duration = 'the duration must be more than 0';
+    const d = durationOf(f);
+    if (d === null) e.duration = `${JSON.stringify(f.duration.trim())} is not a duration like 2h, 30m or 1d12h`;
+    else if (d <= 0) e.duration = 'the duration must be more than 0';
   } else if (!Number.isFinite(f.endsAt)) e.endsAt = 'the end is not a valid time';
   else if (Number.isFinite(f.startsAt) && f.endsAt <= f.startsAt) e.endsAt = 'the end must be after the start';
   if (f.createdBy.trim() === '') e.createdBy = 'say who creates the silence';
@@ -186,14 +195,22 @@ export function hasErrors(e: FormErrors): boolean {
   return Object.keys(e).length > 0;
 }
 
-/** endOf is the form's end time (ms), or null when the duration does not parse. */
-export function endOf(f: SilenceForm): number | null {
-  if (f.endMode === 'end') return f.endsAt;
+function durationOf(f: SilenceForm): number | null {
   try {
-    return f.startsAt + parseDuration(f.duration.trim());
+    return parseDuration(f.duration.trim());
   } catch {
     return null;
   }
+}
+
+/**
+ * endOf is the form's end time (ms), or null when the duration does not parse. A duration counts
+ * from the start, or from now when the start has passed (as the core computes it).
+ */
+export function endOf(f: SilenceForm, now: number): number | null {
+  if (f.endMode === 'end') return f.endsAt;
+  const d = durationOf(f);
+  return d === null ? null : Math.max(f.startsAt, now) + d;
 }
 
 /** toParams turns a valid form into the POST /api/v1/alerting/silences parameters. */
