@@ -157,7 +157,7 @@ function AlertTable({ alerts, am, gaps, now }: { alerts: ViewAlert[]; am: AmAler
           <th>active since</th>
           <th className="wrap">labels</th>
           <th className="wrap">annotations</th>
-          <th className="wrap">muted by</th>
+          <th className="wrap">muted by / sent to</th>
           <th />
         </tr>
       </thead>

@@ -3,7 +3,7 @@
  * Prometheus's shapes): rule groups with each rule's health, state, last evaluation, time taken
  * and error; firing and pending alerts with labels, annotations, value and since when. Without
  * rules they say so and name the rule files the configuration lists (none, or which).
- * Notifications (routing, receivers, silences) come with the next part of the rules issue.
+ * The Alerts page (pages/alerts) joins these alerts with Alertmanager's view of them.
  */
 import type { ReactElement, ReactNode } from 'react';
 import { pageLink, useApp } from '../../app/AppState';
@@ -187,7 +187,7 @@ export function EngineState({ kind, tabs }: { kind: 'rules' | 'alerts'; tabs?: R
           <h3>{kind === 'rules' ? 'No rule groups are loaded.' : 'No alert is firing or pending.'}</h3>
           <p>
             The core answers /api/v1/{kind} with no {kind === 'rules' ? 'rule groups' : 'alerts'}. Rule files named by the configuration are
-            evaluated (recording and alerting rules, as Prometheus does); notifications are not sent yet.
+            evaluated (recording and alerting rules, as Prometheus does), and firing alerts go to the receivers of alertmanager.yml.
           </p>
           <RuleFiles />
           <p>
