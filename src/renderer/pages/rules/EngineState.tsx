@@ -1,13 +1,11 @@
 /**
- * The Rules and Alerts pages over the rule engine's API (/api/v1/rules, /api/v1/alerts, in
- * Prometheus's shapes): rule groups with each rule's health, state, last evaluation, time taken
- * and error; firing and pending alerts with labels, annotations, value and since when. Without
- * rules they say so and name the rule files the configuration lists (none, or which).
- * The Alerts page (pages/alerts) joins these alerts with Alertmanager's view of them.
+ * The Rules page's loaded rules over the rule engine's API (/api/v1/rules, in Prometheus's shapes):
+ * rule groups with each rule's health, state, last evaluation, time taken and error. Without
+ * rules it says so and names the rule files the configuration lists (none, or which); the Alerts
+ * page shows that list too (RuleFiles).
  */
 import type { ReactElement, ReactNode } from 'react';
 import { pageLink, useApp } from '../../app/AppState';
-import { Labels } from '../common/Labels';
 import { usePoll } from '../common/usePoll';
 import { ruleFilesFromYaml } from './model';
 import '../common/ops.css';
@@ -66,51 +64,6 @@ export function RuleFiles(): ReactElement {
   );
 }
 
-function AlertsView({ alerts }: { alerts: ApiAlert[] }): ReactElement {
-  const order = (a: ApiAlert): number => (a.state === 'firing' ? 0 : 1);
-  return (
-    <div className="card" data-testid="alerts-list">
-      <h3>
-        {alerts.filter((a) => a.state === 'firing').length} firing, {alerts.filter((a) => a.state === 'pending').length} pending
-      </h3>
-      <table className="data">
-        <thead>
-          <tr>
-            <th>alert</th>
-            <th>state</th>
-            <th>since</th>
-            <th className="num">value</th>
-            <th>labels</th>
-            <th>annotations</th>
-          </tr>
-        </thead>
-        <tbody>
-          {[...alerts]
-            .sort((a, b) => order(a) - order(b) || (a.labels.alertname ?? '').localeCompare(b.labels.alertname ?? ''))
-            .map((a, i) => (
-              <tr key={i} data-testid="alert-row" data-state={a.state}>
-                <td>{a.labels.alertname}</td>
-                <td className={a.state === 'firing' ? 'bad' : ''}>{a.state}</td>
-                <td>{since(a.activeAt)}</td>
-                <td className="num">{a.value}</td>
-                <td>
-                  <Labels labels={Object.fromEntries(Object.entries(a.labels).filter(([k]) => k !== 'alertname'))} />
-                </td>
-                <td className="annotations">
-                  {Object.entries(a.annotations).map(([k, v]) => (
-                    <div key={k}>
-                      <strong>{k}</strong>: {v}
-                    </div>
-                  ))}
-                </td>
-              </tr>
-            ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
 function RulesView({ groups }: { groups: ApiGroup[] }): ReactElement {
   return (
     <>
@@ -157,19 +110,17 @@ function RulesView({ groups }: { groups: ApiGroup[] }): ReactElement {
   );
 }
 
-export function EngineState({ kind, tabs }: { kind: 'rules' | 'alerts'; tabs?: ReactNode }): ReactElement {
+/** EngineState is the Rules page's "Loaded rules" tab: the engine's rule groups (`rule` narrows to one rule by name). */
+export function EngineState({ tabs }: { tabs?: ReactNode }): ReactElement {
   const { client, route } = useApp();
-  const only = kind === 'rules' ? (route.params.get('rule') ?? '') : '';
-  const served = usePoll<unknown>(() => (kind === 'rules' ? client.rules() : client.alerts()), 15_000, [client, kind]);
-  const title = kind === 'rules' ? 'Rules' : 'Alerts';
-  const allGroups = kind === 'rules' && served.data ? ((served.data as { groups?: ApiGroup[] }).groups ?? []) : [];
+  const only = route.params.get('rule') ?? '';
+  const served = usePoll(() => client.rules(), 15_000, [client]);
+  const allGroups = served.data ? ((served.data as { groups?: ApiGroup[] }).groups ?? []) : [];
   // `rule` narrows the groups to the rules of that name (the alerts page links each alert's rule).
   const groups = only ? allGroups.map((g) => ({ ...g, rules: g.rules.filter((r) => r.name === only) })).filter((g) => g.rules.length > 0) : allGroups;
-  const alerts = kind === 'alerts' && served.data ? ((served.data as { alerts?: ApiAlert[] }).alerts ?? []) : [];
-  const items = kind === 'rules' ? groups.length : alerts.length;
   return (
-    <div className={`page ops-page ${kind}-page`} data-testid={`${kind}-page`}>
-      <h2>{title}</h2>
+    <div className="page ops-page rules-page" data-testid="rules-page">
+      <h2>Rules</h2>
       {tabs}
       {only && (
         <div className="toolbar" data-testid="rule-only">
@@ -180,14 +131,14 @@ export function EngineState({ kind, tabs }: { kind: 'rules' | 'alerts'; tabs?: R
           <a href={pageLink(['rules'])}>Show all rules</a>
         </div>
       )}
-      {served.error && !served.data && <div className="error">The core did not answer /api/v1/{kind}: {served.error}</div>}
-      {served.data !== null && items > 0 && (kind === 'rules' ? <RulesView groups={groups} /> : <AlertsView alerts={alerts} />)}
-      {served.data !== null && items === 0 && !(only && allGroups.length > 0) && (
-        <div className="empty-state" data-testid={`${kind}-empty`}>
-          <h3>{kind === 'rules' ? 'No rule groups are loaded.' : 'No alert is firing or pending.'}</h3>
+      {served.error && !served.data && <div className="error">The core did not answer /api/v1/rules: {served.error}</div>}
+      {served.data !== null && groups.length > 0 && <RulesView groups={groups} />}
+      {served.data !== null && allGroups.length === 0 && (
+        <div className="empty-state" data-testid="rules-empty">
+          <h3>No rule groups are loaded.</h3>
           <p>
-            The core answers /api/v1/{kind} with no {kind === 'rules' ? 'rule groups' : 'alerts'}. Rule files named by the configuration are
-            evaluated (recording and alerting rules, as Prometheus does), and firing alerts go to the receivers of alertmanager.yml.
+            The core answers /api/v1/rules with no rule groups. Rule files named by the configuration are evaluated (recording and alerting rules, as
+            Prometheus does), and firing alerts go to the receivers of alertmanager.yml.
           </p>
           <RuleFiles />
           <p>

@@ -27,7 +27,7 @@ export function RulesPage(): ReactElement {
       </a>
     </nav>
   );
-  if (tab === 'rules') return <EngineState kind="rules" tabs={tabs} />;
+  if (tab === 'rules') return <EngineState tabs={tabs} />;
   return (
     <div className="page ops-page alerting rules-page" data-testid="rules-page">
       <h2>Rules</h2>
