@@ -5,6 +5,7 @@ import {
   filterAlerts,
   filterNotifications,
   gapOf,
+  gapText,
   groupAlerts,
   inhibitorNames,
   labelKey,
@@ -112,6 +113,8 @@ describe('gaps', () => {
     expect(gapOf({}, [all], now)?.reason).toBe('sleep');
     expect(openGaps([...gaps, all], 'c2', now).map((g) => g.reason)).toEqual(['sleep']);
     expect(openGaps(gaps, '', now).map((g) => g.reason)).toEqual(['API server unreachable']);
+    expect(gapText('apiserver_unreachable')).toBe('the API server does not answer Vigil');
+    expect(gapText('something new')).toBe('something new');
   });
 });
 

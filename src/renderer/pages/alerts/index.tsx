@@ -16,7 +16,7 @@ import { Labels } from '../common/Labels';
 import { usePoll } from '../common/usePoll';
 import { RuleFiles } from '../rules/EngineState';
 import { formatMatchers, rowsFromLabels } from '../silences/model';
-import { countAlerts, filterAlerts, gapOf, groupAlerts, inhibitorNames, mergeAlerts, muted, openGaps, since, type StateFilter, type ViewAlert } from './model';
+import { countAlerts, filterAlerts, gapOf, gapText, groupAlerts, inhibitorNames, mergeAlerts, muted, openGaps, since, type StateFilter, type ViewAlert } from './model';
 import { NotificationLog } from './NotificationLog';
 import '../common/ops.css';
 import '../common/alerting.css';
@@ -78,7 +78,8 @@ function AlertsView(): ReactElement {
         <div className="note" data-testid="gaps-open">
           {open.map((g, i) => (
             <div key={i}>
-              <b>{g.cluster === null ? 'Every cluster' : `Cluster ${g.cluster}`}</b> is in a gap since {since(g.from, now)}: {g.reason}. Alerts of {g.cluster === null ? 'any cluster' : 'it'} may be missing or stale until it ends.
+              <b>{g.cluster === null ? 'Every cluster' : `Cluster ${g.cluster}`}</b> is in a gap since {since(g.from, now)}: {gapText(g.reason)}. Until it ends and fresh
+              scrapes arrive, the rules hold {g.cluster === null ? 'every' : 'its'} alerts as they were: none fires anew or resolves.
             </div>
           ))}
         </div>
@@ -173,8 +174,8 @@ function AlertTable({ alerts, am, gaps, now }: { alerts: ViewAlert[]; am: AmAler
                 </a>
                 {gap && (
                   <div>
-                    <span className="gap-marker" data-testid="gap-marker" title={`since ${new Date(gap.from).toLocaleString()}`}>
-                      gap: {gap.reason}
+                    <span className="gap-marker" data-testid="gap-marker" title={`in a gap since ${new Date(gap.from).toLocaleString()}: the alert is held as it was`}>
+                      gap: {gapText(gap.reason)}
                     </span>
                   </div>
                 )}

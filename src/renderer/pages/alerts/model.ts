@@ -205,6 +205,19 @@ export function countAlerts(list: readonly ViewAlert[]): { firing: number; pendi
   return { firing: list.filter((a) => a.state === 'firing').length, pending: list.filter((a) => a.state === 'pending').length, muted: list.filter(muted).length };
 }
 
+const GAP_TEXT: Record<string, string> = {
+  sleep: 'the machine slept',
+  clock_jump: 'the clock was set',
+  stall: 'Vigil stalled',
+  targets_down: 'every target failed at once',
+  apiserver_unreachable: 'the API server does not answer Vigil',
+};
+
+/** gapText says what caused a gap (its reason code in words; an unknown code as it is). */
+export function gapText(reason: string): string {
+  return GAP_TEXT[reason] ?? reason;
+}
+
 /** gapOf returns the gap an alert's cluster is in at `now` (a gap of every cluster counts), or null. */
 export function gapOf(labels: Record<string, string>, gaps: readonly Gap[], now: number): Gap | null {
   const cluster = labels.cluster;

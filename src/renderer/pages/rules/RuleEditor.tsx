@@ -103,7 +103,13 @@ function EditFile({ file, onSaved }: { file: RuleFileEntry; onSaved(): void }): 
       return;
     }
     setErrors([]);
-    setMsg({ ok: true, text: `Saved ${r.data.saved}; the rules reloaded: ${r.data.groups} group${r.data.groups === 1 ? '' : 's'}, ${r.data.rules} rule${r.data.rules === 1 ? '' : 's'}.` });
+    // Saved, but the reload may have failed (the core says so in warnings).
+    const warn = r.warnings?.length ? r.warnings.join('; ') : '';
+    setMsg(
+      warn
+        ? { ok: false, text: `Saved ${r.data.saved}, with a warning: ${warn}` }
+        : { ok: true, text: `Saved ${r.data.saved}; the rules reloaded: ${r.data.groups} group${r.data.groups === 1 ? '' : 's'}, ${r.data.rules} rule${r.data.rules === 1 ? '' : 's'}.` },
+    );
     onSaved();
   };
 
