@@ -218,18 +218,19 @@ describe('silences', () => {
     // The preview is the alerts Alertmanager holds that the matchers select: this one.
     await waitFor(async () => ((await page.textContent('[data-testid="preview-count"]')) === '1' ? true : undefined), 10_000, 'the preview');
     // Remove all but alertname: still one alert.
-    while ((await page.$$('[data-testid="matcher-row"]')).length > 1) await page.click('[data-testid="matcher-row"]:last-child [data-testid="matcher-remove"]');
+    const last = (): ReturnType<Page['locator']> => page.locator('[data-testid="matcher-row"]').last();
+    while ((await page.$$('[data-testid="matcher-row"]')).length > 1) await last().locator('[data-testid="matcher-remove"]').click();
     expect(await page.textContent('[data-testid="matcher-text"]')).toBe('{alertname="E2ETargetsUp"}');
     // Validation: no comment yet, and a broken regex.
     await page.click('[data-testid="matcher-add"]');
-    await page.fill('[data-testid="matcher-row"]:last-child [data-testid="matcher-name"]', 'severity');
-    await page.selectOption('[data-testid="matcher-row"]:last-child [data-testid="matcher-op"]', '=~');
-    await page.fill('[data-testid="matcher-row"]:last-child [data-testid="matcher-value"]', '(');
+    await last().locator('[data-testid="matcher-name"]').fill('severity');
+    await last().locator('[data-testid="matcher-op"]').selectOption('=~');
+    await last().locator('[data-testid="matcher-value"]').fill('(');
     await page.fill('[data-testid="silence-author"]', 'e2e');
     await page.click('[data-testid="silence-submit"]');
     expect(await page.textContent('[data-testid="matcher-error"]')).toContain('invalid regular expression');
     expect(await page.textContent('[data-testid="error-comment"]')).toContain('comment is required');
-    await page.fill('[data-testid="matcher-row"]:last-child [data-testid="matcher-value"]', 'inf.*');
+    await last().locator('[data-testid="matcher-value"]').fill('inf.*');
     await page.fill('[data-testid="silence-comment"]', 'e2e: looking into it');
     await page.fill('[data-testid="silence-duration"]', '90m');
     await shot(page, 'silence-form');
