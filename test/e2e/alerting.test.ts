@@ -310,6 +310,14 @@ describe('notification log and receivers', () => {
     await page.selectOption('[data-testid="log-status"]', 'error');
     const errors = log.filter((n) => !n.ok).length;
     await waitFor(async () => ((await page.$$('[data-testid="log-row"]')).length === errors ? true : undefined), 5000, 'the error rows');
+    // A row links to its group on the alerts page, as a desktop notice does (#/alerts?group=<key>&receiver=<name>).
+    await page.selectOption('[data-testid="log-status"]', 'all');
+    const entry = log.find((n) => n.groupLabels.alertname === 'E2ECritical')!;
+    await page.locator('[data-testid="log-row"]:has-text("E2ECritical") [data-testid="log-group"]').first().click();
+    await page.waitForSelector('[data-testid="alerts-scope"]');
+    expect(new URLSearchParams(page.url().split('?')[1] ?? '').get('group')).toBe(entry.groupKey);
+    await page.waitForSelector('[data-testid="alert-group"]');
+    expect(await page.$$eval('[data-testid="alert-group"] .group-title code', (els) => els.map((e) => e.textContent))).toEqual(['{alertname="E2ECritical", cluster="demo"}']);
     await page.close();
   });
 

@@ -6,6 +6,8 @@ import {
   filterNotifications,
   gapOf,
   gapText,
+  groupLabelsOfKey,
+  scopeGroups,
   groupAlerts,
   inhibitorNames,
   labelKey,
@@ -90,6 +92,30 @@ describe('alerts of the rule engine and of Alertmanager, together', () => {
       ['{cluster="c2"}', 'ops', ['f2']],
       ['Firing, in no alert group yet', undefined, ['f3']],
       ['Pending (not sent to Alertmanager until their `for` has passed)', undefined, ['PodCrash']],
+    ]);
+  });
+
+  it('reads a group key and narrows to that group or receiver, as notifications link', () => {
+    expect(groupLabelsOfKey('{}:{alertname="DiskFull", cluster="c2"}')).toEqual({ alertname: 'DiskFull', cluster: 'c2' });
+    expect(groupLabelsOfKey('{}/{severity=~"crit|x}:{y"}:{cluster="a\\"b"}')).toEqual({ cluster: 'a"b' });
+    expect(groupLabelsOfKey('{}:{}')).toEqual({});
+    expect(groupLabelsOfKey('nonsense')).toBeNull();
+    const groups: AmAlertGroup[] = [
+      { labels: { alertname: 'DiskFull' }, receiver: { name: 'team' }, alerts: [am[0]!, am[1]!] },
+      { labels: { alertname: 'DiskFull' }, receiver: { name: 'ops' }, alerts: [am[1]!] },
+      { labels: { cluster: 'c2' }, receiver: { name: 'ops' }, alerts: [am[1]!] },
+    ];
+    const byGroup = groupAlerts(list, 'group', groups);
+    const t = (xs: ReturnType<typeof scopeGroups>): string[] => xs.map((g) => `${g.title}>${g.receiver ?? ''}`);
+    expect(t(scopeGroups(byGroup, { group: '{}:{alertname="DiskFull"}', receiver: 'ops' }))).toEqual(['{alertname="DiskFull"}>ops']);
+    expect(t(scopeGroups(byGroup, { group: '{}/{x="1"}:{alertname="DiskFull"}', receiver: '' }))).toEqual(['{alertname="DiskFull"}>team', '{alertname="DiskFull"}>ops']);
+    expect(t(scopeGroups(byGroup, { group: '', receiver: 'ops' }))).toEqual(['{alertname="DiskFull"}>ops', '{cluster="c2"}>ops']);
+    expect(scopeGroups(byGroup, { group: 'garbage', receiver: '' })).toEqual([]);
+    // By rule, a receiver keeps the alerts sent to it.
+    const byRule = scopeGroups(groupAlerts(list, 'rule'), { group: '', receiver: 'team' });
+    expect(byRule.map((g) => [g.title, g.alerts.length])).toEqual([
+      ['DiskFull', 2],
+      ['External', 1],
     ]);
   });
 

@@ -5,7 +5,7 @@
  */
 import { useMemo, type ReactElement } from 'react';
 import type { NotificationEntry } from '../../../common/api/alerting';
-import { useApp } from '../../app/AppState';
+import { pageLink, useApp } from '../../app/AppState';
 import { useParam } from '../../app/route';
 import { Labels } from '../common/Labels';
 import { usePoll } from '../common/usePoll';
@@ -81,7 +81,9 @@ export function NotificationLog(): ReactElement {
                     {n.integration}[{n.index}]
                   </td>
                   <td className="wrap">
-                    <Labels labels={n.groupLabels} />
+                    <a href={pageLink(['alerts'], { group: n.groupKey, receiver: n.receiver })} title={n.groupKey} data-testid="log-group">
+                      <Labels labels={n.groupLabels} />
+                    </a>
                   </td>
                   <td className="num">{n.firing}</td>
                   <td className="num">{n.resolved}</td>

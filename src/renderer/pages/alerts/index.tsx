@@ -5,7 +5,8 @@
  * rule (a link to the Rules page), what mutes each and the gap its cluster is in. The cluster
  * switcher's `cluster` label, a state filter (`state`) and a text or matcher filter (`q`) live in
  * the URL. "Silence" opens the silence form with the alert's labels. The notification log is the
- * second tab (#/alerts/notifications).
+ * second tab (#/alerts/notifications). A notification's link (`group`: its group key, `receiver`)
+ * narrows the page to that group.
  */
 import { useMemo, type ReactElement } from 'react';
 import type { AmAlert, Gap } from '../../../common/api/alerting';
@@ -16,7 +17,7 @@ import { Labels } from '../common/Labels';
 import { usePoll } from '../common/usePoll';
 import { RuleFiles } from '../rules/EngineState';
 import { formatMatchers, rowsFromLabels } from '../silences/model';
-import { countAlerts, filterAlerts, gapOf, gapText, groupAlerts, inhibitorNames, mergeAlerts, muted, openGaps, since, type StateFilter, type ViewAlert } from './model';
+import { countAlerts, filterAlerts, gapOf, gapText, groupAlerts, inhibitorNames, mergeAlerts, muted, openGaps, scopeGroups, since, type StateFilter, type ViewAlert } from './model';
 import { NotificationLog } from './NotificationLog';
 import '../common/ops.css';
 import '../common/alerting.css';
@@ -52,6 +53,8 @@ function AlertsView(): ReactElement {
   const [q, setQ] = useParam(route, 'q');
   const [state, setState] = useParam(route, 'state', 'all');
   const [by, setBy] = useParam(route, 'by', 'group');
+  // A notification links to its group (`group`: the group key) and receiver.
+  const scope = { group: route.params.get('group') ?? '', receiver: route.params.get('receiver') ?? '' };
   const rule = usePoll(() => client.alerts(), 10_000, [client]);
   const am = usePoll(() => client.amAlerts(), 10_000, [client]);
   const groups = usePoll(() => client.amGroups(), 10_000, [client]);
@@ -60,7 +63,12 @@ function AlertsView(): ReactElement {
   const amAlerts: AmAlert[] = useMemo(() => (Array.isArray(am.data) ? am.data : []), [am.data]);
   const all = useMemo(() => mergeAlerts(((rule.data?.alerts ?? []) as RuleEngineAlert[]), amAlerts, now), [rule.data, amAlerts, now]);
   const shown = useMemo(() => filterAlerts(all, { state: state as StateFilter, cluster, text: q }), [all, state, cluster, q]);
-  const grouped = useMemo(() => groupAlerts(shown, by === 'rule' ? 'rule' : 'group', Array.isArray(groups.data) ? groups.data : []), [shown, by, groups.data]);
+  const grouped = useMemo(
+    () => scopeGroups(groupAlerts(shown, by === 'rule' && !scope.group ? 'rule' : 'group', Array.isArray(groups.data) ? groups.data : []), scope),
+    // scope is rebuilt per render from the route; its strings are the identity.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [shown, by, groups.data, scope.group, scope.receiver],
+  );
   const gapList: Gap[] = Array.isArray(gaps.data) ? gaps.data : [];
   const open = openGaps(gapList, cluster, now);
   const counts = countAlerts(all.filter((a) => cluster === '' || a.labels.cluster === cluster));
@@ -113,6 +121,16 @@ function AlertsView(): ReactElement {
           {shown.length !== counts.firing + counts.pending ? ` · ${shown.length} shown` : ''}
         </span>
       </div>
+      {(scope.group || scope.receiver) && (
+        <div className="toolbar" data-testid="alerts-scope">
+          <span>
+            Showing {scope.group ? <>the alert group <code>{scope.group}</code></> : 'the alerts'}
+            {scope.receiver ? <> of receiver <b>{scope.receiver}</b></> : ''}
+            {grouped.length === 0 && all.length > 0 ? ': it has no alerts now (resolved, or filtered out).' : ''}
+          </span>
+          <a href={pageLink(['alerts'], { q: q || undefined, state: state === 'all' ? undefined : state })}>Show all alerts</a>
+        </div>
+      )}
       {all.length === 0 && (
         <div className="empty-state" data-testid="alerts-empty">
           <h3>No alert is firing or pending.</h3>
@@ -126,7 +144,7 @@ function AlertsView(): ReactElement {
           </p>
         </div>
       )}
-      {all.length > 0 && shown.length === 0 && (
+      {all.length > 0 && shown.length === 0 && !(scope.group || scope.receiver) && (
         <div className="empty" data-testid="alerts-none-shown">
           No alert matches the filters{cluster ? ` in cluster ${cluster}` : ''}.
         </div>

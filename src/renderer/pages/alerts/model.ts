@@ -193,6 +193,46 @@ export function groupAlerts(list: readonly ViewAlert[], by: 'rule' | 'group', gr
   return out;
 }
 
+/**
+ * groupLabelsOfKey reads the group labels out of an aggregation group's key (`{route key}:{group
+ * labels}`, as notifications link to `#/alerts?group=<key>`); null when the key has none.
+ */
+export function groupLabelsOfKey(key: string): Record<string, string> | null {
+  for (let i = key.indexOf('}:{'); i >= 0; i = key.indexOf('}:{', i + 1)) {
+    try {
+      const rows = parseMatchers(key.slice(i + 2));
+      if (rows.every((r) => r.op === '=')) return Object.fromEntries(rows.map((r) => [r.name, r.value]));
+    } catch {
+      // a `}:{` inside the route's matchers: try the next one
+    }
+  }
+  return null;
+}
+
+/** GroupScope narrows the page to one alert group (its key) and/or one receiver, as notifications link. */
+export interface GroupScope {
+  group: string;
+  receiver: string;
+}
+
+/** scopeGroups keeps the groups of the scope: the group with the key's labels and the receiver's groups (alerts sent to it, when grouped by rule). */
+export function scopeGroups(groups: readonly AlertGroupView[], scope: GroupScope): AlertGroupView[] {
+  const want = scope.group ? groupLabelsOfKey(scope.group) : null;
+  const wantKey = want ? labelKey(want) : '';
+  return groups
+    .map((g) => {
+      if (g.receiver !== undefined || g.key.startsWith('group:')) {
+        if (scope.receiver && g.receiver !== scope.receiver) return null;
+        if (scope.group && (want === null || g.receiver === undefined || labelKey(g.labels) !== wantKey)) return null;
+        return g;
+      }
+      // Grouped by rule: the alerts sent to the receiver (the group key needs the dispatcher's groups).
+      const alerts = scope.receiver ? g.alerts.filter((a) => a.receivers.includes(scope.receiver)) : g.alerts;
+      return alerts.length > 0 ? { ...g, alerts } : null;
+    })
+    .filter((g): g is AlertGroupView => g !== null);
+}
+
 /** rank puts groups with unmuted firing alerts first, then muted-only, then pending-only. */
 function rank(g: AlertGroupView): number {
   if (g.alerts.some((a) => a.state === 'firing' && !muted(a))) return 0;
