@@ -171,6 +171,7 @@ describe('alerts page', () => {
     // The rule link opens the Rules page narrowed to that rule.
     await page.click(`${row('E2ETargetsUp')} [data-testid="alert-rule"]`);
     await page.waitForSelector('[data-testid="rule-only"]');
+    await page.waitForSelector('[data-testid="rule-row"]');
     const rules = await page.$$eval('[data-testid="rule-row"] td:first-child', (els) => els.map((e) => e.textContent));
     expect(rules).toEqual(['E2ETargetsUp']);
     await page.close();
