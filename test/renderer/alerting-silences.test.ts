@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AmAlert, AmSilence } from '../../src/common/api/alerting';
 import {
   bucketSilences,
+  describeSpan,
   endOf,
   formatMatchers,
   formFromSilence,
@@ -125,6 +126,14 @@ describe('silence form', () => {
     expect(old.id).toBeUndefined();
     expect(old).toMatchObject({ startsAt: now, endMode: 'duration', duration: '30m' });
     expect(toParams(old).id).toBeUndefined();
+  });
+
+  it('says how long until or since a time', () => {
+    expect(describeSpan(now + 90_000, now)).toBe('in 1m30s');
+    expect(describeSpan(now - 3_000, now)).toBe('3s ago');
+    // Over an hour, to the minute.
+    expect(describeSpan(now + 2 * 3_600_000 + 61_000, now)).toBe('in 2h1m');
+    expect(describeSpan(now, now)).toBe('in 0s');
   });
 
   it('datetime-local values round-trip to the minute', () => {

@@ -9,14 +9,14 @@
  * narrows the page to that group.
  */
 import { useMemo, type ReactElement } from 'react';
-import type { AmAlert, Gap } from '../../../common/api/alerting';
+import type { AmAlert, AmSilence, Gap } from '../../../common/api/alerting';
 import type { RuleEngineAlert } from '../../../common/api/alerting';
 import { pageLink, useApp } from '../../app/AppState';
 import { navigate, useParam } from '../../app/route';
 import { Labels } from '../common/Labels';
 import { usePoll } from '../common/usePoll';
 import { RuleFiles } from '../rules/EngineState';
-import { formatMatchers, rowsFromLabels } from '../silences/model';
+import { describeSpan, formatMatchers, rowsFromLabels } from '../silences/model';
 import { countAlerts, filterAlerts, gapOf, gapText, groupAlerts, inhibitorNames, mergeAlerts, muted, openGaps, scopeGroups, since, type StateFilter, type ViewAlert } from './model';
 import { NotificationLog } from './NotificationLog';
 import '../common/ops.css';
@@ -59,6 +59,8 @@ function AlertsView(): ReactElement {
   const am = usePoll(() => client.amAlerts(), 10_000, [client]);
   const groups = usePoll(() => client.amGroups(), 10_000, [client]);
   const gaps = usePoll(() => client.gaps(), 15_000, [client]);
+  const silences = usePoll(() => client.silences(), 15_000, [client]);
+  const silenceById = useMemo(() => new Map((Array.isArray(silences.data) ? silences.data : []).map((x) => [x.id, x])), [silences.data]);
   const now = Math.max(rule.at, am.at) || Date.now();
   const amAlerts: AmAlert[] = useMemo(() => (Array.isArray(am.data) ? am.data : []), [am.data]);
   const all = useMemo(() => mergeAlerts(((rule.data?.alerts ?? []) as RuleEngineAlert[]), amAlerts, now), [rule.data, amAlerts, now]);
@@ -159,14 +161,14 @@ function AlertsView(): ReactElement {
             </span>
             {by === 'rule' && g.labels.alertname && <a href={pageLink(['rules'], { rule: g.labels.alertname })}>rule</a>}
           </h3>
-          <AlertTable alerts={g.alerts} am={amAlerts} gaps={gapList} now={now} />
+          <AlertTable alerts={g.alerts} am={amAlerts} gaps={gapList} silences={silenceById} now={now} />
         </div>
       ))}
     </>
   );
 }
 
-function AlertTable({ alerts, am, gaps, now }: { alerts: ViewAlert[]; am: AmAlert[]; gaps: Gap[]; now: number }): ReactElement {
+function AlertTable({ alerts, am, gaps, silences, now }: { alerts: ViewAlert[]; am: AmAlert[]; gaps: Gap[]; silences: Map<string, AmSilence>; now: number }): ReactElement {
   return (
     <table className="data">
       <thead>
@@ -219,11 +221,23 @@ function AlertTable({ alerts, am, gaps, now }: { alerts: ViewAlert[]; am: AmAler
                 ))}
               </td>
               <td className="wrap mutes" data-testid="alert-mutes">
-                {a.silencedBy.map((id) => (
-                  <a key={id} href={pageLink(['silences', 'edit', id])} data-testid="silenced-by">
-                    silence {id.slice(0, 8)}
-                  </a>
-                ))}
+                {a.silencedBy.map((id) => {
+                  const sil = silences.get(id);
+                  return (
+                    <div key={id}>
+                      <a href={pageLink(['silences', 'edit', id])} title={id} data-testid="silenced-by">
+                        silence {id.slice(0, 8)}
+                      </a>
+                      {sil && (
+                        <span className="muted">
+                          {' '}
+                          by {sil.createdBy}, ends {describeSpan(Date.parse(sil.endsAt), now)}
+                          {sil.comment ? `: ${sil.comment}` : ''}
+                        </span>
+                      )}
+                    </div>
+                  );
+                })}
                 {a.inhibitedBy.length > 0 && <div data-testid="inhibited-by">inhibited by {inhibitorNames(a.inhibitedBy, am).join(', ')}</div>}
                 {a.mutedBy.length > 0 && <div>time interval {a.mutedBy.join(', ')}</div>}
                 {a.receivers.length > 0 && !muted(a) && <div className="muted">to {a.receivers.join(', ')}</div>}
