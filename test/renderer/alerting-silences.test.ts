@@ -131,7 +131,8 @@ describe('silence form', () => {
   it('says how long until or since a time', () => {
     expect(describeSpan(now + 90_000, now)).toBe('in 1m30s');
     expect(describeSpan(now - 3_000, now)).toBe('3s ago');
-    // Over an hour, to the minute.
+    // Over ten minutes, to the minute.
+    expect(describeSpan(now - (49 * 60_000 + 59_000), now)).toBe('50m ago');
     expect(describeSpan(now + 2 * 3_600_000 + 61_000, now)).toBe('in 2h1m');
     expect(describeSpan(now, now)).toBe('in 0s');
   });

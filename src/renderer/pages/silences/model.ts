@@ -276,11 +276,12 @@ export function fromLocalInput(v: string): number {
   return d.getTime();
 }
 
-/** describeSpan says how long until (or since) a time, roughly: "in 1h59m", "3m ago". */
+/** describeSpan says how long until (or since) a time, roughly: "in 1h59m", "3m20s ago". */
 export function describeSpan(ms: number, now: number): string {
   const d = ms - now;
   const abs = Math.abs(d);
-  const rounded = abs >= 3_600_000 ? Math.round(abs / 60_000) * 60_000 : Math.round(abs / 1000) * 1000;
+  // To the second under ten minutes, to the minute beyond.
+  const rounded = abs >= 600_000 ? Math.round(abs / 60_000) * 60_000 : Math.round(abs / 1000) * 1000;
   const txt = rounded === 0 ? '0s' : formatDuration(rounded);
   return d >= 0 ? `in ${txt}` : `${txt} ago`;
 }
