@@ -252,6 +252,12 @@ describe('silences', () => {
     expect(Math.abs(span - 90 * 60_000)).toBeLessThan(120_000);
     await page.waitForSelector(`[data-testid="silences-active"] [data-testid="silence-row"][data-id="${id}"]`);
     await shot(page, 'silences');
+    // The list filters by text and by the labels of an alert a silence would mute.
+    await page.fill('[data-testid="silences-filter"]', 'alertname="E2ETargetsUp", severity="info"');
+    await page.waitForSelector(`[data-testid="silence-row"][data-id="${id}"]`);
+    await page.fill('[data-testid="silences-filter"]', 'alertname="E2ETargetsUp", severity="critical"');
+    await waitFor(async () => ((await page.$(`[data-testid="silence-row"][data-id="${id}"]`)) === null ? true : undefined), 5000, 'the silence to be filtered out');
+    await page.fill('[data-testid="silences-filter"]', '');
     // The alert is now silenced by it.
     await waitFor(async () => {
       const a = (await api<AmAlert[]>('/api/v1/alerting/alerts')).find((x) => x.labels.alertname === 'E2ETargetsUp');

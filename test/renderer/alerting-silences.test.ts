@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AmAlert, AmSilence } from '../../src/common/api/alerting';
 import {
   bucketSilences,
+  filterSilences,
   describeSpan,
   endOf,
   formatMatchers,
@@ -158,6 +159,20 @@ describe('preview and lists', () => {
     expect(names([{ name: 'severity', op: '!~', value: '.+' }])).toEqual(['B-c1']);
     expect(names([{ name: 'x', op: '=~', value: '(' }])).toEqual([]);
     expect(names([])).toEqual([]);
+  });
+
+  it('filters silences by text or by the labels of an alert they would mute', () => {
+    const a = { ...silence('aaa1', 'active', '2026-12-03T10:00:00Z', '2026-12-03T15:00:00Z'), comment: 'Disk resize', createdBy: 'ana' };
+    const b = { ...silence('bbb2', 'active', '2026-12-03T10:00:00Z', '2026-12-03T15:00:00Z'), matchers: [{ name: 'severity', value: 'warn.*', isRegex: true }], createdBy: 'bo' };
+    const ids = (text: string): string[] => filterSilences([a, b], text).map((s) => s.id);
+    expect(ids('')).toEqual(['aaa1', 'bbb2']);
+    expect(ids('RESIZE')).toEqual(['aaa1']);
+    expect(ids('bo')).toEqual(['bbb2']);
+    expect(ids('warn.*')).toEqual(['bbb2']);
+    expect(ids('bbb')).toEqual(['bbb2']);
+    expect(ids('severity="warning"')).toEqual(['bbb2']);
+    expect(ids('alertname="X", severity="warning"')).toEqual(['aaa1', 'bbb2']);
+    expect(ids('alertname="Y"')).toEqual([]);
   });
 
   it('sorts silences into active, pending and expired', () => {

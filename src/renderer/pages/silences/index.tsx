@@ -4,18 +4,20 @@
  * rows, as the alerts page's "Silence" does), edit (#/silences/edit/<id>) and expire. The form
  * takes matchers with =, !=, =~ and !~, a start, a duration or an end, the author and a comment;
  * it previews the alerts the matchers would mute, checks what it can before sending, and shows the
- * API's answer next to it when the core refuses.
+ * API's answer next to it when the core refuses. `q` filters the lists (text, or the labels of an alert
+ * the silences would mute).
  */
 import { useEffect, useMemo, useState, type ReactElement } from 'react';
 import type { AmAlert, AmSilence, SilenceState } from '../../../common/api/alerting';
 import { pageLink, useApp } from '../../app/AppState';
-import { navigate } from '../../app/route';
+import { navigate, useParam } from '../../app/route';
 import { Labels } from '../common/Labels';
 import { usePoll } from '../common/usePoll';
 import {
   bucketSilences,
   describeSpan,
   endOf,
+  filterSilences,
   formatMatchers,
   formFromSilence,
   fromAmMatchers,
@@ -41,6 +43,7 @@ export function SilencesPage(): ReactElement {
   const { client, route } = useApp();
   const silences = usePoll(() => client.silences(), 10_000, [client]);
   const alerts = usePoll(() => client.amAlerts(), 10_000, [client]);
+  const [q, setQ] = useParam(route, 'q');
   const list: AmSilence[] = Array.isArray(silences.data) ? silences.data : [];
   const amAlerts: AmAlert[] = Array.isArray(alerts.data) ? alerts.data : [];
   const mode = route.path[1] === 'new' ? 'new' : route.path[1] === 'edit' ? 'edit' : 'list';
@@ -58,6 +61,7 @@ export function SilencesPage(): ReactElement {
               Silence {route.params.get('saved')} saved.
             </span>
           )}
+          <input className="filter" type="search" placeholder='Filter by matcher, author or comment, or labels (alertname="X") a silence would mute' value={q} onChange={(e) => setQ(e.target.value, true)} data-testid="silences-filter" aria-label="filter silences" />
           <span className="meta">{silences.error ? `The silences could not be read: ${silences.error}` : ''}</span>
         </div>
       )}
@@ -72,7 +76,7 @@ export function SilencesPage(): ReactElement {
             No silence has the ID {route.path[2]}. <a href={pageLink(['silences'])}>All silences</a>
           </div>
         ))}
-      {mode === 'list' && (silences.data === null ? silences.error ? <div className="error">{silences.error}</div> : <div className="panel-loading">Loading…</div> : <Lists list={list} alerts={amAlerts} onChange={silences.reload} />)}
+      {mode === 'list' && (silences.data === null ? silences.error ? <div className="error">{silences.error}</div> : <div className="panel-loading">Loading…</div> : <Lists list={filterSilences(list, q)} filtered={q.trim() !== ''} alerts={amAlerts} onChange={silences.reload} />)}
     </div>
   );
 }
@@ -89,9 +93,16 @@ function initialNew(matchers: string | null): { form: SilenceForm; parseError: s
 
 const STATE_TITLE: Record<SilenceState, string> = { active: 'Active', pending: 'Pending (not started yet)', expired: 'Expired' };
 
-function Lists({ list, alerts, onChange }: { list: AmSilence[]; alerts: AmAlert[]; onChange(): void }): ReactElement {
+function Lists({ list, filtered, alerts, onChange }: { list: AmSilence[]; filtered: boolean; alerts: AmAlert[]; onChange(): void }): ReactElement {
   const buckets = useMemo(() => bucketSilences(list), [list]);
   const [showExpired, setShowExpired] = useState(false);
+  if (list.length === 0 && filtered) {
+    return (
+      <div className="empty" data-testid="silences-empty">
+        No silence matches the filter.
+      </div>
+    );
+  }
   if (list.length === 0) {
     return (
       <div className="empty" data-testid="silences-empty">

@@ -261,6 +261,28 @@ export function bucketSilences(list: readonly AmSilence[]): Record<SilenceState,
   return out;
 }
 
+/**
+ * filterSilences keeps the silences whose matchers, author or comment hold the text (case-insensitive),
+ * or, for a matcher list (`alertname="X"`), those that would mute an alert with those labels.
+ */
+export function filterSilences(list: readonly AmSilence[], text: string): AmSilence[] {
+  const t = text.trim();
+  if (t === '') return [...list];
+  if (/[=~]/.test(t)) {
+    try {
+      const rows = parseMatchers(t);
+      if (rows.length > 0 && rows.every((r) => r.op === '=')) {
+        const labels = Object.fromEntries(rows.map((r) => [r.name, r.value]));
+        return list.filter((s) => matchesLabels(fromAmMatchers(s.matchers), labels));
+      }
+    } catch {
+      // not a matcher list: a substring
+    }
+  }
+  const needle = t.toLowerCase();
+  return list.filter((s) => formatMatchers(fromAmMatchers(s.matchers)).toLowerCase().includes(needle) || s.createdBy.toLowerCase().includes(needle) || s.comment.toLowerCase().includes(needle) || s.id.startsWith(needle));
+}
+
 /** toLocalInput renders ms as a datetime-local input's value (local time, minutes). */
 export function toLocalInput(ms: number): string {
   const d = new Date(ms);
