@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // No notify-send/osascript from the Vigil processes the tests start (see host/core.ts).
+    env: { VIGIL_SYSTEM_NOTIFIER: 'off' },
   },
 });

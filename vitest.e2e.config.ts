@@ -10,5 +10,7 @@ export default defineConfig({
     hookTimeout: 180_000,
     fileParallelism: false,
     pool: 'forks',
+    // No notify-send/osascript from the Vigil processes the tests start (see host/core.ts).
+    env: { VIGIL_SYSTEM_NOTIFIER: 'off' },
   },
 });

@@ -5,6 +5,7 @@ import { useEffect, useState, type ReactElement } from 'react';
 import type { VigilClient } from '../common/ipc/client';
 import { AppStateProvider } from './app/AppState';
 import { Shell } from './app/Shell';
+import { useBrowserNotifications } from './app/notifications';
 
 const LAST_VIEW = 'vigil.lastView';
 
@@ -27,6 +28,7 @@ function useRestoredView(transport: 'ipc' | 'http'): void {
 export function App({ client, transport }: { client: VigilClient; transport: 'ipc' | 'http' }): ReactElement {
   const [version, setVersion] = useState('');
   useRestoredView(transport);
+  useBrowserNotifications(transport);
   useEffect(() => {
     void client.buildInfo().then((r) => {
       if (r.status === 'success') setVersion((r.data as { vigilVersion?: string }).vigilVersion ?? r.data.version);

@@ -87,6 +87,9 @@ beforeAll(async () => {
   });
   prom.stderr!.on('data', (d: Buffer) => (promLog = (promLog + d.toString()).slice(-4000)));
   promURL = `http://127.0.0.1:${port}`;
+  // The starter pack is switched off: the comparison is about this file's rules.
+  fs.mkdirSync(path.join(dir, 'vigil-data'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'vigil-data', 'settings.json'), JSON.stringify({ rules: { starter: { enabled: false } } }));
   core = await startCore({ dataDir: path.join(dir, 'vigil-data'), configFile: path.join(dir, 'prometheus.yml'), host: '127.0.0.1', port: 0, demo: false, uiDir: null, logger: nopLogger, defaultJobs: false });
 }, 60_000);
 

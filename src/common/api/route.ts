@@ -38,10 +38,24 @@ export interface RouteRequest {
   body(): Promise<Uint8Array>;
 }
 
-/** RouteResult is a handler's answer: an API envelope, or raw bytes (exposition formats, text). */
+/** RouteResult is a handler's answer: an API envelope, raw bytes (exposition formats, text), or a stream (HTTP only). */
 export type RouteResult =
   | { readonly kind: 'json'; readonly status: number; readonly body: ApiEnvelope<unknown> }
-  | { readonly kind: 'raw'; readonly status: number; readonly contentType: string; readonly body: string | Uint8Array; readonly headers?: Readonly<Record<string, string>> };
+  | { readonly kind: 'raw'; readonly status: number; readonly contentType: string; readonly body: string | Uint8Array; readonly headers?: Readonly<Record<string, string>> }
+  | RouteStream;
+
+/**
+ * RouteStream is an answer written over time (text/event-stream): the server sends the headers,
+ * calls start with a writer, and calls the function start returned when the client goes away or
+ * the server closes. Over IPC a stream is refused (the shell has its own events).
+ */
+export interface RouteStream {
+  readonly kind: 'stream';
+  readonly status: number;
+  readonly contentType: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  start(write: (chunk: string) => void): () => void;
+}
 
 /** Route is a spec with its handler. Handlers may throw ApiError; other errors become 500s. */
 export interface Route extends RouteSpec {

@@ -17,8 +17,11 @@ export type ShellToCore =
 
 /** HostEvent is something the core tells the shell on its own. */
 export type HostEvent =
-  /** notification asks for a desktop notification; route is the UI route a click opens. */
-  | { kind: 'notification'; title: string; body: string; route?: string }
+  /**
+   * notification asks for a desktop notification; route is the UI route a click opens; tag names
+   * the alert group, whose newer notification replaces the older one on screen.
+   */
+  | { kind: 'notification'; title: string; body: string; route?: string; tag?: string }
   /** alerts reports the number of firing alerts (the tray shows it). */
   | { kind: 'alerts'; firing: number };
 
@@ -59,7 +62,7 @@ export function parseCoreToShell(x: unknown): CoreToShell | null {
     case 'event': {
       const e = x.event;
       if (!isObject(e)) return null;
-      if (e.kind === 'notification' && typeof e.title === 'string' && typeof e.body === 'string' && (e.route === undefined || typeof e.route === 'string')) return x as unknown as CoreToShell;
+      if (e.kind === 'notification' && typeof e.title === 'string' && typeof e.body === 'string' && (e.route === undefined || typeof e.route === 'string') && (e.tag === undefined || typeof e.tag === 'string')) return x as unknown as CoreToShell;
       if (e.kind === 'alerts' && typeof e.firing === 'number') return x as unknown as CoreToShell;
       return null;
     }

@@ -240,6 +240,20 @@ function serveStatic(root: string, pathname: string, res: http.ServerResponse): 
 
 /** sendResult writes a route's answer. */
 function sendResult(res: http.ServerResponse, r: RouteResult, head: boolean): void {
+  if (r.kind === 'stream') {
+    res.writeHead(r.status, { ...r.headers, 'Content-Type': r.contentType, 'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no' });
+    if (head) {
+      res.end();
+      return;
+    }
+    res.flushHeaders();
+    res.socket?.setNoDelay(true);
+    const stop = r.start((chunk) => {
+      if (!res.writableEnded && !res.destroyed) res.write(chunk);
+    });
+    res.on('close', stop);
+    return;
+  }
   const body = r.kind === 'json' ? JSON.stringify(r.body) : r.body;
   const type = r.kind === 'json' ? 'application/json' : r.contentType;
   res.writeHead(r.status, { ...(r.kind === 'raw' ? r.headers : {}), 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });

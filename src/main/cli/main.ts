@@ -34,6 +34,7 @@ const COMMANDS: Command[] = [
     usage: 'vigil serve [--config prometheus.yml] [--data DIR] [--listen 127.0.0.1:9797] [--demo[=2]] [--context NAME]... [--all-contexts] [--storage.tsdb.retention.time 15d]',
     flags: [
       { name: 'config', placeholder: 'FILE', help: 'Prometheus-style configuration file (global, scrape_configs, rule_files, ...)' },
+      { name: 'alertmanager.config.file', placeholder: 'FILE', help: 'alertmanager.yml: notification routing and receivers (default <data>/alertmanager.yml when it exists, else the built-in one)' },
       DATA_FLAG,
       { name: 'listen', placeholder: 'HOST:PORT', help: 'address of the UI and API (default 127.0.0.1:9797; port 0 picks a free one)' },
       { name: 'demo', optionalValue: true, placeholder: 'N', help: 'monitor a simulated cluster (--demo=2: two clusters) through its own fake API server, in a data folder of its own' },
@@ -50,6 +51,7 @@ const COMMANDS: Command[] = [
     usage: 'vigil host [--config FILE] [--data DIR] [--demo[=2]]',
     flags: [
       { name: 'config', placeholder: 'FILE', help: 'configuration file' },
+      { name: 'alertmanager.config.file', placeholder: 'FILE', help: 'alertmanager.yml' },
       DATA_FLAG,
       { name: 'listen', placeholder: 'HOST:PORT', help: 'address of the API for Grafana and promtool (default 127.0.0.1:9797)' },
       { name: 'demo', optionalValue: true, help: 'demo mode (--demo=2: two clusters)' },

@@ -85,10 +85,13 @@ async function start(flags: Record<string, string | boolean>, listen: string, li
   }
   const configFile = typeof flags.config === 'string' ? flags.config : null;
   if (configFile && !fs.existsSync(configFile)) throw new Error(`${configFile}: no such file`);
+  const alertmanagerConfigFile = typeof flags['alertmanager.config.file'] === 'string' ? flags['alertmanager.config.file'] : undefined;
+  if (alertmanagerConfigFile && !fs.existsSync(alertmanagerConfigFile)) throw new Error(`${alertmanagerConfigFile}: no such file`);
   try {
     return await startCore({
       dataDir: dataDirOf(flags),
       configFile,
+      alertmanagerConfigFile,
       host,
       port,
       demo,
@@ -120,8 +123,14 @@ function waitForSignal(core: Core, err: Out): Promise<number> {
       err(`vigil: ${sig} received, shutting down\n`);
       void core.stop().then(() => resolve(0));
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    // SIGHUP reloads the rule files, as Prometheus reloads on SIGHUP (a file that does not load keeps the old rules).
+    const hup = (): void => {
+      const r = core.rules.reloadFiles();
+      err(r.ok ? 'vigil: SIGHUP received, rule files reloaded\n' : `vigil: SIGHUP received, the rule files were not reloaded:\n  ${r.errors.join('\n  ')}\n`);
+    };
+    process.on('SIGHUP', hup);
+    process.once('SIGINT', () => (process.off('SIGHUP', hup), stop('SIGINT')));
+    process.once('SIGTERM', () => (process.off('SIGHUP', hup), stop('SIGTERM')));
   });
 }
 

@@ -1,16 +1,18 @@
 /**
  * The desktop shell: the only code that imports electron. It starts the core in a utility process
  * (the same core `vigil serve` runs; see core-link.ts), opens the window, relays the renderer's API
- * calls over one validated IPC channel (ipc.ts), and shows the core's notifications. Storage,
+ * calls over one validated IPC channel (ipc.ts), shows the core's notifications (one on screen per
+ * alert group) and the number of firing alerts in the tray. Storage,
  * scraping and queries never run on this process's thread, so the window stays responsive.
  */
-import { app, BrowserWindow, shell, utilityProcess, Notification } from 'electron';
+import { app, BrowserWindow, Menu, nativeImage, shell, Tray, utilityProcess, Notification } from 'electron';
 import * as path from 'node:path';
 import type { HostEvent } from '../../common/ipc/messages';
 import { defaultDataDir } from '../util/paths';
 import { CoreLink, type ChildCore } from './core-link';
 import { registerIpc } from './ipc';
-import { externalUrlAllowed, isAppUrl, windowWebPreferences } from './policy';
+import { externalUrlAllowed, isAppUrl, uiHash, windowWebPreferences } from './policy';
+import { trayIconBitmap, trayState } from './tray-model';
 
 let mainWindow: BrowserWindow | null = null;
 
@@ -29,13 +31,78 @@ function forkCore(): ChildCore {
   return utilityProcess.fork(path.join(__dirname, 'cli.js'), args, { serviceName: 'Vigil core', stdio: 'inherit' }) as unknown as ChildCore;
 }
 
+/** shown keeps the notifications on screen referenced: a collected one loses its click handler. */
+const shown = new Set<Notification>();
+/** byTag is the notification on screen for each alert group: a newer one replaces it. */
+const byTag = new Map<string, Notification>();
+
+let tray: Tray | null = null;
+let trayFiring = -1;
+
+function showWindow(route?: string): void {
+  if (!mainWindow) createWindow();
+  const w = mainWindow;
+  if (!w) return;
+  if (w.isMinimized()) w.restore();
+  w.show();
+  w.focus();
+  const hash = uiHash(route);
+  if (hash !== '') void w.webContents.executeJavaScript(`window.location.hash = ${JSON.stringify(hash)}`).catch(() => {});
+}
+
+/** updateTray shows the number of firing alerts in the tray (and the app's badge where there is one). */
+function updateTray(firing: number): void {
+  const st = trayState(firing);
+  if (tray === null) {
+    try {
+      tray = new Tray(trayIcon(false));
+      tray.setContextMenu(
+        Menu.buildFromTemplate([
+          { label: 'Open Vigil', click: () => showWindow() },
+          { label: 'Alerts', click: () => showWindow('#/alerts') },
+          { type: 'separator' },
+          { label: 'Quit', click: () => app.quit() },
+        ]),
+      );
+      tray.on('click', () => showWindow('#/alerts'));
+    } catch (e) {
+      // Some Linux desktops have no tray; the app works without one.
+      console.error(`tray: ${(e as Error).message}`);
+      return;
+    }
+  }
+  if ((trayFiring > 0) !== (st.badge > 0)) tray.setImage(trayIcon(st.badge > 0));
+  trayFiring = st.badge;
+  tray.setToolTip(st.tooltip);
+  if (process.platform === 'darwin') tray.setTitle(st.title);
+  app.setBadgeCount(st.badge);
+}
+
+function trayIcon(firing: boolean): Electron.NativeImage {
+  const size = process.platform === 'darwin' ? 18 : 22;
+  return nativeImage.createFromBitmap(trayIconBitmap(size, firing), { width: size, height: size });
+}
+
 function onHostEvent(e: HostEvent): void {
+  if (e.kind === 'alerts') {
+    updateTray(e.firing);
+    return;
+  }
   if (e.kind !== 'notification' || !Notification.isSupported()) return;
   const n = new Notification({ title: e.title, body: e.body });
+  shown.add(n);
+  if (e.tag !== undefined) {
+    byTag.get(e.tag)?.close();
+    byTag.set(e.tag, n);
+  }
+  const forget = (): void => {
+    shown.delete(n);
+    if (e.tag !== undefined && byTag.get(e.tag) === n) byTag.delete(e.tag);
+  };
+  n.on('close', forget);
   n.on('click', () => {
-    if (!mainWindow) return;
-    mainWindow.show();
-    if (e.route) void mainWindow.loadURL(`${appUrl().split('#')[0]}#${e.route}`);
+    forget();
+    showWindow(e.route);
   });
   n.show();
 }
@@ -81,6 +148,7 @@ function main(): void {
     core.start();
     registerIpc(core, appUrl);
     createWindow();
+    updateTray(0);
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow();
     });

@@ -70,3 +70,10 @@ export function externalUrlAllowed(url: string): boolean {
     return false;
   }
 }
+
+/** uiHash turns a notification's route into the window's location hash ('' when it is not a UI route). */
+export function uiHash(route: string | undefined): string {
+  if (!route || !(route.startsWith('#/') || route.startsWith('/'))) return '';
+  const h = route.startsWith('#') ? route : `#${route}`;
+  return /^#\/[\w\-./?=&%+~:,;@!*'()]*$/.test(h) ? h : '';
+}

@@ -4,6 +4,7 @@
  * (host/desktop.ts) and the tests all start the core through here. Each subsystem contributes its
  * own routes; this file only lists them.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ParserOptions } from '../../common/promql';
 import type { HostEvent } from '../../common/ipc/messages';
@@ -19,7 +20,11 @@ import { DEFAULT_MAX_EXEMPLARS, ExemplarStorage, exemplarSelfMetrics, openStorag
 import { storageRoutes } from '../storage/routes';
 import { Engine } from '../promql/engine';
 import { queryRoutes } from '../promql/routes';
-import { RuleManager, engineQueryFunc, ruleRoutes } from '../rules';
+import { RuleManager, StarterRules, engineQueryFunc, gapRoutes, ruleEditRoutes, ruleRoutes } from '../rules';
+import { desktopNotifiers, parseNotifierSetting, type NotifierSetting } from '../alerting/desktop';
+import { Forwarder, forwarderRoutes } from '../alerting/forward/index';
+import { loadTemplateSet } from '../alerting/template/index';
+import { ALERTING_DIR, ALERTMANAGER_FILE, Alerting, AlertmanagerConfigError, DEFAULT_ALERTMANAGER_YML, formatProblem, loadAlertmanagerConfig, type AlertmanagerFile } from '../alerting';
 import type { EngineOpts } from '../promql/value';
 import { ScrapeManager, scrapeRoutes, scrapeSelfMetrics } from '../scrape';
 import { startServer, type ApiServer } from '../api/server';
@@ -37,6 +42,7 @@ import type { LimiterOptions } from '../kube/limiter';
 import { kubeRoutes } from '../kube/routes';
 import { KubeTransports } from '../scrape/kubernetes';
 import { selfMetricsRoute } from './self-metrics';
+import { startGapDetector } from './gaps';
 import { SettingsStore, type Retention } from './settings';
 
 /** CoreOptions configure a core. */
@@ -44,6 +50,8 @@ export interface CoreOptions {
   dataDir: string;
   /** configFile is a prometheus.yml; null runs with the default config (Vigil scrapes itself). */
   configFile: string | null;
+  /** alertmanagerConfigFile is an alertmanager.yml (--alertmanager.config.file); else <dataDir>/alertmanager.yml when it exists, else the built-in one. */
+  alertmanagerConfigFile?: string;
   host: string;
   port: number;
   /** demo monitors that many simulated clusters (true: one) instead of the user's kubeconfig; give it a data folder of its own. */
@@ -87,6 +95,10 @@ export interface Core {
   readonly kube: KubeContexts;
   /** rules runs the rule files' groups (onAlerts gives the alerts to send, for notification routing). */
   readonly rules: RuleManager;
+  /** alerting is Alertmanager inside Vigil: the rule engine's alerts are routed and notified through it. */
+  readonly alerting: Alerting;
+  /** reloadAlerting reads alertmanager.yml again (a broken file keeps the running configuration); returns the problems. */
+  reloadAlerting(): string[];
   /** onEvent subscribes to events for the shell (notifications, tray counts); returns the unsubscriber. */
   onEvent(fn: (e: HostEvent) => void): () => void;
   stop(): Promise<void>;
@@ -174,14 +186,62 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     cluster.start();
     stops.push(() => cluster.stop());
 
+    // The starter rule pack (and the user's rule files in <dataDir>/rules/), and the gaps Vigil causes itself.
+    const starter = new StarterRules({ dataDir: opts.dataDir, logger: log, settings: () => settings.starterRules() });
+    const gaps = startGapDetector({ logger: log, config: () => config, scrape: () => scrape, kube });
+    stops.push(() => gaps.stop());
+
     // Exemplars live in memory (as in Prometheus); storage.exemplars.max_exemplars sizes the buffer.
     const exemplars = new ExemplarStorage(DEFAULT_MAX_EXEMPLARS);
     const now = (): number => Date.now();
+    // Desktop notices: the shell's notifications while a shell listens (the app), else an open
+    // browser page (the events stream), else notify-send/osascript; the `notifier` setting is read
+    // at each notice.
+    let badNotifierSetting = '';
+    const notifierSetting = (): NotifierSetting => {
+      try {
+        return parseNotifierSetting(settings.get().alerting?.notifier, `${settings.file}: alerting.notifier`);
+      } catch (e) {
+        if ((e as Error).message !== badNotifierSetting) log('warn', `settings: ${(badNotifierSetting = (e as Error).message)}; using auto`);
+        return 'auto';
+      }
+    };
+    const notifiers = desktopNotifiers({
+      emit: (e) => {
+        for (const l of [...listeners]) l(e);
+      },
+      shellAttached: () => listeners.size > 0,
+      setting: notifierSetting,
+      // VIGIL_SYSTEM_NOTIFIER=off keeps notify-send/osascript out (the test suites set it, so a
+      // developer's desktop does not fill with the tests' alerts).
+      ...(process.env.VIGIL_SYSTEM_NOTIFIER === 'off' ? { system: null } : {}),
+    });
+    stops.push(() => notifiers.stop());
+    // Alerting: the alert store, silences, dispatcher and notification log live in <dataDir>/alerting.
+    const alerting = new Alerting({
+      dataDir: path.join(opts.dataDir, ALERTING_DIR),
+      externalURL: `http://${opts.host}:${opts.port}`,
+      logger: (level, msg, f) => log(level, msg, { component: 'alerting', ...f }),
+      deps: { desktop: notifiers.desktop },
+      loadTemplates: (files) => loadTemplateSet(files),
+    });
+    // Forwarding to the external Alertmanagers of prometheus.yml's alerting section.
+    const forwarder = new Forwarder({ logger: (level, msg, f) => log(level, msg, { component: 'notifier', ...f }) });
+    stops.push(() => forwarder.stop());
+    stops.push(() => alerting.stop());
+    alerting.onChange((firing) => {
+      for (const l of [...listeners]) l({ kind: 'alerts', firing });
+    });
     const routes = new RouteTable([
       ...queryRoutes({ engine, queryable: storage, parserOptions, now }),
       ...storageRoutes({ storage, exemplars, parserOptions }),
       ...scrapeRoutes(() => scrape),
       ...ruleRoutes(() => rules),
+      ...alerting.routes(),
+      ...notifiers.routes,
+      ...forwarderRoutes(() => forwarder),
+      ...ruleEditRoutes({ rules: () => rules, starter, starterSettings: () => settings.starterRules(), persistStarter: (next) => (settings.update({ rules: { starter: next } }), settings.starterRules()) }),
+      ...gapRoutes(() => gaps),
       ...kubeRoutes({ contexts: kube, persist: (monitored, all) => settings.update({ contexts: { monitored, all } }) }),
       ...clusterRoutes({
         monitor: cluster,
@@ -219,7 +279,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
           'query.timeout': `${(engine.opts.timeoutMs / 1000) | 0}s`,
         }),
       }),
-      selfMetricsRoute(() => [storage.selfMetrics(), exemplarSelfMetrics(exemplars), scrape ? scrapeSelfMetrics(scrape) : '', rules ? rules.selfMetrics() : '', kube.selfMetrics()]),
+      selfMetricsRoute(() => [storage.selfMetrics(), exemplarSelfMetrics(exemplars), scrape ? scrapeSelfMetrics(scrape) : '', rules ? rules.selfMetrics() : '', gaps.selfMetrics(), kube.selfMetrics(), alerting.selfMetrics(), forwarder.selfMetrics()]),
     ]);
 
     const server: ApiServer = await startServer({
@@ -232,6 +292,60 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     stops.push(() => server.close());
     stops.push(writeServerInfo(opts.dataDir, { pid: process.pid, url: server.url, version: VERSION, startedAt: startedAt.toISOString() }));
     const selfAddress = new URL(server.url).host;
+    alerting.setExternalURL(server.url);
+
+    // alertmanager.yml: the flag's file, else the data folder's, else the built-in one. At start a
+    // broken file is reported (every problem with its line) and the built-in one runs instead; on
+    // reload a broken file keeps the running configuration.
+    const amFile = opts.alertmanagerConfigFile ?? (fs.existsSync(path.join(opts.dataDir, ALERTMANAGER_FILE)) ? path.join(opts.dataDir, ALERTMANAGER_FILE) : null);
+    const loadAm = (): { file: AlertmanagerFile | null; problems: string[] } => {
+      if (amFile === null) return { file: loadAlertmanagerConfig(DEFAULT_ALERTMANAGER_YML, ''), problems: [] };
+      let text = '';
+      try {
+        text = fs.readFileSync(amFile, 'utf8');
+        return { file: loadAlertmanagerConfig(text, amFile), problems: [] };
+      } catch (e) {
+        const problems = e instanceof AlertmanagerConfigError ? e.problems : [{ path: '', message: (e as Error).message }];
+        alerting.setProblems(amFile, text, problems);
+        return { file: null, problems: problems.map((p) => formatProblem(amFile, p)) };
+      }
+    };
+    const applyAm = (initial: boolean): string[] => {
+      const r = loadAm();
+      if (r.file) {
+        for (const w of r.file.warnings) log('warn', `alertmanager config: ${formatProblem(r.file.file, w)}`, { component: 'alerting' });
+        try {
+          // Building the integrations and templates may still fail (a template file that does not parse).
+          alerting.applyConfig(r.file);
+          return [];
+        } catch (e) {
+          const problem = { path: '', message: (e as Error).message };
+          alerting.setProblems(r.file.file, r.file.text, [problem]);
+          r.problems = [formatProblem(r.file.file, problem)];
+        }
+      }
+      for (const p of r.problems) log('error', `alertmanager config: ${p}`, { component: 'alerting' });
+      if (initial) {
+        log('error', `alertmanager config: ${amFile} does not load; running the built-in configuration until it is fixed`, { component: 'alerting' });
+        const broken = alerting.configView();
+        alerting.applyConfig(loadAlertmanagerConfig(DEFAULT_ALERTMANAGER_YML, ''));
+        alerting.setProblems(broken.file, broken.text, broken.problems);
+      } else {
+        log('error', `alertmanager config: ${amFile} does not load; the running configuration stays`, { component: 'alerting' });
+      }
+      return r.problems;
+    };
+    applyAm(true);
+    if (amFile !== null) {
+      // The file is watched (polled: editors replace files) and reloaded when it changes.
+      const onChange = (cur: fs.Stats, prev: fs.Stats): void => {
+        if (cur.mtimeMs === prev.mtimeMs && cur.size === prev.size) return;
+        log('info', `alertmanager config: ${amFile} changed, reloading`, { component: 'alerting' });
+        applyAm(false);
+      };
+      fs.watchFile(amFile, { interval: 2000, persistent: false }, onChange);
+      stops.push(() => fs.unwatchFile(amFile, onChange));
+    }
 
     // Configuration: the user's file, or the default, plus the default jobs of the monitored contexts.
     let baseYaml: string;
@@ -266,9 +380,15 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       queryable: storage,
       externalURL: server.url,
       logger: (level, msg, f) => log(level, msg, { component: 'rules', ...f }),
+      hold: () => gaps.hold(),
     });
     rules = ruleManager;
     stops.push(() => ruleManager.stop());
+    ruleManager.onAlerts((a) => alerting.receive(a));
+    forwarder.applyConfig(config);
+    ruleManager.onAlerts((a) => forwarder.send(a));
+    starter.ensureCopy();
+    ruleManager.setExtraRules(() => starter.extraRules());
     ruleManager.applyConfig(config);
 
     exemplars.resize(config.storage.maxExemplars ?? DEFAULT_MAX_EXEMPLARS);
@@ -314,6 +434,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       config = next;
       scrape!.applyConfig(next);
       ruleManager.applyConfig(next);
+      forwarder.applyConfig(next);
       discovery.applyConfig(new Map(next.scrapeConfigs.map((sc) => [sc.jobName, sc])));
       log('info', `configuration reloaded: ${why}`, { jobs: next.scrapeConfigs.length });
     };
@@ -346,6 +467,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       retention,
       kube,
       rules: ruleManager,
+      alerting,
+      reloadAlerting: () => applyAm(false),
       onEvent(fn) {
         listeners.add(fn);
         return () => listeners.delete(fn);

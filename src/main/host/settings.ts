@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { parseDuration } from '../../common/model/time';
 import { parseBase2Bytes } from '../config/yamlwalk';
 import { validateClusterSettings, type ClusterSettings } from '../cluster/settings';
+import { parseNotifierSetting, type NotifierSetting } from '../alerting/desktop';
 
 /** SETTINGS_FILE is the settings file's name in the data folder. */
 export const SETTINGS_FILE = 'settings.json';
@@ -32,6 +33,14 @@ export interface Settings {
   };
   /** cluster holds the choices about the default jobs of the monitored contexts (cluster/settings.ts). */
   cluster?: ClusterSettings;
+  /** rules: the starter rule pack (on by default) and the names of its rules switched off. */
+  rules?: {
+    starter?: { enabled?: boolean; disabled?: string[] };
+  };
+  /** alerting: how desktop notices are shown (alerting/desktop.ts: auto, page, system or off). */
+  alerting?: {
+    notifier?: NotifierSetting;
+  };
 }
 
 /** DEFAULT_RETENTION_TIME and DEFAULT_RETENTION_SIZE are the retention of a laptop. */
@@ -104,16 +113,23 @@ export class SettingsStore {
   /** update merges a change into the settings and writes the file (atomically, mode 0600). */
   update(change: Settings): void {
     const next = validateSettings(
-      { ...this.current, ...change, retention: { ...this.current.retention, ...change.retention }, contexts: { ...this.current.contexts, ...change.contexts } },
+      { ...this.current, ...change, retention: { ...this.current.retention, ...change.retention }, contexts: { ...this.current.contexts, ...change.contexts }, rules: { ...this.current.rules, ...change.rules } },
       this.file,
     );
     if (next.retention && Object.keys(next.retention).length === 0) delete next.retention;
     if (next.contexts && Object.keys(next.contexts).length === 0) delete next.contexts;
     if (next.cluster && Object.keys(next.cluster).length === 0) delete next.cluster;
+    if (next.rules && Object.keys(next.rules).length === 0) delete next.rules;
     const tmp = `${this.file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
     fs.renameSync(tmp, this.file);
     this.current = next;
+  }
+
+  /** starterRules resolves rules.starter: enabled unless switched off, and the rules switched off. */
+  starterRules(): { enabled: boolean; disabled: string[] } {
+    const s = this.current.rules?.starter ?? {};
+    return { enabled: s.enabled ?? true, disabled: [...(s.disabled ?? [])] };
   }
 
   /** retention resolves retention: flags first, then the settings file, then the defaults. */
@@ -135,7 +151,17 @@ export function validateSettings(v: unknown, file: string): Settings {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`${file}: expected a JSON object`);
   const o = v as Record<string, unknown>;
   const out: Settings = {};
-  for (const k of Object.keys(o)) if (k !== 'retention' && k !== 'contexts' && k !== 'cluster') throw new Error(`${file}: unknown setting ${JSON.stringify(k)}`);
+  for (const k of Object.keys(o)) if (k !== 'retention' && k !== 'contexts' && k !== 'cluster' && k !== 'rules' && k !== 'alerting') throw new Error(`${file}: unknown setting ${JSON.stringify(k)}`);
+  if (o.alerting !== undefined) {
+    const a = o.alerting as Record<string, unknown>;
+    if (typeof a !== 'object' || a === null || Array.isArray(a)) throw new Error(`${file}: alerting must be an object`);
+    out.alerting = {};
+    for (const [k, x] of Object.entries(a)) {
+      if (k !== 'notifier') throw new Error(`${file}: unknown setting alerting.${k}`);
+      out.alerting.notifier = parseNotifierSetting(x, `${file}: alerting.notifier`);
+    }
+  }
+  if (o.rules !== undefined) out.rules = validateRulesSettings(o.rules, file);
   if (o.cluster !== undefined) out.cluster = validateClusterSettings(o.cluster, file);
   if (o.contexts !== undefined) {
     const c = o.contexts as Record<string, unknown>;
@@ -164,6 +190,26 @@ export function validateSettings(v: unknown, file: string): Settings {
       if (k === 'time') parseRetentionTime(x, `${file}: retention.time`);
       else parseRetentionSize(x, `${file}: retention.size`);
       out.retention[k] = x;
+    }
+  }
+  return out;
+}
+
+function validateRulesSettings(v: unknown, file: string): NonNullable<Settings['rules']> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`${file}: rules must be an object`);
+  const out: NonNullable<Settings['rules']> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (k !== 'starter') throw new Error(`${file}: unknown setting rules.${k}`);
+    if (typeof x !== 'object' || x === null || Array.isArray(x)) throw new Error(`${file}: rules.starter must be an object`);
+    out.starter = {};
+    for (const [sk, sx] of Object.entries(x as Record<string, unknown>)) {
+      if (sk === 'enabled') {
+        if (typeof sx !== 'boolean') throw new Error(`${file}: rules.starter.enabled must be true or false`);
+        out.starter.enabled = sx;
+      } else if (sk === 'disabled') {
+        if (!Array.isArray(sx) || !sx.every((n) => typeof n === 'string')) throw new Error(`${file}: rules.starter.disabled must be a list of rule names`);
+        out.starter.disabled = sx as string[];
+      } else throw new Error(`${file}: unknown setting rules.starter.${sk}`);
     }
   }
   return out;

@@ -79,6 +79,46 @@ export function toQueryError(e: unknown): QueryError {
   return new QueryError('execution', `unexpected error: ${msg}`);
 }
 
+/** PARSE_CACHE_SIZE bounds the parsed-query cache (least recently used trees go first). */
+const PARSE_CACHE_SIZE = 2000;
+
+/**
+ * cloneTree copies a syntax tree's plain nodes and arrays; class instances in it (label matchers,
+ * regular expressions) are immutable and shared.
+ */
+export function cloneTree<T>(x: T): T {
+  if (x === null || typeof x !== 'object') return x;
+  if (Array.isArray(x)) return x.map(cloneTree) as T;
+  if (Object.getPrototypeOf(x) !== Object.prototype) return x;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(x)) out[k] = cloneTree((x as Record<string, unknown>)[k]);
+  return out as T;
+}
+
+/** ParseCache holds pristine syntax trees by key (least recently used dropped first) and hands out copies. */
+export class ParseCache {
+  private readonly trees = new Map<string, Expr>();
+
+  constructor(private readonly capacity: number) {}
+
+  get size(): number {
+    return this.trees.size;
+  }
+
+  /** get returns a copy of key's tree, parsing it first when it is not held; parse errors are not cached. */
+  get(key: string, parse: () => Expr): Expr {
+    let tree = this.trees.get(key);
+    if (tree === undefined) {
+      tree = parse();
+      if (this.trees.size >= this.capacity) this.trees.delete(this.trees.keys().next().value!);
+    } else {
+      this.trees.delete(key); // set again below: the map's order is least recently used first
+    }
+    this.trees.set(key, tree);
+    return cloneTree(tree);
+  }
+}
+
 /** Engine evaluates PromQL queries. */
 export class Engine implements PromQLEngine {
   readonly opts: EngineOpts;
@@ -98,6 +138,21 @@ export class Engine implements PromQLEngine {
       enableExtendedRangeSelectors: this.opts.enableExtendedRangeSelectors,
       enableBinopFillModifiers: this.opts.enableBinopFillModifiers,
     };
+  }
+
+  /**
+   * Parsed queries by text: rule groups and dashboards run the same queries over and over, and
+   * parsing is a good part of a small query's cost. Execution mutates its tree (offsets, step-
+   * invariant wrapping), so the cache hands out copies.
+   */
+  private readonly parsed = new ParseCache(PARSE_CACHE_SIZE);
+
+  /** parsedCopy is parseQuery through the cache: a fresh copy of the query's tree. */
+  private parsedCopy(query: string): Expr {
+    // The parser's feature flags are part of the key: a tree parsed under other flags may differ.
+    const o = this.opts;
+    const key = `${+o.enableExperimentalFunctions}${+o.enableDurationExpressions}${+o.enableExtendedRangeSelectors}${+o.enableBinopFillModifiers}${query}`;
+    return this.parsed.get(key, () => this.parseQuery(query));
   }
 
   /** parseQuery parses a query string; syntax errors become QueryError('bad_data'). */
@@ -124,13 +179,13 @@ export class Engine implements PromQLEngine {
   /** execInstant is the synchronous form of instantQuery. */
   execInstant(q: Queryable, query: string, timeMs: number, opts: QueryOpts = {}): QueryResult {
     // Queries that do not parse are not logged, as in Prometheus (they never reach execution).
-    const expr = this.parseQuery(query);
+    const expr = this.parsedCopy(query);
     return this.logged(query, timeMs, timeMs, 0, opts, (o) => this.execExpr(q, expr, timeMs, timeMs, 0, o, query));
   }
 
   /** execRange is the synchronous form of rangeQuery. */
   execRange(q: Queryable, query: string, startMs: number, endMs: number, stepMs: number, opts: QueryOpts = {}): QueryResult {
-    const expr = this.parseQuery(query);
+    const expr = this.parsedCopy(query);
     return this.logged(query, startMs, endMs, stepMs, opts, (o) => this.execExpr(q, expr, startMs, endMs, stepMs, o, query));
   }
 

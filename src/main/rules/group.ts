@@ -9,7 +9,7 @@ import { StaleNaN, isStaleNaN } from '../../common/model/value';
 import type { Logger } from '../util/log';
 import { StorageError, ValueType, type Appendable, type Queryable } from '../storage/interface';
 import type { RuleGroup } from './file';
-import { AlertingRuleRT, AlertState, RecordingRuleRT, type Alert, type QueryFunc, type RuleRT, type RuleSample } from './rule';
+import { AlertingRuleRT, AlertState, RecordingRuleRT, type Alert, type HoldSet, type QueryFunc, type RuleRT, type RuleSample } from './rule';
 
 /** GroupOptions are what a group needs from the manager. */
 export interface GroupOptions {
@@ -27,6 +27,8 @@ export interface GroupOptions {
   resendDelayMs: number;
   /** notify receives the alerts to send after each evaluation of an alerting rule (notifier.Send). */
   notify(alerts: NotifyAlert[]): void;
+  /** hold tells, once per evaluation, whose alerts a gap holds (rules/gap.ts); absent: none. */
+  hold?: () => HoldSet | null;
 }
 
 /** NotifyAlert is an alert as Prometheus hands it to the notifier (times in ms). */
@@ -135,6 +137,7 @@ export class Group {
   eval(ts: number): void {
     const log = this.opts.logger;
     let samplesTotal = 0;
+    const hold = this.opts.hold?.() ?? null;
     this.rules.forEach((rule, i) => {
       const t0 = performance.now();
       const wall = this.opts.now();
@@ -147,6 +150,7 @@ export class Group {
           limit: this.limit,
           externalLabels: this.opts.externalLabels,
           externalURL: this.opts.externalURL,
+          hold,
         });
       } catch (e) {
         rule.health = 'err';
@@ -161,6 +165,12 @@ export class Group {
       rule.lastError = null;
       samplesTotal += vector.length;
       if (rule.kind === 'alerting') this.sendAlerts(rule, ts);
+      if (vector.length === 0 && this.seriesInPreviousEval[i]!.size === 0) {
+        // Nothing to write and nothing to mark stale (a quiet alerting rule): no transaction.
+        rule.evaluationSeconds = (performance.now() - t0) / 1000;
+        rule.lastEvaluation = wall;
+        return;
+      }
       const app = this.opts.appendable.appender();
       const returned = new Map<string, Labels>();
       let appendErr: string | null = null;

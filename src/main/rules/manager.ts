@@ -6,6 +6,7 @@
  * prometheus_rule_* self-metrics.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Labels } from '../../common/model/labels';
 import type { VigilConfig } from '../config';
 import { globFiles } from '../util/glob';
@@ -14,17 +15,20 @@ import type { Appendable, Queryable } from '../storage/interface';
 import type { Engine } from '../promql/engine';
 import { loadRuleFile, type RuleGroup } from './file';
 import { Group, type GroupOptions, type NotifyAlert } from './group';
-import type { QueryFunc, RuleSample } from './rule';
+import type { HoldSet, QueryFunc, RuleSample } from './rule';
 
 /** Clock schedules the groups; tests pass a fake one. */
 export interface Clock {
   now(): number;
+  /** monotonic is a clock that does not jump (performance.now's; ms); the gap detector compares it with now(). */
+  monotonic?(): number;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
 
-const REAL_CLOCK: Clock = {
+export const REAL_CLOCK: Clock = {
   now: () => Date.now(),
+  monotonic: () => performance.now(),
   setTimeout: (fn, ms) => {
     const t = setTimeout(fn, ms);
     t.unref?.();
@@ -46,6 +50,18 @@ export interface ManagerOptions {
   resendDelayMs?: number;
   /** watchDebounceMs is the quiet time after a rule file changes before reloading (default 500 ms); 0 turns watching off. */
   watchDebounceMs?: number;
+  /** hold tells whose alerts a gap Vigil caused holds (rules/gap.ts's GapDetector.hold). */
+  hold?: () => HoldSet | null;
+}
+
+/**
+ * ExtraRuleFile is a rule file loaded besides the configuration's rule_files (the starter pack,
+ * the user's files in the data folder): its text, and rule names left out of its groups.
+ */
+export interface ExtraRuleFile {
+  file: string;
+  text: string;
+  disabled?: ReadonlySet<string>;
 }
 
 /** engineQueryFunc is Prometheus's EngineQueryFunc: an instant query; a scalar becomes one sample without labels. */
@@ -80,7 +96,9 @@ export class RuleManager {
   private readonly listeners = new Set<(alerts: NotifyAlert[]) => void>();
   private restoredOnce = false;
   private files: string[] = [];
+  private configFiles: string[] = [];
   private patterns: string[] = [];
+  private extra: () => ExtraRuleFile[] = () => [];
   private watchers: fs.FSWatcher[] = [];
   private watchTimer: unknown = null;
   private defaults = { intervalMs: 60_000, queryOffsetMs: 0 };
@@ -105,7 +123,12 @@ export class RuleManager {
     return this.reloadFiles();
   }
 
-  /** reloadFiles re-reads the rule files of the last configuration. */
+  /** setExtraRules sets the source of the rule files loaded besides rule_files (read on every reload). */
+  setExtraRules(extra: () => ExtraRuleFile[]): void {
+    this.extra = extra;
+  }
+
+  /** reloadFiles re-reads the rule files of the last configuration (and the extra ones). */
   reloadFiles(): UpdateResult {
     const files = [...new Set(this.patterns.flatMap((p) => globFiles(p)))];
     const r = this.update(files);
@@ -113,10 +136,24 @@ export class RuleManager {
     return r;
   }
 
-  /** update loads the given files and swaps the groups in (nothing changes when one fails). */
+  /** update loads the given files and the extra ones and swaps the groups in (nothing changes when one fails). */
   update(files: string[]): UpdateResult {
     const errors: string[] = [];
     const loaded: { file: string; group: RuleGroup }[] = [];
+    let extras: ExtraRuleFile[] = [];
+    try {
+      extras = this.extra().filter((x) => !files.includes(x.file));
+    } catch (e) {
+      errors.push(`extra rule files: ${(e as Error).message}`);
+    }
+    for (const x of extras) {
+      const rf = loadRuleFile(x.text);
+      for (const e of rf.errors) errors.push(`${x.file}:${e.line}:${e.column}: ${e.message}`);
+      for (const g of rf.groups) {
+        const rules = x.disabled && x.disabled.size > 0 ? g.rules.filter((r) => !x.disabled!.has(r.kind === 'alerting' ? r.alert : r.record)) : g.rules;
+        if (rules.length > 0) loaded.push({ file: x.file, group: { ...g, rules } });
+      }
+    }
     for (const file of files) {
       let text: string;
       try {
@@ -133,7 +170,8 @@ export class RuleManager {
       for (const e of errors) this.opts.logger('error', `loading rule files failed, the previous rules are kept: ${e}`, { component: 'rules' });
       return { ok: false, errors };
     }
-    this.files = files;
+    this.configFiles = files;
+    this.files = [...files, ...extras.map((x) => x.file)];
     const shouldRestore = !this.restoredOnce;
     this.restoredOnce = true;
     const next = new Map<string, Running>();
@@ -158,7 +196,7 @@ export class RuleManager {
       old.group.markAllStale(this.clock.now());
     }
     this.groups = next;
-    this.opts.logger('info', `rules loaded: ${loaded.length} groups from ${files.length} files`, { component: 'rules' });
+    this.opts.logger('info', `rules loaded: ${loaded.length} groups from ${this.files.length} files`, { component: 'rules' });
     return { ok: true, errors: [] };
   }
 
@@ -174,6 +212,7 @@ export class RuleManager {
       forGracePeriodMs: this.opts.forGracePeriodMs ?? 10 * 60_000,
       outageToleranceMs: this.opts.outageToleranceMs ?? 60 * 60_000,
       resendDelayMs: this.opts.resendDelayMs ?? 60_000,
+      hold: this.opts.hold,
       notify: (alerts) => {
         for (const l of this.listeners) {
           try {
@@ -222,6 +261,7 @@ export class RuleManager {
     if (debounce <= 0 || this.stopped) return;
     const dirs = new Set<string>();
     for (const p of this.patterns) dirs.add(p.includes('/') ? p.slice(0, p.lastIndexOf('/')) || '/' : '.');
+    for (const f of this.files.slice(this.configFiles.length)) dirs.add(path.dirname(f));
     for (const dir of dirs) {
       try {
         const w = fs.watch(dir, { persistent: false }, () => {
@@ -230,7 +270,7 @@ export class RuleManager {
             this.watchTimer = null;
             if (this.stopped) return;
             const files = [...new Set(this.patterns.flatMap((p) => globFiles(p)))];
-            const sig = files.map((f) => `${f}:${mtime(f)}`).join('|');
+            const sig = this.signatureOf(files);
             if (sig === this.lastSig) return;
             this.lastSig = sig;
             this.opts.logger('info', 'a rule file changed, reloading the rules', { component: 'rules' });
@@ -243,7 +283,17 @@ export class RuleManager {
         this.opts.logger('warn', `cannot watch ${dir} for rule file changes: ${(e as Error).message}`, { component: 'rules' });
       }
     }
-    this.lastSig = this.files.map((f) => `${f}:${mtime(f)}`).join('|');
+    this.lastSig = this.signatureOf(this.configFiles);
+  }
+
+  private signatureOf(files: string[]): string {
+    let extras: ExtraRuleFile[] = [];
+    try {
+      extras = this.extra();
+    } catch {
+      // reported by update
+    }
+    return [...files.map((f) => `${f}:${mtime(f)}`), ...extras.map((x) => `${x.file}:${x.text.length}:${hash(x.text)}:${[...(x.disabled ?? [])].join(',')}`)].join('|');
   }
 
   private lastSig = '';
@@ -253,9 +303,19 @@ export class RuleManager {
     return [...this.groups.values()].map((r) => r.group).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  /** ruleFiles are the files loaded. */
+  /** ruleFiles are the files loaded (the configuration's, then the extra ones). */
   ruleFiles(): string[] {
     return [...this.files];
+  }
+
+  /** configRuleFiles are the files the configuration's rule_files name (as last loaded). */
+  configRuleFiles(): string[] {
+    return [...this.configFiles];
+  }
+
+  /** configRulePatterns are the configuration's rule_files as written. */
+  configRulePatterns(): string[] {
+    return [...this.patterns];
   }
 
   /** selfMetrics renders the prometheus_rule_* metrics. */
@@ -288,6 +348,12 @@ export class RuleManager {
   }
 }
 
+function hash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
 function mtime(f: string): string {
   try {
     const s = fs.statSync(f);
@@ -297,4 +363,4 @@ function mtime(f: string): string {
   }
 }
 
-export type { NotifyAlert, Labels };
+export type { NotifyAlert, Labels, HoldSet };

@@ -1,10 +1,15 @@
 /**
  * /api/v1/rules and /api/v1/alerts in Prometheus's shapes (web/api/v1/api.go), with the rules
- * filters type, rule_name[], rule_group[] (also group_name[]), file[] and exclude_alerts.
+ * filters type, rule_name[], rule_group[] (also group_name[]), file[], match[] (label matchers on
+ * the rules' labels) and exclude_alerts, and group_limit / group_next_token pagination.
  * Registered by the composition root (src/main/host).
  */
 import { ApiError, ok, type Route } from '../../common/api/route';
-import { many, one } from '../../common/api/params';
+import { createHash } from 'node:crypto';
+import { errorText, many, one } from '../../common/api/params';
+import type { ApiParams } from '../../common/api/types';
+import type { Matcher } from '../../common/model/matcher';
+import { parseMetricSelector } from '../../common/promql';
 import { labelsToRecord } from '../../common/model/labels';
 import { formatFloat } from '../template/gofmt';
 import { alertStateString, type Alert, type AlertingRuleRT, type RuleRT } from './rule';
@@ -65,6 +70,37 @@ function ruleJson(r: RuleRT, excludeAlerts: boolean): Record<string, unknown> {
   };
 }
 
+/** groupNextToken is Prometheus's getRuleGroupNextToken: sha256 of "<file>;<group>" in hex. */
+export function groupNextToken(file: string, group: string): string {
+  return createHash('sha256').update(`${file};${group}`).digest('hex');
+}
+
+/** ruleMatchers parses match[] as Prometheus's parseMatchersParam (each set needs a matcher that does not match ""). */
+function ruleMatchers(params: ApiParams): Matcher[][] {
+  const sets = many(params, 'match[]').map((s) => {
+    try {
+      return parseMetricSelector(s);
+    } catch (e) {
+      throw new ApiError('bad_data', errorText(e));
+    }
+  });
+  for (const ms of sets) if (!ms.some((m) => !m.matches(''))) throw new ApiError('bad_data', 'match[] must contain at least one non-empty matcher');
+  return sets;
+}
+
+/** paginationParams reads group_limit and group_next_token as parseListRulesPaginationRequest. */
+function paginationParams(params: ApiParams): { maxGroups: number; nextToken: string } {
+  const limit = one(params, 'group_limit') ?? '';
+  const token = one(params, 'group_next_token') ?? '';
+  if (token !== '' && limit === '') throw new ApiError('bad_data', 'invalid parameter "group_next_token": group_limit needs to be present in order to paginate over the groups');
+  if (limit === '') return { maxGroups: -1, nextToken: '' };
+  const n = /^[+-]?\d+$/.test(limit) ? Number(limit) : NaN;
+  if (Number.isNaN(n)) throw new ApiError('bad_data', `invalid parameter "group_limit": group_limit needs to be a valid number: strconv.ParseInt: parsing ${JSON.stringify(limit)}: invalid syntax`);
+  if (n > 2147483647 || n < -2147483648) throw new ApiError('bad_data', `invalid parameter "group_limit": group_limit needs to be a valid number: strconv.ParseInt: parsing ${JSON.stringify(limit)}: value out of range`);
+  if (n <= 0) throw new ApiError('bad_data', 'invalid parameter "group_limit": group_limit needs to be greater than 0');
+  return { maxGroups: n, nextToken: token };
+}
+
 /** ruleRoutes returns the routes of the rule engine; rules() is null until the manager runs. */
 export function ruleRoutes(rules: () => RuleManager | null): Route[] {
   const get = { methods: ['GET'], readOnly: true } as const;
@@ -73,6 +109,7 @@ export function ruleRoutes(rules: () => RuleManager | null): Route[] {
       ...get,
       pattern: '/api/v1/rules',
       handler: (r) => {
+        const matcherSets = ruleMatchers(r.params);
         const typ = (one(r.params, 'type') ?? '').toLowerCase();
         if (typ !== '' && typ !== 'alert' && typ !== 'record') throw new ApiError('bad_data', `invalid parameter "type": not supported value ${JSON.stringify(typ)}`);
         const ex = (one(r.params, 'exclude_alerts') ?? '').toLowerCase();
@@ -83,18 +120,30 @@ export function ruleRoutes(rules: () => RuleManager | null): Route[] {
         const names = new Set(many(r.params, 'rule_name[]'));
         const groupsSet = new Set([...many(r.params, 'rule_group[]'), ...many(r.params, 'group_name[]')]);
         const filesSet = new Set(many(r.params, 'file[]'));
+        const { maxGroups, nextToken } = paginationParams(r.params);
         const out: unknown[] = [];
+        let foundToken = false;
+        let groupNext = '';
         for (const g of rules()?.ruleGroups() ?? []) {
+          if (maxGroups > 0 && nextToken !== '' && !foundToken) {
+            if (nextToken !== groupNextToken(g.file, g.name)) continue;
+            foundToken = true;
+          }
           if (groupsSet.size > 0 && !groupsSet.has(g.name)) continue;
           if (filesSet.size > 0 && !filesSet.has(g.file)) continue;
           const rs: unknown[] = [];
           for (const rule of g.rules) {
+            if (matcherSets.length > 0 && !matcherSets.some((ms) => ms.every((m) => m.matches(rule.labels[m.name] ?? '')))) continue;
             if (names.size > 0 && !names.has(rule.name)) continue;
             if (rule.kind === 'alerting' && typ === 'record') continue;
             if (rule.kind === 'recording' && typ === 'alert') continue;
             rs.push(ruleJson(rule, excludeAlerts));
           }
           if (rs.length === 0) continue;
+          if (maxGroups > 0 && out.length === maxGroups) {
+            groupNext = groupNextToken(g.file, g.name);
+            break;
+          }
           out.push({
             name: g.name,
             file: g.file,
@@ -105,7 +154,8 @@ export function ruleRoutes(rules: () => RuleManager | null): Route[] {
             lastEvaluation: iso(g.lastEvaluation),
           });
         }
-        return ok({ groups: out });
+        if (maxGroups > 0 && nextToken !== '' && !foundToken) throw new ApiError('bad_data', `invalid parameter "group_next_token": invalid group_next_token '${nextToken}'. were rule groups changed?`);
+        return ok(groupNext !== '' ? { groups: out, groupNextToken: groupNext } : { groups: out });
       },
     },
     {

@@ -58,6 +58,32 @@ export interface EvalContext {
   limit: number;
   externalLabels: Record<string, string>;
   externalURL: string;
+  /** hold is the gaps holding evaluation now (rules/gap.ts), or null: held alerts keep their state. */
+  hold?: HoldSet | null;
+}
+
+/**
+ * HoldSet says whose alerts are held during a gap Vigil caused itself (rules/gap.ts): all of them
+ * (sleep/resume, an event-loop stall), or those whose `cluster` label is in clusters.
+ */
+export interface HoldSet {
+  all: boolean;
+  clusters: ReadonlySet<string>;
+}
+
+/** HOLD_ANNOTATION marks a rule about Vigil's own view of a cluster: cluster gaps do not hold it (global ones do). */
+export const HOLD_ANNOTATION = 'vigil_hold';
+export const HOLD_CLUSTER_GAPS_IGNORED = 'cluster-gaps-ignored';
+
+/** heldBy returns whether an alert with these labels is held, or null when nothing is held. */
+function heldBy(hold: HoldSet | null | undefined, exempt: boolean): ((labels: Labels) => boolean) | null {
+  if (!hold) return null;
+  if (hold.all) return () => true;
+  if (exempt || hold.clusters.size === 0) return null;
+  return (labels) => {
+    const c = labels.find((l) => l.name === 'cluster')?.value;
+    return c !== undefined && hold.clusters.has(c);
+  };
 }
 
 abstract class RuleBase {
@@ -120,6 +146,8 @@ export class AlertingRuleRT extends RuleBase {
   active = new Map<string, Alert>();
   /** restored: ALERTS samples are written only once the `for` state is restored (or need not be). */
   restored: boolean;
+  /** lastEvalTs is the timestamp of the previous evaluation (0 before the first). */
+  private lastEvalTs = 0;
 
   constructor(def: AlertingRuleDef, restored: boolean) {
     super(def);
@@ -183,6 +211,10 @@ export class AlertingRuleRT extends RuleBase {
         keepFiringSince: 0,
       });
     }
+    // During a gap (rules/gap.ts) a held alert neither becomes pending or firing anew nor resolves.
+    const held = heldBy(c.hold, this.def.annotations[HOLD_ANNOTATION] === HOLD_CLUSTER_GAPS_IGNORED);
+    const sincePrev = this.lastEvalTs > 0 ? Math.max(0, ts - this.lastEvalTs) : 0;
+    this.lastEvalTs = ts;
     for (const [h, a] of fresh) {
       const old = this.active.get(h);
       if (old && old.state !== AlertState.Inactive) {
@@ -190,6 +222,7 @@ export class AlertingRuleRT extends RuleBase {
         old.annotations = a.annotations;
         continue;
       }
+      if (held?.(a.labels)) continue;
       this.active.set(h, a);
     }
     const vec: RuleSample[] = [];
@@ -197,6 +230,20 @@ export class AlertingRuleRT extends RuleBase {
     const hold = this.def.forMs;
     const keepFor = this.def.keepFiringForMs;
     for (const [fp, a] of [...this.active]) {
+      if (held?.(a.labels)) {
+        if (a.state === AlertState.Inactive) {
+          if (a.resolvedAt !== 0 && ts - a.resolvedAt > RESOLVED_RETENTION_MS) this.active.delete(fp);
+          continue;
+        }
+        // Kept as it is: the time held does not count towards `for`, a firing alert stays firing.
+        if (a.state === AlertState.Pending) a.activeAt += sincePrev;
+        numActivePending++;
+        if (this.restored) {
+          vec.push(this.sample(a, ts - c.queryOffsetMs));
+          vec.push(this.forStateSample(a.labels, ts - c.queryOffsetMs, Math.trunc(a.activeAt / 1000)));
+        }
+        continue;
+      }
       if (!fresh.has(fp)) {
         let keepFiring = false;
         if (a.state === AlertState.Firing && keepFor > 0) {

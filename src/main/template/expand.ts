@@ -131,8 +131,26 @@ export function goRegexp(pattern: string, global = false): RegExp {
   try {
     return new RegExp(src, flags);
   } catch (e) {
-    throw new Error(`error parsing regexp: ${(e as Error).message}: \`${pattern}\``);
+    throw new Error(`error parsing regexp: ${re2Message((e as Error).message, pattern)}`);
   }
+}
+
+/** re2Message words a JavaScript RegExp syntax error as Go's regexp package words it (the common cases). */
+function re2Message(js: string, pattern: string): string {
+  const reason = js.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+  if (reason === 'Unterminated group') return `missing closing ): \`${pattern}\``;
+  if (reason === "Unmatched ')'") return `unexpected ): \`${pattern}\``;
+  if (reason === 'Unterminated character class') return `missing closing ]: \`${pattern.slice(pattern.lastIndexOf('['))}\``;
+  if (reason === 'Nothing to repeat') {
+    const nested = /[*+?][*+?]/.exec(pattern);
+    if (nested && !/^[*+?]/.test(pattern)) return `invalid nested repetition operator: \`${nested[0]}\``;
+    const op = /[*+?]|\{\d+(,\d*)?\}/.exec(pattern);
+    return `missing argument to repetition operator: \`${op ? op[0] : pattern}\``;
+  }
+  if (reason === 'numbers out of order in {} quantifier') return `invalid repeat count: \`${/\{\d+(,\d*)?\}/.exec(pattern)?.[0] ?? pattern}\``;
+  if (reason === 'Range out of order in character class') return `invalid character class range: \`${/(.)-(.)/.exec(pattern.slice(pattern.indexOf('[') + 1))?.[0] ?? pattern}\``;
+  if (/\\ at end of pattern/.test(reason)) return 'trailing backslash at end of expression: ``';
+  return `${reason}: \`${pattern}\``;
 }
 
 /** goExpand is regexp.Expand's template: $1, ${1}, $name, ${name}, $$. */
@@ -187,16 +205,58 @@ export function reReplaceAll(pattern: string, repl: string, text: string): strin
   });
 }
 
-/** title upper-cases the first letter of every word and leaves the rest (cases.Title with NoLower). */
-export function title(s: string): string {
+/**
+ * titleCase is golang.org/x/text/cases.Title: words found as Unicode word segmentation finds them
+ * (letters, digits and connectors, with `.`, `'`, `:` inside a word between letters and `.`, `,`,
+ * `;` between digits), the first cased letter of each title-cased and, when lowerRest (Alertmanager's
+ * default), the rest lower-cased; Prometheus keeps the rest (cases.NoLower).
+ */
+export function titleCase(s: string, lowerRest: boolean): string {
+  const chars = [...s];
+  const isLetter = (c: string | undefined): boolean => c !== undefined && /[\p{L}\p{M}]/u.test(c);
+  const isDigit = (c: string | undefined): boolean => c !== undefined && /\p{Nd}/u.test(c);
+  const isConn = (c: string | undefined): boolean => c !== undefined && /\p{Pc}/u.test(c);
+  const isWord = (c: string | undefined): boolean => isLetter(c) || isDigit(c) || isConn(c);
+  const midLetter = new Set([':', '\u00b7', '.', "'", '\u2019']);
+  const midNum = new Set([',', ';', '.', "'", '\u2019']);
   let out = '';
-  let prev = '';
-  for (const ch of s) {
-    const wordChar = /[\p{L}\p{N}'’]/u.test(prev);
-    out += !wordChar && /\p{L}/u.test(ch) ? ch.toUpperCase() : ch;
-    prev = ch;
+  let i = 0;
+  while (i < chars.length) {
+    if (!isWord(chars[i])) {
+      out += chars[i];
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    for (;;) {
+      const c = chars[j];
+      if (isWord(c)) {
+        j++;
+        continue;
+      }
+      const prev = chars[j - 1];
+      const next = chars[j + 1];
+      if (c !== undefined && ((midLetter.has(c) && isLetter(prev) && isLetter(next)) || (midNum.has(c) && isDigit(prev) && isDigit(next)))) {
+        j += 2;
+        continue;
+      }
+      break;
+    }
+    let done = false;
+    for (const c of chars.slice(i, j)) {
+      if (!done && c.toUpperCase() !== c.toLowerCase()) {
+        out += c === '\u00df' ? 'Ss' : c.toUpperCase().length === 1 ? c.toUpperCase() : c.toUpperCase()[0] + c.toUpperCase().slice(1).toLowerCase();
+        done = true;
+      } else out += lowerRest ? c.toLowerCase() : c;
+    }
+    i = j;
   }
   return out;
+}
+
+/** title is Prometheus's template function: cases.Title with NoLower (the rest of each word kept). */
+export function title(s: string): string {
+  return titleCase(s, false);
 }
 
 const SAMPLE_TYPE = 'template.sample';

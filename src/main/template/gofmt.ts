@@ -6,12 +6,27 @@
  * nil -> null, slices -> arrays, maps -> GoMap, structs and pointers to structs -> GoStruct.
  */
 
+/**
+ * GoMethod is a method of a Go type as templates call it: the receiver first, then the evaluated
+ * arguments (params are their Go types, as GoFunc's); it returns a value or throws an Error.
+ */
+export interface GoMethod {
+  params: string[];
+  variadic?: boolean;
+  fn: (recv: GoValue, ...args: GoValue[]) => GoValue;
+}
+
+/** GoMethods are a type's methods by name. */
+export type GoMethods = Readonly<Record<string, GoMethod>>;
+
 /** GoMap is a Go map with string keys; zero is what a missing key gives (missingkey=zero). */
 export class GoMap {
   constructor(
     readonly entries: Map<string, GoValue>,
     readonly typeName: string,
     readonly zero: GoValue,
+    /** methods of the map's named type (a method wins over a key of the same name, as in Go). */
+    readonly methods?: GoMethods,
   ) {}
 
   static strings(rec: Readonly<Record<string, string>>): GoMap {
@@ -25,6 +40,7 @@ export class GoStruct {
     readonly typeName: string,
     readonly fields: Record<string, GoValue>,
     readonly pointer = false,
+    readonly methods?: GoMethods,
   ) {}
 }
 
@@ -32,11 +48,20 @@ export class GoStruct {
 export type GoValue = string | number | bigint | boolean | null | GoMap | GoStruct | GoValue[];
 
 const SLICE_TYPES = new WeakMap<GoValue[], string>();
+const SLICE_METHODS = new WeakMap<GoValue[], GoMethods>();
 
-/** typedSlice names an array's Go type (e.g. template.queryResult). */
-export function typedSlice(xs: GoValue[], typeName: string): GoValue[] {
+/** typedSlice names an array's Go type (e.g. template.queryResult), with the type's methods if it has any. */
+export function typedSlice(xs: GoValue[], typeName: string, methods?: GoMethods): GoValue[] {
   SLICE_TYPES.set(xs, typeName);
+  if (methods) SLICE_METHODS.set(xs, methods);
   return xs;
+}
+
+/** methodsOf returns the methods of a value's type (undefined when it has none). */
+export function methodsOf(v: GoValue): GoMethods | undefined {
+  if (v instanceof GoMap || v instanceof GoStruct) return v.methods;
+  if (Array.isArray(v)) return SLICE_METHODS.get(v);
+  return undefined;
 }
 
 /** goTypeName is the name Go's %T and error messages give a value. */
@@ -178,6 +203,9 @@ export function quote(s: string): string {
 /** printValue is fmt.Sprint of one value (%v). */
 export function printValue(v: GoValue, top = true): string {
   if (v === null) return '<nil>';
+  // A value whose type has a String() method prints through it (fmt's Stringer).
+  const str = methodsOf(v)?.String;
+  if (str !== undefined && str.params.length === 0) return String(str.fn(v));
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return formatFloat(v, 'g', -1);
   if (typeof v === 'bigint' || typeof v === 'boolean') return String(v);

@@ -1,12 +1,14 @@
 /**
- * A Go text/template interpreter for the subset alert templates use: text and actions with trim
- * markers and comments, pipelines, variables (`:=`, `=`), fields on maps and structs, if/else
- * if/else, range (slices, maps, ints; else; break/continue), with/else, parenthesised
- * pipelines and the builtins and/or/not/len/index/print/printf/println/eq/ne/lt/le/gt/ge.
+ * A Go text/template interpreter for the subset alert and notification templates use: text and
+ * actions with trim markers and comments, pipelines, variables (`:=`, `=`), fields on maps and
+ * structs, method calls on values whose type has methods (gofmt.ts's GoMethod), if/else if/else,
+ * range (slices, maps, ints; else; break/continue), with/else, define/template/block (a
+ * TemplateGroup holds the named templates), parenthesised pipelines and the builtins
+ * and/or/not/len/index/print/printf/println/eq/ne/lt/le/gt/ge.
  * Errors read as Go's: "template: NAME:LINE: ..." when parsing, "template: NAME:LINE:COL:
  * executing "NAME" at <...>: ..." when executing.
  */
-import { GoMap, GoStruct, goTypeName, printValue, sprintf, truth, type GoValue } from './gofmt';
+import { GoMap, GoStruct, goTypeName, methodsOf, printValue, quote, sprintf, truth, type GoMethod, type GoValue } from './gofmt';
 
 /** GoFunc is a template function: receives evaluated arguments, returns a value or throws an Error. */
 export interface GoFunc {
@@ -206,7 +208,21 @@ type Node =
   | { k: 'text'; v: string }
   | { k: 'action'; pos: number; pipe: Pipe }
   | ControlNode
-  | { k: 'break' | 'continue'; pos: number };
+  | { k: 'break' | 'continue'; pos: number }
+  | { k: 'template'; pos: number; name: string; pipe: Pipe | null };
+
+/** Def is one named template: its tree, and the file (parse name and text) it was defined in. */
+interface Def {
+  name: string;
+  parseName: string;
+  src: string;
+  list: Node[];
+}
+
+/** isEmptyTree is Go's parse.IsEmptyTree: only whitespace text (an empty definition does not replace a full one). */
+function isEmptyTree(list: Node[]): boolean {
+  return list.every((n) => n.k === 'text' && n.v.trim() === '');
+}
 
 function argString(a: Arg): string {
   switch (a.k) {
@@ -252,6 +268,10 @@ function unquote(s: string): string {
 class Parser {
   private i = 0;
   private vars: string[][] = [['$']];
+  /** rangeDepth counts the {{range}}s around the current position ({{break}} and {{continue}} need one). */
+  private rangeDepth = 0;
+  /** defs are the templates this parse defines ({{define}}, {{block}}), by name. */
+  readonly defs = new Map<string, Def>();
 
   constructor(
     private readonly name: string,
@@ -259,6 +279,38 @@ class Parser {
     private readonly items: Item[],
     private readonly funcs: ReadonlySet<string>,
   ) {}
+
+  /** add records a definition as Go's Tree.add: an empty one never replaces, two full ones in one parse are an error. */
+  private add(pos: number, name: string, list: Node[]): void {
+    const cur = this.defs.get(name);
+    if (cur === undefined || isEmptyTree(cur.list)) {
+      this.defs.set(name, { name, parseName: this.name, src: this.src, list });
+      return;
+    }
+    if (!isEmptyTree(list)) this.fail(pos, `template: multiple definition of template "${name}"`);
+  }
+
+  /** templateName reads the quoted name of a define, template or block clause. */
+  private templateName(context: string): { name: string; pos: number } {
+    const it = this.next();
+    if (it.t !== 'string') this.fail(it.pos, `unexpected ${describe(it)} in ${context}`);
+    return { name: unquote(it.v), pos: it.pos };
+  }
+
+  /** body parses a definition's list up to its {{end}}, with variables of its own. */
+  private body(context: string): Node[] {
+    const saved = this.vars;
+    const savedDepth = this.rangeDepth;
+    this.vars = [['$']];
+    this.rangeDepth = 0;
+    const { list, end } = this.list(false);
+    this.rangeDepth = savedDepth;
+    if (end === null) this.fail(this.src.length, 'unexpected EOF');
+    if (end.v !== 'end') this.fail(end.pos, `unexpected {{${end.v}}} in ${context}`);
+    this.expect('right', 'end');
+    this.vars = saved;
+    return list;
+  }
 
   private fail(pos: number, msg: string): never {
     const line = 1 + (this.src.slice(0, pos).match(/\n/g)?.length ?? 0);
@@ -277,14 +329,16 @@ class Parser {
     return this.next();
   }
 
+  /** parse parses the whole text: its main tree is recorded under the parse name, beside its definitions. */
   parse(): Node[] {
-    const { list, end } = this.list();
+    const { list, end } = this.list(true);
     if (end !== null) this.fail(end.pos, `unexpected {{${end.v}}}`);
+    this.add(0, this.name, list);
     return list;
   }
 
-  /** list parses until {{end}}, {{else}} or EOF and returns which ended it (null for EOF). */
-  private list(): { list: Node[]; end: Item | null } {
+  /** list parses until {{end}}, {{else}} or EOF and returns which ended it (null for EOF); top allows {{define}}. */
+  private list(top = false): { list: Node[]; end: Item | null } {
     const list: Node[] = [];
     for (;;) {
       const it = this.next();
@@ -310,11 +364,38 @@ class Parser {
           case 'break':
           case 'continue':
             this.next();
+            if (this.rangeDepth === 0) this.fail(kw.pos, `{{${kw.v}}} outside {{range}}`);
             this.expect('right', kw.v);
             list.push({ k: kw.v, pos: kw.pos });
             continue;
+          case 'define': {
+            if (!top) this.fail(kw.pos, `unexpected <define> in command`);
+            this.next();
+            const { name } = this.templateName('define clause');
+            this.expect('right', 'define clause');
+            this.add(kw.pos, name, this.body('define clause'));
+            continue;
+          }
+          case 'template': {
+            this.next();
+            // The node's position is its name's, as Go's (errors point at it).
+            const { name, pos } = this.templateName('template clause');
+            let pipe: Pipe | null = null;
+            if (this.peek().t === 'right') this.next();
+            else pipe = this.pipeline('template clause', 'right');
+            list.push({ k: 'template', pos, name, pipe });
+            continue;
+          }
+          case 'block': {
+            this.next();
+            const { name, pos } = this.templateName('block clause');
+            const pipe = this.pipeline('block clause', 'right');
+            this.add(kw.pos, name, this.body('block clause'));
+            list.push({ k: 'template', pos, name, pipe });
+            continue;
+          }
           default:
-            this.fail(kw.pos, `{{${kw.v}}} is not supported in alert templates`);
+            this.fail(kw.pos, `unexpected <${kw.v}> in command`);
         }
       }
       const pipe = this.pipeline('command', 'right');
@@ -331,7 +412,9 @@ class Parser {
   private control(kind: 'if' | 'with' | 'range', pos: number): Node {
     this.vars.push([]);
     const pipe = this.pipeline(kind, 'right');
+    if (kind === 'range') this.rangeDepth++;
     const { list, end } = this.list();
+    if (kind === 'range') this.rangeDepth--;
     let elseList: Node[] | null = null;
     if (end === null) this.fail(this.src.length, 'unexpected EOF');
     if (end.v === 'else') {
@@ -420,20 +503,39 @@ class Parser {
     return { pos, args };
   }
 
-  private fieldChain(): string[] {
+  /** fieldChain reads the .Field names written right after prev (no space between: `.A.B`, `$x.A`, `(p).A`). */
+  private fieldChain(prev: Item): string[] {
+    return this.chain(prev).names;
+  }
+
+  /** chain is fieldChain with the position of the first chained name (Go's ChainNode position: errors point there). */
+  private chain(prev: Item): { names: string[]; pos: number } {
     const names: string[] = [];
-    while (this.peek().t === 'field') names.push(this.next().v.slice(1));
-    return names;
+    let end = prev.pos + prev.v.length;
+    let pos = prev.pos;
+    while (this.peek().t === 'field' && this.peek().pos === end) {
+      const f = this.next();
+      if (names.length === 0) pos = f.pos;
+      names.push(f.v.slice(1));
+      end = f.pos + f.v.length;
+    }
+    return { names, pos };
   }
 
   private operand(): Arg {
     const it = this.next();
     switch (it.t) {
       case 'field':
-        return { k: 'field', pos: it.pos, names: [it.v.slice(1), ...this.fieldChain()] };
+      {
+        const c = this.chain(it);
+        return { k: 'field', pos: c.names.length > 0 ? c.pos : it.pos, names: [it.v.slice(1), ...c.names] };
+      }
       case 'var':
         if (!this.declared(it.v)) this.fail(it.pos, `undefined variable "${it.v}"`);
-        return { k: 'var', pos: it.pos, name: it.v, names: this.fieldChain() };
+      {
+        const c = this.chain(it);
+        return { k: 'var', pos: c.pos, name: it.v, names: c.names };
+      }
       case 'dot':
         return { k: 'dot', pos: it.pos };
       case 'nil':
@@ -449,7 +551,8 @@ class Parser {
         return { k: 'ident', pos: it.pos, name: it.v };
       case 'lparen': {
         const pipe = this.pipeline('parenthesized pipeline', 'rparen');
-        return { k: 'pipe', pos: it.pos, pipe, names: this.fieldChain() };
+        const c = this.chain(this.items[this.i - 1]!);
+        return { k: 'pipe', pos: c.names.length > 0 ? c.pos : it.pos, pipe, names: c.names };
       }
       default:
         return this.fail(it.pos, `unexpected ${describe(it)} in operand`);
@@ -479,8 +582,15 @@ function describe(it: Item): string {
       return '")"';
     case 'eof':
       return 'EOF';
-    default:
+    case 'keyword':
+    case 'dot':
+    case 'nil':
       return `<${it.v}>`;
+    default: {
+      // Go's item.String: other items quoted, cut at 10 characters.
+      const chars = [...it.v];
+      return chars.length > 10 ? `${quote(chars.slice(0, 10).join(''))}...` : quote(it.v);
+    }
   }
 }
 
@@ -492,23 +602,87 @@ class Continue {}
 
 const BUILTINS = ['and', 'or', 'not', 'len', 'index', 'print', 'printf', 'println', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'urlquery', 'html', 'js'];
 
-/** Template is a parsed template. */
+/** MAX_EXEC_DEPTH bounds nested {{template}} calls, as Go's maxExecDepth. */
+const MAX_EXEC_DEPTH = 100000;
+
+/**
+ * TemplateGroup is a set of named templates sharing functions, as a Go *template.Template with its
+ * associated templates: each parse adds its file's main tree (under the parse name) and its
+ * {{define}}s and {{block}}s; a later parse's definition replaces an earlier one of the same name
+ * unless it is empty. clone gives a copy to add to without changing this one.
+ */
+export class TemplateGroup {
+  private readonly defs: Map<string, Def>;
+  private readonly known: ReadonlySet<string>;
+
+  constructor(
+    readonly funcs: Readonly<Record<string, GoFunc>>,
+    defs?: Map<string, Def>,
+  ) {
+    this.defs = new Map(defs ?? []);
+    this.known = new Set([...BUILTINS, ...Object.keys(funcs)]);
+  }
+
+  /** parse adds name's text (its main tree and definitions); throws a TemplateError (nothing is added then). */
+  parse(name: string, src: string): void {
+    const p = new Parser(name, src, lex(name, src), this.known);
+    p.parse();
+    for (const [n, d] of p.defs) {
+      const cur = this.defs.get(n);
+      if (cur !== undefined && !isEmptyTree(cur.list) && isEmptyTree(d.list)) continue;
+      this.defs.set(n, d);
+    }
+  }
+
+  /** has reports whether a template of that name is defined. */
+  has(name: string): boolean {
+    return this.defs.has(name);
+  }
+
+  /** names lists the defined templates. */
+  names(): string[] {
+    return [...this.defs.keys()].sort();
+  }
+
+  clone(): TemplateGroup {
+    return new TemplateGroup(this.funcs, this.defs);
+  }
+
+  /**
+   * execute runs the named template on data; throws a TemplateError with Go's message. With
+   * escapeHtml every action's output is HTML-escaped unless its value is SAFE_HTML_TYPE (safeHtml's
+   * result), the text-content part of what html/template does.
+   */
+  execute(name: string, data: GoValue, opts: { escapeHtml?: boolean } = {}): string {
+    const d = this.defs.get(name);
+    if (d === undefined) throw new TemplateError(`template: no template "${name}" associated with template "${name}"`, 'exec');
+    const st = new State(d, this.defs, this.funcs, data, opts.escapeHtml === true);
+    try {
+      st.walkList(data, d.list);
+    } catch (e) {
+      if (e instanceof RangeError && /call stack/i.test(e.message)) throw new TemplateError(`template: ${name}: exceeded maximum template depth (${MAX_EXEC_DEPTH})`, 'exec');
+      throw e;
+    }
+    return st.out;
+  }
+}
+
+/** Template is a parsed template (with the templates it defines). */
 export class Template {
-  private readonly tree: Node[];
+  private readonly group: TemplateGroup;
 
   constructor(
     readonly name: string,
-    private readonly src: string,
-    private readonly funcs: Readonly<Record<string, GoFunc>>,
+    src: string,
+    funcs: Readonly<Record<string, GoFunc>>,
   ) {
-    this.tree = new Parser(name, src, lex(name, src), new Set([...BUILTINS, ...Object.keys(funcs)])).parse();
+    this.group = new TemplateGroup(funcs);
+    this.group.parse(name, src);
   }
 
   /** execute runs the template on data and returns its output; throws a TemplateError. */
   execute(data: GoValue): string {
-    const st = new State(this.name, this.src, this.funcs, data);
-    st.walkList(data, this.tree);
-    return st.out;
+    return this.group.execute(this.name, data);
   }
 }
 
@@ -516,24 +690,52 @@ class State {
   out = '';
   private vars: { name: string; v: GoValue }[];
   private at: { pos: number; ctx: string } | null = null;
+  /** cur is the template executing now (its name, and the file its position refers to). */
+  private cur: Def;
+  private depth = 0;
 
   constructor(
-    private readonly name: string,
-    private readonly src: string,
+    cur: Def,
+    private readonly defs: ReadonlyMap<string, Def>,
     private readonly funcs: Readonly<Record<string, GoFunc>>,
     data: GoValue,
+    private readonly escapeHtml = false,
   ) {
+    this.cur = cur;
     this.vars = [{ name: '$', v: data }];
   }
 
   private fail(msg: string): never {
-    if (this.at === null) throw new TemplateError(`template: ${this.name}: ${msg}`, 'exec');
-    const before = this.src.slice(0, this.at.pos);
+    const { name, parseName, src } = this.cur;
+    if (this.at === null) throw new TemplateError(`template: ${name}: ${msg}`, 'exec');
+    const before = src.slice(0, this.at.pos);
     const nl = before.lastIndexOf('\n');
     const line = 1 + (before.match(/\n/g)?.length ?? 0);
     const col = nl < 0 ? this.at.pos : this.at.pos - nl - 1;
-    const ctx = this.at.ctx.length > 20 ? this.at.ctx.slice(0, 20) + '...' : this.at.ctx;
-    throw new TemplateError(`template: ${this.name}:${line}:${col}: executing "${this.name}" at <${ctx}>: ${msg}`, 'exec');
+    const ctx = this.at.ctx;
+    throw new TemplateError(`template: ${parseName}:${line}:${col}: executing "${name}" at <${ctx}>: ${msg}`, 'exec');
+  }
+
+  /** walkTemplate runs {{template "name" pipeline}}: the named tree with dot (and $) the pipeline's value. */
+  private walkTemplate(dot: GoValue, n: Extract<Node, { k: 'template' }>): void {
+    const ctxText = `{{template ${quote(n.name)}${n.pipe ? ' ' + pipeString(n.pipe) : ''}}}`;
+    this.setAt(n.pos, ctxText);
+    const d = this.defs.get(n.name);
+    if (d === undefined) this.fail(`template ${quote(n.name)} not defined`);
+    if (this.depth >= MAX_EXEC_DEPTH) this.fail(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
+    const v = n.pipe ? this.evalPipeline(dot, n.pipe) : null;
+    const saved = { cur: this.cur, vars: this.vars, at: this.at };
+    this.cur = d;
+    this.vars = [{ name: '$', v }];
+    this.depth++;
+    try {
+      this.walkList(v, d.list);
+    } finally {
+      this.depth--;
+      this.cur = saved.cur;
+      this.vars = saved.vars;
+      this.at = saved.at;
+    }
   }
 
   private setAt(pos: number, ctx: string): void {
@@ -551,7 +753,7 @@ class State {
         return;
       case 'action': {
         const v = this.evalPipeline(dot, n.pipe);
-        if (n.pipe.decl.length === 0) this.out += printOutput(v);
+        if (n.pipe.decl.length === 0) this.out += this.escapeHtml && !isSafe(v) ? escapeHtmlText(printOutput(v)) : printOutput(v);
         return;
       }
       case 'break':
@@ -569,6 +771,9 @@ class State {
       }
       case 'range':
         this.walkRange(dot, n);
+        return;
+      case 'template':
+        this.walkTemplate(dot, n);
         return;
     }
   }
@@ -634,6 +839,11 @@ class State {
   private evalCommand(dot: GoValue, c: Cmd, final: GoValue | undefined): GoValue {
     const first = c.args[0]!;
     if (first.k === 'ident') return this.evalFunction(dot, first, c, final);
+    const rest = c.args.slice(1);
+    // A field chain's last element receives the command's arguments (a method call, as Go's evalFieldNode).
+    if (first.k === 'field') return this.fieldChain(dot, dot, first.names, first, rest, final);
+    if (first.k === 'var' && first.names.length > 0) return this.fieldChain(dot, this.varValue(first.name), first.names, first, rest, final);
+    if (first.k === 'pipe' && first.names.length > 0) return this.fieldChain(dot, this.evalPipeline(dot, first.pipe), first.names, first, rest, final);
     if (c.args.length > 1 || final !== undefined) {
       this.setAt(first.pos, argString(first));
       this.fail(`can't give argument to non-function ${argString(first)}`);
@@ -666,14 +876,33 @@ class State {
     }
   }
 
-  private fieldChain(_dot: GoValue, v: GoValue, names: string[], a: Arg): GoValue {
+  /**
+   * fieldChain evaluates .A.B.C on v: each name a method of the value's type (called, the last one
+   * with the command's arguments and the piped value), a struct field or a map key, as Go's evalField.
+   */
+  private fieldChain(dot: GoValue, v: GoValue, names: string[], a: Arg, args: Arg[] = [], final?: GoValue): GoValue {
     let cur = v;
-    for (const n of names) {
+    for (let i = 0; i < names.length; i++) {
+      const n = names[i]!;
+      const last = i === names.length - 1;
+      const argNodes = last ? args : [];
+      const fin = last ? final : undefined;
+      const hasArgs = argNodes.length > 0 || fin !== undefined;
       this.setAt(a.pos, argString(a));
+      const m = methodsOf(cur)?.[n];
+      if (m !== undefined) {
+        const vals = argNodes.map((x) => this.evalArg(dot, x));
+        if (fin !== undefined) vals.push(fin);
+        this.setAt(a.pos, argString(a));
+        cur = this.call(n, m, vals, argNodes, (...xs) => m.fn(cur, ...xs));
+        continue;
+      }
       if (cur instanceof GoMap) {
+        if (hasArgs) this.fail(`${n} is not a method but has arguments`);
         cur = cur.entries.has(n) ? cur.entries.get(n)! : cur.zero;
       } else if (cur instanceof GoStruct) {
         if (!(n in cur.fields)) this.fail(`can't evaluate field ${n} in type ${goTypeName(cur)}`);
+        if (hasArgs) this.fail(`${n} has arguments but cannot be invoked as function`);
         cur = cur.fields[n]!;
       } else if (cur === null) {
         return null; // nil data: the zero value, printed as <no value>
@@ -682,6 +911,72 @@ class State {
       }
     }
     return cur;
+  }
+
+  /** call checks a function's or method's arguments (count and types) as Go's evalCall and runs it. */
+  private call(name: string, f: GoFunc | GoMethod, args: GoValue[], argNodes: Arg[], run: (...a: GoValue[]) => GoValue): GoValue {
+    const np = f.params.length;
+    if (f.variadic ? args.length < np - 1 : args.length !== np) {
+      this.fail(`wrong number of args for ${name}: want ${f.variadic ? 'at least ' + (np - 1) : np} got ${args.length}`);
+    }
+    for (let i = 0; i < args.length; i++) {
+      const want = f.params[Math.min(i, np - 1)]!;
+      const a = args[i]!;
+      if (want === 'any') continue;
+      const node = i < argNodes.length ? argNodes[i]! : null;
+      if (node !== null && (node.k === 'string' || node.k === 'number' || node.k === 'bool' || node.k === 'nil')) {
+        this.checkConstant(node, want);
+        if (want === 'float64' && typeof a === 'bigint') args[i] = Number(a);
+        continue;
+      }
+      if (want === 'float64' && typeof a === 'bigint') {
+        args[i] = Number(a);
+        continue;
+      }
+      // A nil argument is the zero value of a slice, map or pointer parameter.
+      if (a === null && (want.startsWith('[]') || want.startsWith('map[') || want.startsWith('*'))) continue;
+      const got = goTypeName(a);
+      if (got !== want) {
+        // Go checks an argument as it evaluates it: the error points at the argument.
+        if (node !== null) this.setAt(node.pos, argString(node));
+        this.fail(`wrong type for value; expected ${want}; got ${got}`);
+      }
+    }
+    try {
+      return run(...args);
+    } catch (e) {
+      if (e instanceof TemplateError || e instanceof Break || e instanceof Continue || e instanceof RangeError) throw e;
+      return this.fail(`error calling ${name}: ${(e as Error).message}`);
+    }
+  }
+
+  /** checkConstant is Go's evalArg for a constant argument: its errors point at the constant. */
+  private checkConstant(node: Extract<Arg, { k: 'string' | 'number' | 'bool' | 'nil' }>, want: string): void {
+    const text = argString(node);
+    const at = (msg: string): never => {
+      this.setAt(node.pos, text);
+      return this.fail(msg);
+    };
+    if (node.k === 'nil') {
+      if (!(want.startsWith('[]') || want.startsWith('map[') || want.startsWith('*'))) at(`cannot assign nil to ${want}`);
+      return;
+    }
+    switch (want) {
+      case 'string':
+        if (node.k !== 'string') at(`expected string; found ${text}`);
+        return;
+      case 'bool':
+        if (node.k !== 'bool') at(`expected bool; found ${text}`);
+        return;
+      case 'int':
+        if (node.k !== 'number' || typeof node.v !== 'bigint') at(`expected integer; found ${text}`);
+        return;
+      case 'float64':
+        if (node.k !== 'number') at(`expected float; found ${text}`);
+        return;
+      default:
+        at(`can't handle ${text} for arg of type ${want}`);
+    }
   }
 
   private evalFunction(dot: GoValue, id: Extract<Arg, { k: 'ident' }>, c: Cmd, final: GoValue | undefined): GoValue {
@@ -714,35 +1009,21 @@ class State {
       return this.fail(`"${name}" is not a defined function`);
     }
     const args = evalAll();
-    const np = f.params.length;
-    if (f.variadic ? args.length < np - 1 : args.length !== np) {
-      ctx();
-      this.fail(`wrong number of args for ${name}: want ${f.variadic ? 'at least ' + (np - 1) : np} got ${args.length}`);
-    }
-    for (let i = 0; i < args.length; i++) {
-      const want = f.params[Math.min(i, np - 1)]!;
-      const a = args[i]!;
-      if (want === 'any') continue;
-      const got = goTypeName(a);
-      if (want === 'float64' && typeof a === 'bigint') {
-        args[i] = Number(a);
-        continue;
-      }
-      if (got !== want && !(want === '*template.sample' && a === null)) {
-        const node = i < argNodes.length ? argNodes[i]! : null;
-        ctx();
-        if (node && (node.k === 'number' || node.k === 'string' || node.k === 'bool')) this.fail(`wrong type for value; expected ${want}; got ${got}`);
-        this.fail(`wrong type for value; expected ${want}; got ${got}`);
-      }
-    }
     ctx();
-    try {
-      return f.fn(...args);
-    } catch (e) {
-      if (e instanceof TemplateError || e instanceof Break || e instanceof Continue) throw e;
-      return this.fail(`error calling ${name}: ${(e as Error).message}`);
-    }
+    return this.call(name, f, args, argNodes, (...a) => f.fn(...a));
   }
+}
+
+/** SAFE_TYPES are the types whose values HTML escaping leaves alone (html/template's HTML and URL). */
+const SAFE_TYPES = new Set(['template.HTML', 'template.URL']);
+
+function isSafe(v: GoValue): boolean {
+  return v instanceof GoStruct && SAFE_TYPES.has(v.typeName);
+}
+
+/** escapeHtmlText is html/template's escaping of text and quoted attribute values. */
+export function escapeHtmlText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;').replace(/\+/g, '&#43;').replace(/\0/g, '\uFFFD');
 }
 
 /** printOutput is how an action prints its value: fmt.Fprint, with nil as "<no value>". */

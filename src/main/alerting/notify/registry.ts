@@ -4,8 +4,17 @@
  * UNSUPPORTED so a configuration using them loads with a warning naming the receiver.
  */
 import type { IntegrationType } from '../types';
+import { webhookType } from './webhook';
+import { DESKTOP } from './desktop';
+import { EMAIL } from './email';
+import { SLACK } from './slack';
 
-export const INTEGRATION_TYPES: readonly IntegrationType<any>[] = [];
+export const INTEGRATION_TYPES: readonly IntegrationType<any>[] = [
+  webhookType,
+  SLACK,
+  EMAIL,
+  DESKTOP,
+];
 
 /** UNSUPPORTED are Alertmanager receiver keys Vigil accepts but does not send to (a warning says so). */
 export const UNSUPPORTED: readonly string[] = [

@@ -28,22 +28,17 @@ export function isMetadataLabel(name: string): boolean {
   return name === MetricName || name === TypeLabel || name === UnitLabel;
 }
 
-const dropCache = new WeakMap<Labels, Labels>();
-
-/** dropMetadata returns ls without __name__, __type__ and __unit__ (DropReserved(IsMetadataLabel)). */
+/**
+ * dropMetadata returns ls without __name__, __type__ and __unit__ (DropReserved(IsMetadataLabel)).
+ * No memo: the label sets a query selects are mostly new objects, and a WeakMap insert costs far
+ * more than this scan (which stops at the first reserved name, the common case being __name__).
+ */
 export function dropMetadata(ls: Labels): Labels {
-  let r = dropCache.get(ls);
-  if (r !== undefined) return r;
-  let has = false;
   for (let i = 0; i < ls.length; i++) {
-    if (isMetadataLabel(ls[i]!.name)) {
-      has = true;
-      break;
-    }
+    const n = ls[i]!.name;
+    if (n.charCodeAt(0) === 95 && isMetadataLabel(n)) return ls.filter((l) => !isMetadataLabel(l.name));
   }
-  r = has ? ls.filter((l) => !isMetadataLabel(l.name)) : ls;
-  dropCache.set(ls, r);
-  return r;
+  return ls;
 }
 
 /** dropMetricName returns ls without __name__ only. */

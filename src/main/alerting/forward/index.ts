@@ -1,0 +1,1 @@
+export { Forwarder, forwarderRoutes, discover, alertsPath, QUEUE_CAPACITY, MAX_BATCH, type ForwarderOptions } from './forwarder';
