@@ -347,7 +347,7 @@ describe('notification log and receivers', () => {
     expect(cfg.file).toBe(path.join(dir, 'alertmanager.yml'));
     expect(await page.textContent('[data-testid="am-config-text"]')).toBe(cfg.text);
     expect(await page.$('[data-testid="am-config-ok"]')).not.toBeNull();
-    await page.locator('[data-testid="settings-receivers"]').scrollIntoViewIfNeeded();
+    await page.evaluate(() => document.querySelector('[data-testid="settings-receivers"]')?.scrollIntoView({ block: 'start' }));
     await shot(page, 'receivers');
     await page.close();
   });
