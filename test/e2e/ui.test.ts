@@ -43,8 +43,18 @@ async function open(hash: string, opts: Parameters<Browser['newPage']>[0] = {}):
   return page;
 }
 
+/**
+ * withoutStarter is a data folder whose settings switch the starter rule pack off: these tests
+ * show the empty states of the alerts and rules pages, and a rule file's own alerts alone.
+ */
+function withoutStarter(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-e2e-'));
+  fs.writeFileSync(path.join(d, 'settings.json'), JSON.stringify({ rules: { starter: { enabled: false } } }));
+  return d;
+}
+
 beforeAll(async () => {
-  vigil = await startVigil(['--demo']);
+  vigil = await startVigil(['--demo'], { dataDir: withoutStarter() });
   browser = await launchChromium();
   // Every default job of the demo has been discovered and scraped once.
   await waitFor(async () => {
@@ -259,7 +269,7 @@ describe('alerts and rules', () => {
       ].join('\n'),
     );
     fs.writeFileSync(path.join(dir, 'prometheus.yml'), `global: {scrape_interval: 15s, evaluation_interval: 2s}\nrule_files: [${JSON.stringify(path.join(dir, 'rules.yml'))}]\n`);
-    const v = await startVigil(['--demo', '--config', path.join(dir, 'prometheus.yml')]);
+    const v = await startVigil(['--demo', '--config', path.join(dir, 'prometheus.yml')], { dataDir: withoutStarter() });
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       await page.goto(`${v.url}/#/alerts`);

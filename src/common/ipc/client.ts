@@ -12,6 +12,20 @@ import type {
   ApiTsdbStatus,
   ApiClusterData,
 } from '../api/types';
+import type {
+  AlertmanagerConfigData,
+  AmAlert,
+  AmAlertGroup,
+  AmSilence,
+  Gap,
+  NotificationEntry,
+  ReceiverState,
+  RuleCheckData,
+  RuleFileEntry,
+  RuleSaveData,
+  StarterSettings,
+  TestResult,
+} from '../api/alerting';
 import type { ApiParams, ApiRequest } from './contract';
 
 /** Transport carries one API request to the core and returns its envelope. */
@@ -133,5 +147,91 @@ export class VigilClient {
   /** selectContexts chooses the contexts to monitor (all: every context); the choice is kept in the settings. */
   selectContexts(names: string[], all = false): Promise<ApiEnvelope<ApiContextsData>> {
     return this.call('/api/v1/vigil/contexts/select', { 'context[]': names, all: all ? 'true' : undefined }, 'POST');
+  }
+
+  // Alerting (src/main/alerting/README.md) and the rule files, starter pack and gaps routes.
+
+  /** amAlerts returns the alerts Vigil's Alertmanager holds, with whether they are silenced or inhibited. */
+  amAlerts(): Promise<ApiEnvelope<AmAlert[]>> {
+    return this.call('/api/v1/alerting/alerts');
+  }
+
+  /** amGroups returns the dispatcher's alert groups. */
+  amGroups(): Promise<ApiEnvelope<AmAlertGroup[]>> {
+    return this.call('/api/v1/alerting/groups');
+  }
+
+  /** silences lists the silences (active, pending and expired). */
+  silences(): Promise<ApiEnvelope<AmSilence[]>> {
+    return this.call('/api/v1/alerting/silences');
+  }
+
+  /**
+   * saveSilence creates a silence, or updates the one with `id`: matchers in Alertmanager's syntax
+   * (`{alertname="X", severity=~"crit.*"}`), startsAt and endsAt in RFC 3339, or a duration instead
+   * of endsAt.
+   */
+  saveSilence(s: { matchers: string; startsAt?: string; endsAt?: string; duration?: string; createdBy: string; comment: string; id?: string }): Promise<ApiEnvelope<{ silenceID: string }>> {
+    return this.call(
+      '/api/v1/alerting/silences',
+      { matchers: s.matchers, startsAt: s.startsAt || undefined, endsAt: s.endsAt || undefined, duration: s.duration || undefined, createdBy: s.createdBy, comment: s.comment, id: s.id || undefined },
+      'POST',
+    );
+  }
+
+  /** expireSilence ends a silence now. */
+  expireSilence(id: string): Promise<ApiEnvelope<unknown>> {
+    return this.call('/api/v1/alerting/silences/expire', { id }, 'POST');
+  }
+
+  /** notifications returns the notification log, newest first. */
+  notifications(limit?: number): Promise<ApiEnvelope<NotificationEntry[]>> {
+    return this.call('/api/v1/alerting/notifications', { limit: limit === undefined ? undefined : String(limit) });
+  }
+
+  /** receivers lists the receivers and their integrations' last delivery. */
+  receivers(): Promise<ApiEnvelope<ReceiverState[]>> {
+    return this.call('/api/v1/alerting/receivers');
+  }
+
+  /** testReceiver sends a test notification through each integration of a receiver. */
+  testReceiver(receiver: string): Promise<ApiEnvelope<TestResult[]>> {
+    return this.call('/api/v1/alerting/receivers/test', { receiver }, 'POST');
+  }
+
+  /** alertmanagerConfig returns the alertmanager.yml in use and its problems. */
+  alertmanagerConfig(): Promise<ApiEnvelope<AlertmanagerConfigData>> {
+    return this.call('/api/v1/alerting/config');
+  }
+
+  /** ruleFiles lists the rule files with their text. */
+  ruleFiles(): Promise<ApiEnvelope<RuleFileEntry[]>> {
+    return this.call('/api/v1/rules/files');
+  }
+
+  /** checkRules validates a rule file's text without saving it. */
+  checkRules(text: string): Promise<ApiEnvelope<RuleCheckData>> {
+    return this.call('/api/v1/rules/check', { text }, 'POST');
+  }
+
+  /** saveRuleFile writes a rule file (refused with the errors when invalid) and reloads the rules. */
+  saveRuleFile(path: string, text: string): Promise<ApiEnvelope<RuleSaveData>> {
+    return this.call('/api/v1/rules/files/save', { path, text }, 'POST');
+  }
+
+  /** starter returns the starter rule pack's settings. */
+  starter(): Promise<ApiEnvelope<StarterSettings>> {
+    return this.call('/api/v1/rules/starter');
+  }
+
+  /** setStarter switches the starter pack on or off and chooses the rules switched off. */
+  setStarter(enabled: boolean, disabled: string[]): Promise<ApiEnvelope<StarterSettings>> {
+    // An empty list must still say "given": one empty value, as setClusterSettings does.
+    return this.call('/api/v1/rules/starter', { enabled: enabled ? 'true' : 'false', disabled: disabled.length === 0 ? [''] : disabled }, 'POST');
+  }
+
+  /** gaps lists the stretches Vigil itself did not watch a cluster. */
+  gaps(): Promise<ApiEnvelope<Gap[]>> {
+    return this.call('/api/v1/vigil/gaps');
   }
 }

@@ -7,6 +7,7 @@ import { DashboardsPage } from '../pages/dashboards';
 import { TargetsPage } from '../pages/targets';
 import { DiscoveryPage } from '../pages/discovery';
 import { AlertsPage } from '../pages/alerts';
+import { SilencesPage } from '../pages/silences';
 import { RulesPage } from '../pages/rules';
 import { StatusPage } from '../pages/status';
 import { SettingsPage } from '../pages/settings';
@@ -29,6 +30,7 @@ export const PAGES: PageDef[] = [
   { path: 'targets', label: 'Targets', key: 't', component: TargetsPage },
   { path: 'discovery', label: 'Service discovery', key: 'v', component: DiscoveryPage },
   { path: 'alerts', label: 'Alerts', key: 'a', component: AlertsPage },
+  { path: 'silences', label: 'Silences', key: 'l', component: SilencesPage },
   { path: 'rules', label: 'Rules', key: 'r', component: RulesPage },
   { path: 'status', label: 'Status', key: 's', component: StatusPage },
   { path: 'settings', label: 'Settings', key: ',', component: SettingsPage },

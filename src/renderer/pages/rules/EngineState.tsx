@@ -1,16 +1,15 @@
 /**
- * The Rules and Alerts pages over the rule engine's API (/api/v1/rules, /api/v1/alerts, in
- * Prometheus's shapes): rule groups with each rule's health, state, last evaluation, time taken
- * and error; firing and pending alerts with labels, annotations, value and since when. Without
- * rules they say so and name the rule files the configuration lists (none, or which).
- * Notifications (routing, receivers, silences) come with the next part of the rules issue.
+ * The Rules page's loaded rules over the rule engine's API (/api/v1/rules, in Prometheus's shapes):
+ * rule groups with each rule's health, state, last evaluation, time taken and error. Without
+ * rules it says so and names the rule files the configuration lists (none, or which); the Alerts
+ * page shows that list too (RuleFiles).
  */
-import type { ReactElement } from 'react';
+import type { ReactElement, ReactNode } from 'react';
 import { pageLink, useApp } from '../../app/AppState';
-import { Labels } from '../common/Labels';
 import { usePoll } from '../common/usePoll';
 import { ruleFilesFromYaml } from './model';
 import '../common/ops.css';
+import '../common/alerting.css';
 
 interface ApiAlert {
   labels: Record<string, string>;
@@ -47,7 +46,7 @@ function since(iso: string | undefined): string {
   return s < 60 ? `${s.toFixed(0)} s ago` : s < 3600 ? `${(s / 60).toFixed(0)} min ago` : `${(s / 3600).toFixed(1)} h ago`;
 }
 
-function RuleFiles(): ReactElement {
+export function RuleFiles(): ReactElement {
   const { client } = useApp();
   const config = usePoll(() => client.config(), 0, [client]);
   const files = config.data ? ruleFilesFromYaml(config.data.yaml) : null;
@@ -61,51 +60,6 @@ function RuleFiles(): ReactElement {
           <li key={f}>{f}</li>
         ))}
       </ul>
-    </div>
-  );
-}
-
-function AlertsView({ alerts }: { alerts: ApiAlert[] }): ReactElement {
-  const order = (a: ApiAlert): number => (a.state === 'firing' ? 0 : 1);
-  return (
-    <div className="card" data-testid="alerts-list">
-      <h3>
-        {alerts.filter((a) => a.state === 'firing').length} firing, {alerts.filter((a) => a.state === 'pending').length} pending
-      </h3>
-      <table className="data">
-        <thead>
-          <tr>
-            <th>alert</th>
-            <th>state</th>
-            <th>since</th>
-            <th className="num">value</th>
-            <th>labels</th>
-            <th>annotations</th>
-          </tr>
-        </thead>
-        <tbody>
-          {[...alerts]
-            .sort((a, b) => order(a) - order(b) || (a.labels.alertname ?? '').localeCompare(b.labels.alertname ?? ''))
-            .map((a, i) => (
-              <tr key={i} data-testid="alert-row" data-state={a.state}>
-                <td>{a.labels.alertname}</td>
-                <td className={a.state === 'firing' ? 'bad' : ''}>{a.state}</td>
-                <td>{since(a.activeAt)}</td>
-                <td className="num">{a.value}</td>
-                <td>
-                  <Labels labels={Object.fromEntries(Object.entries(a.labels).filter(([k]) => k !== 'alertname'))} />
-                </td>
-                <td className="annotations">
-                  {Object.entries(a.annotations).map(([k, v]) => (
-                    <div key={k}>
-                      <strong>{k}</strong>: {v}
-                    </div>
-                  ))}
-                </td>
-              </tr>
-            ))}
-        </tbody>
-      </table>
     </div>
   );
 }
@@ -156,24 +110,35 @@ function RulesView({ groups }: { groups: ApiGroup[] }): ReactElement {
   );
 }
 
-export function EngineState({ kind }: { kind: 'rules' | 'alerts' }): ReactElement {
-  const { client } = useApp();
-  const served = usePoll<unknown>(() => (kind === 'rules' ? client.rules() : client.alerts()), 15_000, [client, kind]);
-  const title = kind === 'rules' ? 'Rules' : 'Alerts';
-  const groups = kind === 'rules' && served.data ? ((served.data as { groups?: ApiGroup[] }).groups ?? []) : [];
-  const alerts = kind === 'alerts' && served.data ? ((served.data as { alerts?: ApiAlert[] }).alerts ?? []) : [];
-  const items = kind === 'rules' ? groups.length : alerts.length;
+/** EngineState is the Rules page's "Loaded rules" tab: the engine's rule groups (`rule` narrows to one rule by name). */
+export function EngineState({ tabs }: { tabs?: ReactNode }): ReactElement {
+  const { client, route } = useApp();
+  const only = route.params.get('rule') ?? '';
+  const served = usePoll(() => client.rules(), 15_000, [client]);
+  const allGroups = served.data ? ((served.data as { groups?: ApiGroup[] }).groups ?? []) : [];
+  // `rule` narrows the groups to the rules of that name (the alerts page links each alert's rule).
+  const groups = only ? allGroups.map((g) => ({ ...g, rules: g.rules.filter((r) => r.name === only) })).filter((g) => g.rules.length > 0) : allGroups;
   return (
-    <div className={`page ops-page ${kind}-page`} data-testid={`${kind}-page`}>
-      <h2>{title}</h2>
-      {served.error && !served.data && <div className="error">The core did not answer /api/v1/{kind}: {served.error}</div>}
-      {served.data !== null && items > 0 && (kind === 'rules' ? <RulesView groups={groups} /> : <AlertsView alerts={alerts} />)}
-      {served.data !== null && items === 0 && (
-        <div className="empty-state" data-testid={`${kind}-empty`}>
-          <h3>{kind === 'rules' ? 'No rule groups are loaded.' : 'No alert is firing or pending.'}</h3>
+    <div className="page ops-page rules-page" data-testid="rules-page">
+      <h2>Rules</h2>
+      {tabs}
+      {only && (
+        <div className="toolbar" data-testid="rule-only">
+          <span>
+            Rule <b>{only}</b>
+            {groups.length === 0 && served.data !== null ? ': no loaded rule has this name.' : ''}
+          </span>
+          <a href={pageLink(['rules'])}>Show all rules</a>
+        </div>
+      )}
+      {served.error && !served.data && <div className="error">The core did not answer /api/v1/rules: {served.error}</div>}
+      {served.data !== null && groups.length > 0 && <RulesView groups={groups} />}
+      {served.data !== null && allGroups.length === 0 && (
+        <div className="empty-state" data-testid="rules-empty">
+          <h3>No rule groups are loaded.</h3>
           <p>
-            The core answers /api/v1/{kind} with no {kind === 'rules' ? 'rule groups' : 'alerts'}. Rule files named by the configuration are
-            evaluated (recording and alerting rules, as Prometheus does); notifications are not sent yet.
+            The core answers /api/v1/rules with no rule groups. Rule files named by the configuration are evaluated (recording and alerting rules, as
+            Prometheus does), and firing alerts go to the receivers of alertmanager.yml.
           </p>
           <RuleFiles />
           <p>

@@ -1,13 +1,15 @@
 /**
  * Settings (#/settings): which kubeconfig contexts Vigil monitors (kept in the settings file), the
  * default jobs of each monitored context (scrape interval, jobs switched off; the jobs Vigil
- * skips and why), and the theme (system, dark, light).
+ * skips and why), the alerting receivers (with a test notification each) and alertmanager.yml, and
+ * the theme (system, dark, light).
  */
 import { useEffect, useState, type ReactElement } from 'react';
 import type { ApiClusterContext, ApiClusterData, ApiContextsData } from '../../../common/api/types';
 import { useApp } from '../../app/AppState';
 import { usePoll } from '../common/usePoll';
 import { intervalError, sameSet, toggle } from './model';
+import { AlertmanagerConfigCard, ReceiversCard } from './Alerting';
 import '../common/ops.css';
 
 export function SettingsPage(): ReactElement {
@@ -33,6 +35,8 @@ export function SettingsPage(): ReactElement {
           <div className="muted">{cluster.error ?? 'Loading…'}</div>
         )}
       </div>
+      <ReceiversCard />
+      <AlertmanagerConfigCard />
       <div className="card" data-testid="settings-theme">
         <h3>Theme</h3>
         <div className="settings-row" role="radiogroup" aria-label="theme">
