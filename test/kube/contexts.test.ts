@@ -207,7 +207,11 @@ describe('contexts', () => {
     for (const s of [secret, 'admin-token-7f3a9']) {
       expect(lines.join('\n')).not.toContain(s); // ...without the token
       for (const a of answers) expect(a).not.toContain(s);
-      for (const f of fs.readdirSync(data)) expect(fs.readFileSync(path.join(data, f)).includes(Buffer.from(s)), `${f} holds a credential`).toBe(false);
+      // Every file, in subfolders too (alerting/, rules/).
+      for (const f of fs.readdirSync(data, { recursive: true }) as string[]) {
+        const p = path.join(data, f);
+        if (fs.statSync(p).isFile()) expect(fs.readFileSync(p).includes(Buffer.from(s)), `${f} holds a credential`).toBe(false);
+      }
     }
   });
 });
