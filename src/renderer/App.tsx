@@ -4,6 +4,7 @@
 import { useEffect, useState, type ReactElement } from 'react';
 import type { VigilClient } from '../common/ipc/client';
 import { AppStateProvider } from './app/AppState';
+import { GapsProvider } from './app/gaps';
 import { Shell } from './app/Shell';
 import { useBrowserNotifications } from './app/notifications';
 
@@ -36,7 +37,9 @@ export function App({ client, transport }: { client: VigilClient; transport: 'ip
   }, [client]);
   return (
     <AppStateProvider client={client} transport={transport}>
-      <Shell version={version} />
+      <GapsProvider>
+        <Shell version={version} />
+      </GapsProvider>
     </AppStateProvider>
   );
 }

@@ -106,6 +106,31 @@ describe('dashboards on the demo', () => {
     await page.close();
   });
 
+  it("shades the gaps Vigil caused itself on every chart, for the selected cluster only", async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    const now = Date.now();
+    // The gap detector's answer is replaced (a real gap needs a sleep or an outage; the detector is tested in test/rules/gap.test.ts).
+    const gaps = [
+      { cluster: 'demo', from: now - 30 * 60_000, to: now - 20 * 60_000, reason: 'sleep or resume' },
+      { cluster: 'elsewhere', from: now - 10 * 60_000, to: null, reason: 'API server unreachable' },
+    ];
+    await page.route('**/api/v1/vigil/gaps', (r) => r.fulfill({ contentType: 'application/json', body: JSON.stringify({ status: 'success', data: gaps }) }));
+    await page.goto(`${one.url}/#/dashboards?from=now-1h&to=now`);
+    await settled(page, 'cluster');
+    await page.waitForSelector('[data-testid=chart][data-gaps="2"]', { timeout: 30_000 });
+    const counts = await page.$$eval('[data-testid=chart]', (els) => els.map((e) => e.getAttribute('data-gaps')));
+    expect(counts.length).toBeGreaterThan(0);
+    expect(new Set(counts)).toEqual(new Set(['2']));
+    expect(await page.textContent('[data-testid=chart-gaps]')).toContain("2 gaps in Vigil's own collection");
+    await shot(page, 'dashboard-gaps.png');
+    // Narrowed to the demo cluster, only its own gap is shaded.
+    await page.goto(`${one.url}/#/dashboards?from=now-1h&to=now&cluster=demo`);
+    await settled(page, 'cluster');
+    await page.waitForSelector('[data-testid=chart][data-gaps="1"]', { timeout: 30_000 });
+    expect(new Set(await page.$$eval('[data-testid=chart]', (els) => els.map((e) => e.getAttribute('data-gaps'))))).toEqual(new Set(['1']));
+    await page.close();
+  });
+
   it('clicks through cluster -> node -> pod -> container', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     await page.goto(`${one.url}/#/dashboards`);

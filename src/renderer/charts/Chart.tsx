@@ -3,13 +3,16 @@
  * and hover values formatted in the panel's unit, a compact legend (one line per series, long
  * label sets cut with the full text on hover, click to hide or show, shift-click to show only
  * that one), drag to zoom (the shared time range changes, so every panel follows), and one
- * cursor shared by the charts of a page (syncKey). Hover values are written into the legend's
- * DOM directly, so moving the mouse does not re-render React.
+ * cursor shared by the charts of a page (syncKey), and the gaps Vigil caused itself shaded
+ * behind the series (charts/gaps.ts). Hover values are written into the legend's DOM directly, so
+ * moving the mouse does not re-render React.
  */
 import { useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { useGaps } from '../app/gaps';
 import { PALETTE, stack, type Column } from './columns';
+import { gapBands } from './gaps';
 import { formatValue, type Unit } from './units';
 
 /** ChartProps are what a chart draws. */
@@ -42,6 +45,9 @@ export function Chart({ xs, ys, labels, unit = 'short', stacked = false, height 
   const zoom = useRef(onZoom);
   zoom.current = onZoom;
   const theme = document.documentElement.dataset.theme ?? 'light';
+  const { gaps, cluster } = useGaps();
+  const bands = useMemo(() => (xs.length > 0 ? gapBands(gaps, cluster, xs[0]!, xs[xs.length - 1]!, Date.now()) : []), [gaps, cluster, xs]);
+  const bandsKey = JSON.stringify(bands);
 
   // Hidden series drop out of the stack too.
   const data = useMemo(() => {
@@ -58,6 +64,7 @@ export function Chart({ xs, ys, labels, unit = 'short', stacked = false, height 
     if (!el) return undefined;
     const axis = cssVar('--muted', '#667085');
     const grid = cssVar('--grid', 'rgba(127,127,127,0.15)');
+    const gapFill = cssVar('--gap', 'rgba(234,179,8,0.16)');
     const fmt = (v: number | null): string => formatValue(v, unit);
     // The legend's value cells, found once per plot (the cursor moves far more often than the legend changes).
     const box = legendEl.current;
@@ -116,6 +123,21 @@ export function Chart({ xs, ys, labels, unit = 'short', stacked = false, height 
         return below >= 0 ? { series: [i + 1, below + 1] as [number, number] } : null;
       }).filter((b): b is { series: [number, number] } => b !== null) : undefined,
       hooks: {
+        // Gaps are painted first, behind the grid and the series.
+        drawClear: [
+          (u) => {
+            if (bands.length === 0) return;
+            const c = u.ctx;
+            c.save();
+            c.fillStyle = gapFill;
+            for (const [a, b] of bands) {
+              const x0 = u.valToPos(a, 'x', true);
+              const x1 = u.valToPos(b, 'x', true);
+              c.fillRect(x0, u.bbox.top, Math.max(1, x1 - x0), u.bbox.height);
+            }
+            c.restore();
+          },
+        ],
         setSelect: [
           (u) => {
             if (u.select.width < 4) return;
@@ -154,7 +176,7 @@ export function Chart({ xs, ys, labels, unit = 'short', stacked = false, height 
       plotRef.current = null;
     };
     // hidden is applied through data; labels/xs/ys identity changes recreate the plot.
-  }, [xs, data, labels, unit, stacked, height, syncKey, theme]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [xs, data, labels, unit, stacked, height, syncKey, theme, bandsKey]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const toggle = (i: number, only: boolean): void => {
     setHidden((h) => {
@@ -168,7 +190,12 @@ export function Chart({ xs, ys, labels, unit = 'short', stacked = false, height 
 
   return (
     <div className="chart-box">
-      <div className="chart" ref={plotEl} data-testid={testId} data-series={labels.length} />
+      <div className="chart" ref={plotEl} data-testid={testId} data-series={labels.length} data-gaps={bands.length} />
+      {bands.length > 0 && (
+        <div className="chart-gaps muted small" data-testid={`${testId}-gaps`}>
+          Shaded: {bands.length === 1 ? 'a gap' : `${bands.length} gaps`} in Vigil's own collection (sleep, a lost network or an unreachable cluster), not the cluster's behaviour.
+        </div>
+      )}
       <div className="legend" ref={legendEl} data-testid={`${testId}-legend`}>
         <div className="legend-time" data-t="" />
         {labels.map((l, i) => (
