@@ -11,16 +11,9 @@ import { ApiError, ok, type Route } from '../../common/api/route';
 import { many, one } from '../../common/api/params';
 import { loadRuleFile, type RuleFileError } from './file';
 import type { RuleManager } from './manager';
+import type { RuleFileEntry } from '../../common/api/alerting';
 import { STARTER_COPY, writeAtomic, type StarterRules, type StarterSettings } from './starter';
 
-/** RuleFileEntry is one file of GET /api/v1/rules/files. */
-export interface RuleFileEntry {
-  path: string;
-  name: string;
-  source: 'starter' | 'config' | 'user';
-  editable: boolean;
-  text: string;
-}
 
 /** EditOptions are what the editing routes need from the host. */
 export interface EditOptions {

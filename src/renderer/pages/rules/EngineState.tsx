@@ -6,39 +6,11 @@
  */
 import type { ReactElement, ReactNode } from 'react';
 import { pageLink, useApp } from '../../app/AppState';
+import type { RuleEngineGroup as ApiGroup } from '../../../common/api/alerting';
 import { usePoll } from '../common/usePoll';
 import { ruleFilesFromYaml } from './model';
 import '../common/ops.css';
 import '../common/alerting.css';
-
-interface ApiAlert {
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  state: string;
-  activeAt?: string;
-  value: string;
-}
-interface ApiRule {
-  name: string;
-  query: string;
-  type: 'alerting' | 'recording';
-  health: string;
-  state?: string;
-  lastError?: string;
-  evaluationTime: number;
-  lastEvaluation: string;
-  duration?: number;
-  labels?: Record<string, string>;
-  alerts?: ApiAlert[];
-}
-interface ApiGroup {
-  name: string;
-  file: string;
-  interval: number;
-  rules: ApiRule[];
-  evaluationTime: number;
-  lastEvaluation: string;
-}
 
 function since(iso: string | undefined): string {
   if (!iso || iso.startsWith('0001')) return 'never';
