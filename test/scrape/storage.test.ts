@@ -1,7 +1,7 @@
 /**
  * Integration: scrape loops appending through the real storage (openStorage(':memory:')): samples
  * with target labels, report series, stale markers, rolled-back failed scrapes, and duplicates
- * rejected by the store.
+ * rejected by the store, and series deleted under the scrape cache (which keeps refs, not labels).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { labelsToString } from '../../src/common/model/labels';
@@ -111,5 +111,36 @@ describe('scraping into the real storage', () => {
     expect(loop.stats.duplicates).toBe(1);
     expect(loop.target.health).toBe('up');
     expect(dump(db)['a{instance="host:1", job="test", x="1", y="2"}']).toEqual([[T1, 1]]);
+  });
+
+  it('adds again a series deleted under the scrape cache, and writes no stale marker for one that is gone', async () => {
+    db = openStorage({ path: ':memory:' });
+    const scraper = new ScriptedScraper();
+    const { loop, setNow } = loopOver(db, scraper);
+    scraper.text('a{x="1"} 1\nb 2\n');
+    setNow(T1);
+    await loop.scrapeAndReport(T1);
+    // The delete API removes a, b and up: the cache still holds their refs.
+    db.deleteSeries([new Matcher('=~', '__name__', 'a|b|up')], 0, T1 + 1);
+    expect(Object.keys(dump(db)).filter((k) => /^(a|b|up)\{/.test(k))).toEqual([]);
+    scraper.text('a{x="1"} 3\n');
+    setNow(T2);
+    await loop.scrapeAndReport(T2);
+    expect(loop.target.lastError).toBe('');
+    expect(loop.target.health).toBe('up');
+    scraper.text('a{x="1"} 4\n');
+    setNow(T3);
+    await loop.scrapeAndReport(T3);
+    const d = dump(db);
+    // a is stored again under its full label set, with target labels; b (gone) got no marker.
+    expect(d['a{instance="host:1", job="test", x="1"}']).toEqual([
+      [T2, 3],
+      [T3, 4],
+    ]);
+    expect(d['b{instance="host:1", job="test"}']).toBeUndefined();
+    expect(d['up{instance="host:1", job="test"}']).toEqual([
+      [T2, 1],
+      [T3, 1],
+    ]);
   });
 });

@@ -17,7 +17,7 @@
  * Long parses yield to the event loop so other targets keep scraping on time.
  */
 import type { Label, Labels } from '../../common/model/labels';
-import { labelsToString, MetricName } from '../../common/model/labels';
+import { EMPTY_LABELS, labelsToString, MetricName } from '../../common/model/labels';
 import { isStaleNaN, StaleNaN } from '../../common/model/value';
 import { createParser, Entry } from '../../common/textparse/index';
 import type { Parser } from '../../common/textparse/index';
@@ -474,7 +474,7 @@ export class ScrapeLoop {
           alreadyScraped = ce.lastIter === cache.iter;
           ce.lastIter = cache.iter;
           ref = ce.ref;
-          lset = ce.lset;
+          lset = EMPTY_LABELS;
         } else if (sampleLimitErr !== null && countOnly) {
           // Over the sample limit the scrape has failed: only the counts are still needed, and
           // without metric relabeling or label limits the labels cannot change them.
@@ -505,7 +505,15 @@ export class ScrapeLoop {
         if (drop === null && t > maxTime) drop = 'oob';
         if (drop === null) {
           try {
-            ref = app.append(ref, lset, t, v);
+            try {
+              ref = app.append(ref, lset, t, v);
+            } catch (e) {
+              if (ce === undefined || !(e instanceof StorageError) || e.kind !== 'unknown_ref') throw e;
+              // The series was deleted under the cache (retention, the delete API): add it again.
+              lset = this.mutateSampleLabels(p) ?? EMPTY_LABELS;
+              ref = app.append(0, lset, t, v);
+              ce.ref = ref;
+            }
           } catch (e) {
             if (e instanceof StorageError && e.kind === 'out_of_order') drop = 'ooo';
             else if (e instanceof StorageError && e.kind === 'duplicate') drop = 'dup';
@@ -518,7 +526,8 @@ export class ScrapeLoop {
         }
         if (drop === null && exemplarSink) {
           const ex = p.exemplar();
-          if (ex !== null) this.pendingExemplars.push({ lset, ex: { labels: ex.labels, value: ex.value, ts: ex.timestamp ?? t } });
+          // A cached series' labels are not kept: relabel again (exemplars are rare).
+          if (ex !== null) this.pendingExemplars.push({ lset: lset.length > 0 ? lset : (this.mutateSampleLabels(p) ?? EMPTY_LABELS), ex: { labels: ex.labels, value: ex.value, ts: ex.timestamp ?? t } });
         }
         if (ce !== undefined) newOrder.push(ce);
         if (drop === null && ce !== undefined && (parsedTs === null || trackTs)) cache.trackStaleness(ce);
@@ -538,7 +547,7 @@ export class ScrapeLoop {
             break;
         }
         if (ce === undefined && drop === null) {
-          const nce = cache.addRef(met, ref, lset);
+          const nce = cache.addRef(met, ref);
           if (nce !== null) {
             newOrder.push(nce);
             if (parsedTs === null || trackTs) cache.trackStaleness(nce);
@@ -702,12 +711,13 @@ export class ScrapeLoop {
   /** updateStaleMarkers appends a stale marker for each series of the previous scrape missing now. */
   private updateStaleMarkers(app: Appender, ts: number): void {
     let failure: Error | null = null;
-    this.cache.forEachStale((ref, lset) => {
+    this.cache.forEachStale((ref) => {
       try {
-        app.append(ref, lset, ts, StaleNaN);
+        app.append(ref, EMPTY_LABELS, ts, StaleNaN);
       } catch (e) {
-        // Expected when a target went away and came back with a new loop.
-        if (e instanceof StorageError && (e.kind === 'out_of_order' || e.kind === 'duplicate')) return true;
+        // Expected when a target went away and came back with a new loop; a series deleted under
+        // the cache needs no marker.
+        if (e instanceof StorageError && (e.kind === 'out_of_order' || e.kind === 'duplicate' || e.kind === 'unknown_ref')) return true;
         failure = e as Error;
         return false;
       }
@@ -727,19 +737,22 @@ export class ScrapeLoop {
     const key = name + '\xff';
     const ce: CacheEntry | undefined = this.cache.get(key);
     let ref: SeriesRef = 0;
-    let lset: Labels;
     if (ce !== undefined) {
       ce.lastIter = this.cache.iter;
       ref = ce.ref;
-      lset = ce.lset;
-    } else lset = this.reportLabels(name);
+    }
     try {
-      ref = app.append(ref, lset, t, v);
+      try {
+        ref = app.append(ref, ce !== undefined ? EMPTY_LABELS : this.reportLabels(name), t, v);
+      } catch (e) {
+        if (ce === undefined || !(e instanceof StorageError) || e.kind !== 'unknown_ref') throw e;
+        ref = ce.ref = app.append(0, this.reportLabels(name), t, v);
+      }
     } catch (e) {
       if (e instanceof StorageError && (e.kind === 'out_of_order' || e.kind === 'duplicate')) return;
       throw e;
     }
-    if (ce === undefined) this.cache.addRef(key, ref, lset);
+    if (ce === undefined) this.cache.addRef(key, ref);
   }
 
   /** report records the scrape on the target and appends the report series. */

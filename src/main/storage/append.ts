@@ -382,7 +382,7 @@ class HeadAppender implements Appender {
     const db = this.core;
     let s = ref > 0 ? db.seriesByRef(ref) : undefined;
     if (s === undefined) {
-      if (ref > 0 && labels.length === 0) throw new StorageError('invalid', `unknown series ref ${ref} (deleted by retention?) and no labels to recreate it`);
+      if (ref > 0 && labels.length === 0) throw new StorageError('unknown_ref', `unknown series ref ${ref} (deleted by retention?) and no labels to recreate it`);
       s = db.seriesFor(labels);
     }
     if (!Number.isSafeInteger(t)) throw new StorageError('invalid', `timestamp ${t} is not an integer number of milliseconds`);

@@ -146,7 +146,9 @@ export class Head {
     this.firstLogId[slot] = 0;
     this.lastHi[slot] = 0;
     this.lastLo[slot] = 0;
-    this.sizeHint[slot] = 128;
+    // A new series starts small (48-byte slot): most series are slow and grow their slot in steps of 1.5x;
+    // later chunks start at the size of the last one.
+    this.sizeHint[slot] = 16;
     this.firstChunk[slot] = -1;
     this.pendGen[slot] = 0;
     this.cGen[slot] = 0;

@@ -128,9 +128,11 @@ export interface Queryable {
 export interface Appender {
   /**
    * append adds a float sample. Pass ref 0 and the labels for a series the caller has not seen;
-   * pass the ref returned earlier to skip the label look-up. Returns the series ref.
+   * pass the ref returned earlier to skip the label look-up (the labels may then be empty, so a
+   * caller need not keep them). Returns the series ref.
    * Throws a StorageError (kind out_of_order, duplicate, out_of_bounds) for a rejected sample;
-   * the rest of the batch is unaffected.
+   * kind unknown_ref when labels are empty and the ref names no series (deleted by retention or
+   * the delete API: append again with the labels); the rest of the batch is unaffected.
    */
   append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef;
   /** appendHistogram adds a native-histogram sample (later issue); same contract as append. */
@@ -168,6 +170,7 @@ export type StorageErrorKind =
   | 'io'
   | 'corrupt'
   | 'closed'
+  | 'unknown_ref'
   | 'invalid';
 
 /** StorageError is the typed error of the storage subsystem. */

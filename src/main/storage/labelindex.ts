@@ -9,6 +9,7 @@
  */
 import type { Label, Labels } from '../../common/model/labels';
 import type { Matcher } from '../../common/model/matcher';
+import { flatCopy } from '../../common/util/strings';
 
 /** Symbols interns strings as dense integer ids. */
 export class Symbols {
@@ -21,8 +22,10 @@ export class Symbols {
     let id = this.ids.get(s);
     if (id === undefined) {
       id = this.strs.length;
-      this.strs.push(s);
-      this.ids.set(s, id);
+      // Copied: a string sliced from a scrape body would keep the body alive.
+      const own = flatCopy(s);
+      this.strs.push(own);
+      this.ids.set(own, id);
     }
     return id;
   }
