@@ -48,8 +48,7 @@ export const CLUSTER_LABEL = 'cluster';
 export class Target {
   /** labels are the target's labels after relabeling, including internal `__` labels. */
   readonly labels: Labels;
-  /** discoveredLabels are the labels before relabeling. */
-  readonly discoveredLabels: Labels;
+  private readonly discovered: Labels | (() => Labels);
   private readonly params: Record<string, string[]>;
   health: TargetHealth = 'unknown';
   lastError = '';
@@ -67,11 +66,22 @@ export class Target {
   /** dropReason is, for a target dropped as invalid, why (no address, a bad interval, ...). */
   dropReason = '';
 
-  constructor(labels: Labels, discoveredLabels: Labels, params: Record<string, string[]>, origin?: TargetOrigin) {
+  /**
+   * discovered is the label set before relabeling, or a function computing it: a dropped target
+   * (most discovered targets of a cluster) keeps no copy of its group's labels, only the means to
+   * merge them again when the discovery page asks.
+   */
+  constructor(labels: Labels, discovered: Labels | (() => Labels), params: Record<string, string[]>, origin?: TargetOrigin) {
     this.labels = labels;
-    this.discoveredLabels = discoveredLabels;
+    this.discovered = discovered;
     this.params = params;
     this.origin = origin;
+  }
+
+  /** discoveredLabels are the labels before relabeling. */
+  get discoveredLabels(): Labels {
+    const d = this.discovered;
+    return typeof d === 'function' ? d() : d;
   }
 
   /** get returns a label value of the target ('' if absent). */
@@ -196,6 +206,15 @@ export type DroppedBy = ApiDroppedBy;
  * config, applies target relabeling and checks the result (Prometheus's PopulateLabels).
  */
 export function populateLabels(cfg: ScrapeConfig, relabeler: Relabeler, tLabels: Labels, tgLabels: Labels, clusterLabel?: string): PopulateResult {
+  const lb = discoveredBuilder(cfg, tLabels, tgLabels);
+  const discovered = lb.labels();
+  const dropAt = relabeler.dropIndex(lb);
+  if (dropAt >= 0) return { labels: null, discovered, error: null, droppedBy: droppedByRule(relabeler, dropAt) };
+  const invalid = (error: string): PopulateResult => ({ labels: null, discovered, error, droppedBy: null });
+  return populateRest(lb, discovered, invalid, clusterLabel);
+}
+
+function discoveredBuilder(cfg: ScrapeConfig, tLabels: Labels, tgLabels: Labels): LabelBuilder {
   const lb = new LabelBuilder();
   for (const l of tgLabels) lb.set(l.name, l.value);
   for (const l of tLabels) lb.set(l.name, l.value);
@@ -215,14 +234,30 @@ export function populateLabels(cfg: ScrapeConfig, relabeler: Relabeler, tLabels:
     const name = PARAM_LABEL_PREFIX + k;
     if (v.length > 0 && lb.get(name) === '') lb.set(name, v[0]!);
   }
-  const discovered = lb.labels();
-  const dropAt = relabeler.dropIndex(lb);
-  if (dropAt >= 0) {
-    const c = relabeler.rule(dropAt)!;
-    const droppedBy: DroppedBy = { index: dropAt, action: c.action, sourceLabels: [...(c.sourceLabels ?? [])], separator: c.separator, regex: c.regex, targetLabel: c.targetLabel };
-    return { labels: null, discovered, error: null, droppedBy };
+  return lb;
+}
+
+/** discoveredLabels returns a target's labels before relabeling (its own over its group's, then the config's defaults). */
+export function discoveredLabels(cfg: ScrapeConfig, tLabels: Labels, tgLabels: Labels): Labels {
+  return discoveredBuilder(cfg, tLabels, tgLabels).labels();
+}
+
+// One DroppedBy per rule, shared by every target the rule drops (a cluster has thousands).
+const droppedByCache = new WeakMap<Relabeler, Map<number, DroppedBy>>();
+
+function droppedByRule(relabeler: Relabeler, index: number): DroppedBy {
+  let m = droppedByCache.get(relabeler);
+  if (m === undefined) droppedByCache.set(relabeler, (m = new Map()));
+  let d = m.get(index);
+  if (d === undefined) {
+    const c = relabeler.rule(index)!;
+    d = Object.freeze({ index, action: c.action, sourceLabels: [...(c.sourceLabels ?? [])], separator: c.separator, regex: c.regex, targetLabel: c.targetLabel });
+    m.set(index, d);
   }
-  const invalid = (error: string): PopulateResult => ({ labels: null, discovered, error, droppedBy: null });
+  return d;
+}
+
+function populateRest(lb: LabelBuilder, discovered: Labels, invalid: (error: string) => PopulateResult, clusterLabel?: string): PopulateResult {
   const addr = lb.get(ADDRESS_LABEL);
   if (addr === '') return invalid('no address');
   if (addr.includes('/')) return invalid(`${JSON.stringify(addr)} is not a valid hostname`);
@@ -269,7 +304,7 @@ export function targetsFromGroup(tg: TargetGroup, cfg: ScrapeConfig, relabeler: 
     if (r.error !== null) out.failures.push(`instance ${i} in group ${tg.source}: ${r.error}`);
     if (r.labels !== null) out.active.push(new Target(r.labels, r.discovered, cfg.params, tg.origin));
     else {
-      const d = new Target([], r.discovered, cfg.params, tg.origin);
+      const d = new Target([], () => discoveredLabels(cfg, tl, tg.labels), cfg.params, tg.origin);
       d.droppedBy = r.droppedBy;
       d.dropReason = r.error ?? '';
       out.dropped.push(d);
