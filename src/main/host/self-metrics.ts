@@ -21,6 +21,15 @@ export function processMetrics(): string {
     '# HELP nodejs_heap_used_bytes V8 heap in use.',
     '# TYPE nodejs_heap_used_bytes gauge',
     `nodejs_heap_used_bytes ${mem.heapUsed}`,
+    '# HELP nodejs_heap_size_total_bytes V8 heap reserved (used, garbage not yet collected, and free).',
+    '# TYPE nodejs_heap_size_total_bytes gauge',
+    `nodejs_heap_size_total_bytes ${mem.heapTotal}`,
+    '# HELP nodejs_external_memory_bytes Memory of C++ objects bound to JavaScript objects (buffers included).',
+    '# TYPE nodejs_external_memory_bytes gauge',
+    `nodejs_external_memory_bytes ${mem.external}`,
+    '# HELP nodejs_array_buffers_bytes Memory of ArrayBuffers and Buffers (part of the external memory).',
+    '# TYPE nodejs_array_buffers_bytes gauge',
+    `nodejs_array_buffers_bytes ${mem.arrayBuffers}`,
   ];
   return lines.join('\n') + '\n';
 }

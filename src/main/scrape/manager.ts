@@ -20,7 +20,7 @@ import { ScrapePool } from './pool';
 import type { TransportResolver } from './pool';
 import type { ScrapeTransport } from './transport';
 import type { ScrapeResult } from './scraper';
-import { globalUrl, type Target } from './target';
+import { globalUrl, type Target, type TargetHealth } from './target';
 
 /** ScrapeManagerOptions configure a ScrapeManager. */
 export interface ScrapeManagerOptions {
@@ -201,6 +201,17 @@ export class ScrapeManager {
     }
     view.active.sort((a, b) => (a.scrapePool === b.scrapePool ? (a.scrapeUrl < b.scrapeUrl ? -1 : a.scrapeUrl > b.scrapeUrl ? 1 : 0) : a.scrapePool < b.scrapePool ? -1 : 1));
     return view;
+  }
+
+  /** healthCounts counts the active targets of each pool by health (cheap: no targets view is built). */
+  healthCounts(): Map<string, Record<TargetHealth, number>> {
+    const out = new Map<string, Record<TargetHealth, number>>();
+    for (const [name, pool] of this.pools) {
+      const c: Record<TargetHealth, number> = { up: 0, down: 0, unknown: 0 };
+      for (const l of pool.activeLoops()) c[l.target.health]++;
+      out.set(name, c);
+    }
+    return out;
   }
 
   /**

@@ -66,13 +66,9 @@ function metadataData(scrape: ScrapeManager | null, metric?: string, limit?: num
 
 /** scrapeSelfMetrics renders the scrape manager's state for Vigil's own /metrics. */
 export function scrapeSelfMetrics(scrape: ScrapeManager): string {
-  const t = scrape.targets();
-  const byPool = new Map<string, { up: number; down: number; unknown: number }>();
-  for (const a of t.active) {
-    const c = byPool.get(a.scrapePool) ?? { up: 0, down: 0, unknown: 0 };
-    c[a.health]++;
-    byPool.set(a.scrapePool, c);
-  }
+  // Every self-scrape: counted from the loops, without the targets view (which merges the
+  // discovered labels of every dropped target of a cluster).
+  const byPool = [...scrape.healthCounts()].filter(([, c]) => c.up + c.down + c.unknown > 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const lines = ['# HELP vigil_scrape_targets Active scrape targets by scrape pool and health.', '# TYPE vigil_scrape_targets gauge'];
   for (const [pool, c] of byPool) {
     for (const h of ['up', 'down', 'unknown'] as const) lines.push(`vigil_scrape_targets{scrape_pool=${JSON.stringify(pool)},health="${h}"} ${c[h]}`);
