@@ -31,7 +31,10 @@ import { startVigil as startPeerVigil } from '../test/peers/vigil';
 const ROOT = path.resolve(__dirname, '..');
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
-const SAVE = !QUICK && !argv.includes('--no-save');
+// --only big|kube-state|laptop (repeatable) runs those phases alone (results are not saved).
+const ONLY = argv.flatMap((a, i) => (argv[i - 1] === '--only' ? [a] : []));
+const runs = (phase: 'big' | 'kube-state' | 'laptop'): boolean => ONLY.length === 0 || ONLY.includes(phase);
+const SAVE = !QUICK && !argv.includes('--no-save') && !argv.includes('--only');
 const WINDOW_S = ((): number => {
   const i = argv.indexOf('--window');
   return i >= 0 ? Math.max(QUICK ? 10 : 60, Number(argv[i + 1])) : QUICK ? 20 : 90;
@@ -563,11 +566,16 @@ async function main(): Promise<void> {
   console.log(`bench:cluster${QUICK ? ' --quick' : ''} on ${machine}`);
   note(`load average at start: ${os.loadavg().map((x) => x.toFixed(2)).join(', ')} (${os.cpus().length} cores; other work on the machine slows every wall-clock figure)`);
   // The empty app settles while the big fake cluster fills up.
-  const fakeP = startFake([BIG]);
-  fakeP.catch(() => {});
+  const needBig = runs('big') || runs('kube-state');
+  const fakeP = needBig ? startFake([BIG]) : null;
+  fakeP?.catch(() => {});
   const emptyRss = await emptyApp();
   row('empty app RSS (vigil serve, no context)', mb(emptyRss));
-  let fake = await fakeP;
+  if (!needBig) {
+    await laptopPhase();
+    return finish(t0, machine, { nodes: SMALL.nodes, pods: SMALL.pods, annotatedRunning: SMALL.annotated, objects: {} });
+  }
+  let fake = await fakeP!;
   const phase = async (name: string, fn: () => Promise<void>): Promise<void> => {
     try {
       await fn();
@@ -578,18 +586,36 @@ async function main(): Promise<void> {
     }
   };
   try {
-    await phase('big cluster', () => bigCluster(fake, emptyRss));
-    await fakeStats(fake);
-    if (!alive(fake.child)) {
-      note('the fake clusters had exited: started again for the next phase');
-      fake = await startFake([BIG]);
+    if (runs('big')) {
+      await phase('big cluster', () => bigCluster(fake, emptyRss));
+      await fakeStats(fake);
     }
-    await phase('kube-state only', () => kubeStateOnly(fake, emptyRss));
-    await fakeStats(fake);
+    if (runs('kube-state')) {
+      if (!alive(fake.child)) {
+        note('the fake clusters had exited: started again for the next phase');
+        fake = await startFake([BIG]);
+      }
+      await phase('kube-state only', () => kubeStateOnly(fake, emptyRss));
+      await fakeStats(fake);
+    }
   } finally {
     await stopChild(fake.child);
   }
-  await phase('laptop case', laptop);
+  if (runs('laptop')) await laptopPhase();
+  finish(t0, machine, fake.clusters[0]!);
+}
+
+async function laptopPhase(): Promise<void> {
+  try {
+    await laptop();
+  } catch (e) {
+    const msg = (e as Error).message.split('\n')[0]!;
+    note(`laptop case FAILED: ${msg}`);
+    row('laptop case: not completed', `failed: ${msg.slice(0, 80)}`, '-', 'NO');
+  }
+}
+
+function finish(t0: number, machine: string, big: ClusterInfo): void {
   const elapsed = (performance.now() - t0) / 1000;
   const t = table();
   console.log(`\n${t}\n\n(total ${(elapsed / 60).toFixed(1)} min)`);
@@ -604,7 +630,7 @@ async function main(): Promise<void> {
       '',
       `Command: \`npm run bench:cluster${argv.length ? ` -- ${argv.join(' ')}` : ''}\` (${(elapsed / 60).toFixed(1)} min). Vigil as \`node bin/vigil.js serve\` child processes against bench/cluster/fake.ts; RSS is VmRSS and CPU utime+stime of each Vigil's process tree (/proc).`,
       '',
-      `Cluster: ${n0(fake.clusters[0]!.nodes)} nodes, ${n0(fake.clusters[0]!.pods)} pods (${fake.clusters[0]!.annotatedRunning} annotated), default jobs at ${INTERVAL_S} s. Laptop case: 3 contexts of ${SMALL.nodes} nodes / ${SMALL.pods} pods / ${SMALL.annotated} annotated.`,
+      `Cluster: ${n0(big.nodes)} nodes, ${n0(big.pods)} pods (${big.annotatedRunning} annotated), default jobs at ${INTERVAL_S} s. Laptop case: 3 contexts of ${SMALL.nodes} nodes / ${SMALL.pods} pods / ${SMALL.annotated} annotated.`,
       '',
       t,
       '',
