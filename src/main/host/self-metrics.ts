@@ -8,29 +8,17 @@ import { text, type Route } from '../../common/api/route';
 export function processMetrics(): string {
   const mem = process.memoryUsage();
   const cpu = process.cpuUsage();
-  const lines = [
-    '# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.',
-    '# TYPE process_cpu_seconds_total counter',
-    `process_cpu_seconds_total ${(cpu.user + cpu.system) / 1e6}`,
-    '# HELP process_resident_memory_bytes Resident memory size in bytes.',
-    '# TYPE process_resident_memory_bytes gauge',
-    `process_resident_memory_bytes ${mem.rss}`,
-    '# HELP process_start_time_seconds Start time of the process since unix epoch in seconds.',
-    '# TYPE process_start_time_seconds gauge',
-    `process_start_time_seconds ${Math.floor((Date.now() - process.uptime() * 1000) / 1000)}`,
-    '# HELP nodejs_heap_used_bytes V8 heap in use.',
-    '# TYPE nodejs_heap_used_bytes gauge',
-    `nodejs_heap_used_bytes ${mem.heapUsed}`,
-    '# HELP nodejs_heap_size_total_bytes V8 heap reserved (used, garbage not yet collected, and free).',
-    '# TYPE nodejs_heap_size_total_bytes gauge',
-    `nodejs_heap_size_total_bytes ${mem.heapTotal}`,
-    '# HELP nodejs_external_memory_bytes Memory of C++ objects bound to JavaScript objects (buffers included).',
-    '# TYPE nodejs_external_memory_bytes gauge',
-    `nodejs_external_memory_bytes ${mem.external}`,
-    '# HELP nodejs_array_buffers_bytes Memory of ArrayBuffers and Buffers (part of the external memory).',
-    '# TYPE nodejs_array_buffers_bytes gauge',
-    `nodejs_array_buffers_bytes ${mem.arrayBuffers}`,
-  ];
+  const lines: string[] = [];
+  const metric = (name: string, type: 'counter' | 'gauge', help: string, v: number): void => {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${v}`);
+  };
+  metric('process_cpu_seconds_total', 'counter', 'Total user and system CPU time spent in seconds.', (cpu.user + cpu.system) / 1e6);
+  metric('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.', mem.rss);
+  metric('process_start_time_seconds', 'gauge', 'Start time of the process since unix epoch in seconds.', Math.floor((Date.now() - process.uptime() * 1000) / 1000));
+  metric('nodejs_heap_used_bytes', 'gauge', 'V8 heap in use.', mem.heapUsed);
+  metric('nodejs_heap_size_total_bytes', 'gauge', 'V8 heap reserved (used, garbage not yet collected, and free).', mem.heapTotal);
+  metric('nodejs_external_memory_bytes', 'gauge', 'Memory of C++ objects bound to JavaScript objects (buffers included).', mem.external);
+  metric('nodejs_array_buffers_bytes', 'gauge', 'Memory of ArrayBuffers and Buffers (part of the external memory).', mem.arrayBuffers);
   return lines.join('\n') + '\n';
 }
 
