@@ -28,7 +28,10 @@ function forkCore(): ChildCore {
   const args = ['host', '--data', demo ? `${app.getPath('userData')}-demo` : app.getPath('userData')];
   if (process.env.VIGIL_CONFIG) args.push('--config', process.env.VIGIL_CONFIG);
   if (demo) args.push(`--demo=${demo}`);
-  return utilityProcess.fork(path.join(__dirname, 'cli.js'), args, { serviceName: 'Vigil core', stdio: 'inherit' }) as unknown as ChildCore;
+  // glibc raises its mmap threshold after each large free, so scrape bodies of megabytes end up in
+  // the heap and their pages are never returned: fixed thresholds keep the core's RSS near its use.
+  const env = { MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072', ...process.env };
+  return utilityProcess.fork(path.join(__dirname, 'cli.js'), args, { serviceName: 'Vigil core', stdio: 'inherit', env }) as unknown as ChildCore;
 }
 
 /** shown keeps the notifications on screen referenced: a collected one loses its click handler. */
