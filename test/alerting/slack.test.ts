@@ -34,7 +34,7 @@ beforeAll(async () => {
   capture = await startCapture();
   am = await startAlertmanager(
     {
-      route: { receiver: 'team.x', group_by: ['alertname'], group_wait: '1s', group_interval: '1s', repeat_interval: '1h' },
+      route: { receiver: 'team.x', group_by: ['alertname'], group_wait: '3s', group_interval: '1s', repeat_interval: '1h' },
       receivers: [{ name: 'team.x', slack_configs: [slackConfig('am')] }],
     },
     { externalUrl: EXTERNAL },
