@@ -17,13 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { AmAlert, AmSilence, NotificationEntry, ReceiverState, RuleFileEntry, StarterSettings } from '../../src/common/api/alerting';
-import { ROOT, getJson, launchChromium, startVigil, waitFor, type VigilProcess } from './helpers';
-
-interface Envelope<T> {
-  status: string;
-  data: T;
-  error?: string;
-}
+import { ROOT, getJson, launchChromium, startVigil, waitFor, type VigilProcess, type Envelope } from './helpers';
 
 let vigil: VigilProcess;
 let browser: Browser;

@@ -10,13 +10,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { ROOT, getJson, launchChromium, startVigil, waitFor, type VigilProcess } from './helpers';
+import { ROOT, getJson, launchChromium, startVigil, waitFor, type VigilProcess, type Envelope } from './helpers';
 
-interface Envelope<T> {
-  status: string;
-  data: T;
-  error?: string;
-}
 type Vector = { resultType: 'vector'; result: { metric: Record<string, string>; value: [number, string] }[] };
 type Matrix = { resultType: 'matrix'; result: { metric: Record<string, string>; values: [number, string][] }[] };
 

@@ -9,13 +9,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ROOT, getJson, launchChromium, startVigil, waitFor, type VigilProcess } from './helpers';
+import { ROOT, getJson, launchChromium, startVigil, waitFor, type VigilProcess, type Envelope } from './helpers';
 
-interface Envelope<T> {
-  status: string;
-  data: T;
-  error?: string;
-}
 type Sample = { metric: Record<string, string>; value: [number, string] };
 type Series = { metric: Record<string, string>; values: [number, string][] };
 

@@ -9,6 +9,13 @@ import { chromium, type Browser } from 'playwright-core';
 export { ROOT, startVigil, type VigilProcess } from '../peers/vigil';
 
 /** getJson fetches a JSON document. */
+/** Envelope is a Prometheus API answer as the e2e tests read it (data taken as present). */
+export interface Envelope<T> {
+  status: string;
+  data: T;
+  error?: string;
+}
+
 export async function getJson<T = unknown>(url: string): Promise<T> {
   const r = await fetch(url);
   return (await r.json()) as T;

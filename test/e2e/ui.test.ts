@@ -13,13 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { ApiClusterData, ApiTarget, ApiTargetsData, ApiTsdbStatus } from '../../src/common/api/types';
-import { ROOT, getJson, launchChromium, startVigil, waitFor, type VigilProcess } from './helpers';
-
-interface Envelope<T> {
-  status: string;
-  data: T;
-  error?: string;
-}
+import { ROOT, getJson, launchChromium, startVigil, waitFor, type VigilProcess, type Envelope } from './helpers';
 
 let vigil: VigilProcess;
 let browser: Browser;
