@@ -572,22 +572,13 @@ async function main(): Promise<void> {
   const emptyRss = await emptyApp();
   row('empty app RSS (vigil serve, no context)', mb(emptyRss));
   if (!needBig) {
-    await laptopPhase();
+    await phase('laptop case', laptop);
     return finish(t0, machine, { nodes: SMALL.nodes, pods: SMALL.pods, annotatedRunning: SMALL.annotated, objects: {} });
   }
   let fake = await fakeP!;
-  const phase = async (name: string, fn: () => Promise<void>): Promise<void> => {
-    try {
-      await fn();
-    } catch (e) {
-      const msg = (e as Error).message.split('\n')[0]!;
-      note(`${name} FAILED: ${msg}${alive(fake.child) ? '' : ' (the fake clusters had exited)'}`);
-      row(`${name}: not completed`, `failed: ${msg.slice(0, 80)}`, '-', 'NO');
-    }
-  };
   try {
     if (runs('big')) {
-      await phase('big cluster', () => bigCluster(fake, emptyRss));
+      await phase('big cluster', () => bigCluster(fake, emptyRss), () => alive(fake.child));
       await fakeStats(fake);
     }
     if (runs('kube-state')) {
@@ -595,23 +586,24 @@ async function main(): Promise<void> {
         note('the fake clusters had exited: started again for the next phase');
         fake = await startFake([BIG]);
       }
-      await phase('kube-state only', () => kubeStateOnly(fake, emptyRss));
+      await phase('kube-state only', () => kubeStateOnly(fake, emptyRss), () => alive(fake.child));
       await fakeStats(fake);
     }
   } finally {
     await stopChild(fake.child);
   }
-  if (runs('laptop')) await laptopPhase();
+  if (runs('laptop')) await phase('laptop case', laptop);
   finish(t0, machine, fake.clusters[0]!);
 }
 
-async function laptopPhase(): Promise<void> {
+/** phase runs one part of the benchmark; a failure becomes a row and a note, and the rest still runs. */
+async function phase(name: string, fn: () => Promise<void>, fakeAlive: () => boolean = () => true): Promise<void> {
   try {
-    await laptop();
+    await fn();
   } catch (e) {
     const msg = (e as Error).message.split('\n')[0]!;
-    note(`laptop case FAILED: ${msg}`);
-    row('laptop case: not completed', `failed: ${msg.slice(0, 80)}`, '-', 'NO');
+    note(`${name} FAILED: ${msg}${fakeAlive() ? '' : ' (the fake clusters had exited)'}`);
+    row(`${name}: not completed`, `failed: ${msg.slice(0, 80)}`, '-', 'NO');
   }
 }
 
